@@ -1,0 +1,148 @@
+//! The command line (the contract in DESIGN.md).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "dockdojo",
+    version,
+    about = "An interactive terminal course on Docker multi-stage builds, distroless images and networking, checked against your real Docker engine.",
+    long_about = None,
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// Open the course at LESSON (id or folder name), or at the first unfinished one.
+    pub lesson: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// Use the lesson pack in DIR instead of the built-in one.
+    #[arg(long, global = true, value_name = "DIR", env = "DOCKDOJO_LESSONS")]
+    pub lessons: Option<PathBuf>,
+
+    /// Where starter files are copied (default: ~/dockdojo); the console opens in the lesson's folder there.
+    #[arg(long, global = true, value_name = "DIR", env = "DOCKDOJO_WORKSPACE")]
+    pub workspace: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the lessons and their status.
+    List {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Evaluate checks. Exit 0 all pass, 1 some fail, 2 cannot evaluate.
+    Check(CheckArgs),
+    /// Show the next (or Nth) hint of a lesson.
+    Hint {
+        lesson: String,
+        /// Which hint (1-based); default: the next one not yet shown.
+        n: Option<usize>,
+    },
+    /// Print the reference solution of a lesson.
+    Solution { lesson: String },
+    /// Remove what a lesson creates (and dockdojo's own labelled objects) and restore its starter files.
+    Reset(ResetArgs),
+    /// Image anatomy: size, layers and the instruction that made each, shells, package managers, compilers, packages.
+    Image {
+        image: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Is the engine reachable? Which endpoint, API version, platform, swarm, images the lessons need.
+    Doctor {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Pull the images the lessons need, or save/load them as one archive.
+    Prepare(PrepareArgs),
+    /// Progress and latest check results, for an instructor or a grader.
+    Report(ReportArgs),
+    /// Validate a lesson pack: `file:line:col: message`; exit 0 clean, 1 problems.
+    Lint {
+        /// The pack directory (default: the built-in pack, or --lessons).
+        dir: Option<PathBuf>,
+    },
+    /// Tools for lesson authors.
+    #[command(subcommand)]
+    Dev(DevCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Lessons to check (ids or folder names).
+    pub lessons: Vec<String>,
+    /// Check every lesson.
+    #[arg(long, conflicts_with = "lessons")]
+    pub all: bool,
+    /// Print JSON results (one object per lesson; an array with --all or several lessons).
+    #[arg(long)]
+    pub json: bool,
+    /// Also write JUnit XML to FILE (for CI autograders).
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ResetArgs {
+    pub lesson: Option<String>,
+    /// Reset every lesson.
+    #[arg(long, conflicts_with = "lesson")]
+    pub all: bool,
+    /// Do not ask for confirmation.
+    #[arg(long)]
+    pub yes: bool,
+    /// Only list what would be removed and restored.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PrepareArgs {
+    /// Save the lessons' images into one archive FILE.
+    #[arg(long, value_name = "FILE", conflicts_with = "load")]
+    pub save: Option<PathBuf>,
+    /// Load images from an archive FILE made with --save.
+    #[arg(long, value_name = "FILE")]
+    pub load: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ReportFormat {
+    Json,
+    Junit,
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[arg(long, value_enum, default_value = "markdown")]
+    pub format: ReportFormat,
+    /// Write to FILE instead of standard output.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DevCommand {
+    /// Author QA: at the start the checks do not all pass, after solve.sh they do, reset cleans up.
+    Verify {
+        lessons: Vec<String>,
+    },
+    /// Scaffold a new lesson folder that passes `lint`.
+    New {
+        /// Lesson name, e.g. `13-my-lesson` or `my-lesson`.
+        name: String,
+    },
+}

@@ -1,0 +1,1 @@
+//! Lesson pane Markdown: a pulldown-cmark walker to ratatui Text, syntect highlighting.

@@ -1,0 +1,1 @@
+//! One file per pane, each with snapshot tests beside it.
