@@ -3,6 +3,7 @@
 
 pub mod diag;
 pub mod model;
+pub mod size;
 
 pub use diag::{Diagnostic, PackError};
 pub use model::*;

@@ -1,0 +1,34 @@
+//! Shared helpers for integration tests.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+/// The built binary.
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_dockdojo"))
+}
+
+/// True when the tests that need an engine were switched off on purpose.
+pub fn engine_tests_skipped(test: &str) -> bool {
+    if std::env::var("DOCKDOJO_SKIP_ENGINE_TESTS").as_deref() == Ok("1") {
+        eprintln!("SKIPPED {test}: DOCKDOJO_SKIP_ENGINE_TESTS=1 is set, this test needs a Docker engine");
+        true
+    } else {
+        false
+    }
+}
+
+/// Connect to the real engine, or fail loudly: these tests must not pass
+/// silently without one. Returns None only when skipped on purpose.
+pub async fn engine(test: &str) -> Option<dockdojo::engine::Engine> {
+    if engine_tests_skipped(test) {
+        return None;
+    }
+    match dockdojo::engine::connect().await {
+        Ok(e) => Some(e),
+        Err(e) => panic!(
+            "{test} needs a Docker engine and none answered: {e}\n\
+             Start dockerd (see .ci/run) or set DOCKDOJO_SKIP_ENGINE_TESTS=1 to skip on purpose."
+        ),
+    }
+}
