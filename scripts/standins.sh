@@ -36,7 +36,7 @@ ALL=(busybox golang distroless debian python distroless-python node)
 # Bump a version when its recipe changes: the image is then rebuilt.
 declare -A VERSION=(
     [busybox]=2
-    [golang]=2
+    [golang]=3
     [distroless]=2
     [debian]=2
     [python]=2
@@ -248,6 +248,9 @@ build_golang() {
     local libs lib
     libs=$(needed_libs "$root/usr/local/go/bin/"* "$root/usr/local/go/pkg/tool/"*/*)
     for lib in $libs; do copy_in "$root" "" "$lib"; done
+    # the real image has ca-certificates (go get over HTTPS, and COPY --from it into scratch)
+    ensure_host_packages ca-certificates
+    copy_in "$root" "" /etc/ssl/certs/ca-certificates.crt
     # the real image is merged-/usr Debian: /lib64 holds the dynamic loader
     local env=(
         'ENV PATH=/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
