@@ -218,6 +218,40 @@ rootfs_tar() {
     echo "$tarball"
 }
 
+# rootfs_apt_tar NAME "pkg pkg": the base root file system plus packages installed
+# with apt-get in a chroot (for packages whose maintainer scripts debootstrap's
+# ordering cannot configure, like npm); cached like rootfs_tar
+rootfs_apt_tar() {
+    local name=$1 pkgs=$2 base
+    base=$(rootfs_tar base "")
+    local key="$SUITE base+apt=$pkgs mirror=$MIRROR v2"
+    local tarball="$CACHE/rootfs-$name.tar" keyfile="$CACHE/rootfs-$name.key"
+    if [[ -s "$tarball" && -f "$keyfile" && "$(cat "$keyfile")" == "$key" ]]; then
+        log "  cached root file system $tarball"
+        echo "$tarball"
+        return
+    fi
+    local dir="$WORK/apt-$name" t0=$SECONDS
+    unpack "$base" "$dir"
+    cp /etc/resolv.conf "$dir/etc/resolv.conf"
+    mount -t proc proc "$dir/proc"
+    log "  apt-get install $pkgs (chroot on the $SUITE base)"
+    local rc=0
+    chroot "$dir" /bin/sh -c "export DEBIAN_FRONTEND=noninteractive; apt-get update -q && apt-get install -y -q --no-install-recommends $pkgs" \
+        >"$WORK/apt-$name.log" 2>&1 || rc=$?
+    umount "$dir/proc"
+    [[ $rc -eq 0 ]] || { tail -n 20 "$WORK/apt-$name.log" >&2; die "apt-get install $pkgs failed"; }
+    rm -rf "$dir"/var/cache/apt/archives/*.deb "$dir"/var/cache/apt/*.bin "$dir"/var/lib/apt/lists/* \
+        "$dir"/var/log/apt "$dir"/var/log/dpkg.log "$dir"/var/cache/debconf/*-old "$dir"/var/lib/dpkg/*-old
+    : >"$dir/etc/resolv.conf"
+    tar -C "$dir" --numeric-owner -cf "$tarball.tmp" .
+    mv "$tarball.tmp" "$tarball"
+    echo "$key" >"$keyfile"
+    rm -rf "$dir"
+    log "  apt-get for $name took $((SECONDS - t0)) s"
+    echo "$tarball"
+}
+
 unpack() {
     local tarball=$1 dir=$2
     mkdir -p "$dir"
@@ -416,7 +450,7 @@ build_distroless_python() {
 
 build_node() {
     local tarball root="$WORK/node"
-    tarball=$(rootfs_tar node "nodejs,npm,ca-certificates")
+    tarball=$(rootfs_apt_tar node "nodejs npm ca-certificates")
     unpack "$tarball" "$root"
     rm -rf "$root"/usr/share/man/* "$root"/usr/share/info/* "$root"/usr/share/locale/* "$root"/usr/share/doc/*
     # the node images have a `node` user (uid 1000)
