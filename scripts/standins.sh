@@ -37,10 +37,10 @@ ALL=(busybox golang distroless debian python distroless-python node)
 declare -A VERSION=(
     [busybox]=2
     [golang]=3
-    [distroless]=2
+    [distroless]=3
     [debian]=2
     [python]=2
-    [distroless-python]=2
+    [distroless-python]=3
     [node]=2
 )
 declare -A TAGS=(
@@ -85,7 +85,11 @@ docker version --format '{{.Server.Version}}' >/dev/null 2>&1 ||
     die "no Docker engine answers (DOCKER_HOST=${DOCKER_HOST:-unset}); start dockerd first"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/dockdojo-standins.XXXXXX")
-cleanup() { rm -rf "$WORK"; }
+cleanup() {
+    local m
+    for m in "$WORK"/*/proc; do mountpoint -q "$m" 2>/dev/null && umount "$m"; done
+    rm -rf "$WORK"
+}
 trap cleanup EXIT
 
 # ---------------------------------------------------------------------------
@@ -346,8 +350,9 @@ build_distroless() {
     distroless_rootfs "$root"
     rmdir "$root/bin" "$root/sbin" "$root/lib" "$root/usr/bin" 2>/dev/null || true
     local static=gcr.io/distroless/static-debian12
-    import_dir "$root" distroless "$static:latest" 'WORKDIR /'
-    import_dir "$root" distroless "$static:nonroot" 'USER 65532' 'WORKDIR /home/nonroot'
+    local denv=('ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' 'ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt')
+    import_dir "$root" distroless "$static:latest" "${denv[@]}" 'WORKDIR /'
+    import_dir "$root" distroless "$static:nonroot" "${denv[@]}" 'USER 65532' 'WORKDIR /home/nonroot'
 
     # :debug adds a busybox under /busybox and makes it the entrypoint
     local dbg="$WORK/distroless-debug"
@@ -358,7 +363,7 @@ build_distroless() {
     for a in $(/bin/busybox --list); do
         [[ "$a" == busybox ]] || ln -sf busybox "$dbg/busybox/$a"
     done
-    local dbgenv=('ENV PATH=/usr/local/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin:/busybox' 'ENTRYPOINT ["/busybox/sh"]')
+    local dbgenv=('ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/busybox' 'ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt' 'ENTRYPOINT ["/busybox/sh"]')
     import_dir "$dbg" distroless "$static:debug" "${dbgenv[@]}" 'WORKDIR /'
     import_dir "$dbg" distroless "$static:debug-nonroot" "${dbgenv[@]}" 'USER 65532' 'WORKDIR /home/nonroot'
 
@@ -376,8 +381,8 @@ build_distroless() {
     local base_pkgs=(libc6 libssl3)
     for lib in "${base_pkgs[@]}"; do dpkg_entry "$base" "$lib:amd64"; done
     local bimg=gcr.io/distroless/base-debian12
-    import_dir "$base" distroless "$bimg:latest" 'WORKDIR /'
-    import_dir "$base" distroless "$bimg:nonroot" 'USER 65532' 'WORKDIR /home/nonroot'
+    import_dir "$base" distroless "$bimg:latest" "${denv[@]}" 'WORKDIR /'
+    import_dir "$base" distroless "$bimg:nonroot" "${denv[@]}" 'USER 65532' 'WORKDIR /home/nonroot'
 }
 
 build_debian() {
@@ -443,7 +448,7 @@ build_distroless_python() {
         libexpat1 libbz2-1.0 liblzma5 libsqlite3-0 libncursesw6 libtinfo6 libreadline8 libuuid1 libdb5.3 libmpdec3 libgdbm6 libcrypt1; do
         chroot "$src" dpkg-query -s "$pkg" >"$root/var/lib/dpkg/status.d/$pkg" 2>/dev/null || rm -f "$root/var/lib/dpkg/status.d/$pkg"
     done
-    local env=('ENV LANG=C.UTF-8' "ENTRYPOINT [\"/usr/bin/$py\"]")
+    local env=('ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' 'ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt' 'ENV LANG=C.UTF-8' "ENTRYPOINT [\"/usr/bin/$py\"]")
     import_dir "$root" distroless-python gcr.io/distroless/python3-debian12:latest "${env[@]}" 'WORKDIR /'
     import_dir "$root" distroless-python gcr.io/distroless/python3-debian12:nonroot "${env[@]}" 'USER 65532' 'WORKDIR /home/nonroot'
 }
