@@ -1,6 +1,7 @@
 //! The Docker engine: endpoint resolution (as the Docker CLI does it),
 //! connection, errors in words a learner understands, labels.
 
+pub mod cleanup;
 pub mod error;
 pub mod labels;
 
