@@ -140,8 +140,8 @@ impl Workspace {
             .collect();
         let mut stack = vec![PathBuf::new()];
         while let Some(rel) = stack.pop() {
-            let mut entries: Vec<_> = std::fs::read_dir(lesson_dir.join(&rel))?
-                .collect::<Result<Vec<_>, _>>()?;
+            let mut entries: Vec<_> =
+                std::fs::read_dir(lesson_dir.join(&rel))?.collect::<Result<Vec<_>, _>>()?;
             entries.sort_by_key(|e| e.file_name());
             for entry in entries {
                 let child = rel.join(entry.file_name());
@@ -154,8 +154,8 @@ impl Workspace {
                         stack.push(child);
                     }
                 } else if let Some(f) = wanted {
-                    let same = ft.is_file()
-                        && std::fs::read(entry.path()).map(|b| b == f.contents)?;
+                    let same =
+                        ft.is_file() && std::fs::read(entry.path()).map(|b| b == f.contents)?;
                     if !same {
                         plan.moves.push((child, BackupReason::Edited));
                     }
@@ -198,11 +198,7 @@ impl Workspace {
             std::fs::rename(&from, &to).map_err(|e| {
                 std::io::Error::new(
                     e.kind(),
-                    format!(
-                        "cannot move {} to {}: {e}",
-                        from.display(),
-                        to.display()
-                    ),
+                    format!("cannot move {} to {}: {e}", from.display(), to.display()),
                 )
             })?;
         }
@@ -250,7 +246,10 @@ mod tests {
             checks: vec![],
             body: String::new(),
             body_line: 1,
-            starter: vec![f("Dockerfile", "FROM x\n"), f("src/main.go", "package main\n")],
+            starter: vec![
+                f("Dockerfile", "FROM x\n"),
+                f("src/main.go", "package main\n"),
+            ],
             solution: vec![],
         }
     }
@@ -284,10 +283,16 @@ mod tests {
             plan.writes,
             vec![PathBuf::from("Dockerfile"), PathBuf::from("src/main.go")]
         );
-        assert_eq!(plan.backup_dir, tmp.path().join(".dockdojo-backup/02-ms-S1"));
+        assert_eq!(
+            plan.backup_dir,
+            tmp.path().join(".dockdojo-backup/02-ms-S1")
+        );
         ws.apply_restore(&l, &plan).expect("apply");
 
-        assert_eq!(std::fs::read_to_string(dir.join("Dockerfile")).expect("r"), "FROM x\n");
+        assert_eq!(
+            std::fs::read_to_string(dir.join("Dockerfile")).expect("r"),
+            "FROM x\n"
+        );
         assert_eq!(
             std::fs::read_to_string(dir.join("src/main.go")).expect("r"),
             "package main\n"
@@ -295,9 +300,18 @@ mod tests {
         assert!(!dir.join("notes.txt").exists());
         assert!(!dir.join("extra").exists(), "emptied folder removed");
         let b = &plan.backup_dir;
-        assert_eq!(std::fs::read_to_string(b.join("Dockerfile")).expect("r"), "FROM mine\n");
-        assert_eq!(std::fs::read_to_string(b.join("notes.txt")).expect("r"), "my notes");
-        assert_eq!(std::fs::read_to_string(b.join("extra/deep/x")).expect("r"), "x");
+        assert_eq!(
+            std::fs::read_to_string(b.join("Dockerfile")).expect("r"),
+            "FROM mine\n"
+        );
+        assert_eq!(
+            std::fs::read_to_string(b.join("notes.txt")).expect("r"),
+            "my notes"
+        );
+        assert_eq!(
+            std::fs::read_to_string(b.join("extra/deep/x")).expect("r"),
+            "x"
+        );
         assert!(ws.plan_restore(&l, "S2").expect("plan").is_empty());
     }
 
@@ -313,14 +327,18 @@ mod tests {
         std::fs::create_dir_all(&dir).expect("mk");
         std::os::unix::fs::symlink(outside.path(), dir.join("src")).expect("ln");
         let plan = ws.plan_restore(&l, "S").expect("plan");
-        assert!(plan.moves.contains(&(PathBuf::from("src"), BackupReason::Extra)));
+        assert!(plan
+            .moves
+            .contains(&(PathBuf::from("src"), BackupReason::Extra)));
         ws.apply_restore(&l, &plan).expect("apply");
         assert_eq!(
             std::fs::read_to_string(outside.path().join("main.go")).expect("r"),
             "outside",
             "the file outside the workspace is untouched"
         );
-        assert!(!std::fs::symlink_metadata(dir.join("src")).expect("m").is_symlink());
+        assert!(!std::fs::symlink_metadata(dir.join("src"))
+            .expect("m")
+            .is_symlink());
     }
 
     #[test]

@@ -137,7 +137,10 @@ pub async fn run(ctx: &Ctx, args: crate::cli::ResetArgs) -> anyhow::Result<i32> 
     let (lessons, scope): (Vec<&Lesson>, ManagedScope) = match (&args.lesson, args.all) {
         (Some(name), false) => {
             let l = find_lesson(&pack, name)?;
-            (vec![l], ManagedScope::Lessons(BTreeSet::from([l.id.clone()])))
+            (
+                vec![l],
+                ManagedScope::Lessons(BTreeSet::from([l.id.clone()])),
+            )
         }
         (None, true) => (pack.lessons.iter().collect(), ManagedScope::All),
         _ => {
@@ -184,7 +187,9 @@ pub async fn run(ctx: &Ctx, args: crate::cli::ResetArgs) -> anyhow::Result<i32> 
     for (_, r) in &restores {
         print_restore(r);
     }
-    println!("Nothing else is touched: other containers, images, networks and volumes stay as they are.");
+    println!(
+        "Nothing else is touched: other containers, images, networks and volumes stay as they are."
+    );
 
     let files_to_restore = restores.iter().any(|(_, r)| !r.is_empty());
     if args.dry_run {

@@ -8,7 +8,12 @@ use crate::sanitize::{clean, clean_line};
 /// `solve.sh` last. Binary files are named, not printed.
 pub fn render(files: &[PackFile]) -> String {
     let mut files: Vec<&PackFile> = files.iter().collect();
-    files.sort_by_key(|f| (f.rel_path == std::path::Path::new("solve.sh"), f.rel_path.clone()));
+    files.sort_by_key(|f| {
+        (
+            f.rel_path == std::path::Path::new("solve.sh"),
+            f.rel_path.clone(),
+        )
+    });
     let mut out = String::new();
     for (i, f) in files.iter().enumerate() {
         if i > 0 {
@@ -36,7 +41,10 @@ pub async fn run(ctx: &Ctx, lesson: &str) -> anyhow::Result<i32> {
     };
     let lesson = find_lesson(&pack, lesson)?;
     if lesson.solution.is_empty() {
-        println!("Lesson {} has no reference solution.", clean_line(&lesson.id));
+        println!(
+            "Lesson {} has no reference solution.",
+            clean_line(&lesson.id)
+        );
         return Ok(EXIT_OK);
     }
     print!("{}", render(&lesson.solution));
