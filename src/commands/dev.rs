@@ -215,7 +215,7 @@ fn new(ctx: &Ctx, name: &str) -> anyhow::Result<i32> {
         println!("created {}", path.display());
     }
     println!(
-        "\nNext: edit {0}/lesson.md, then\n  dockdojo lint {1}\n  dockdojo --lessons {1} dev verify {slug}",
+        "\nNext: edit {0}/lesson.md, then\n  dockdojo lint {1}\n  dockdojo dev verify {slug} --lessons {1}",
         dir.display(),
         pack_dir.display()
     );

@@ -6,7 +6,7 @@
 //!   `docker.io/library/` prefix; `finance-old` is not `finance`);
 //! - containers labelled `dev.dockdojo.managed=true` (a label inherited from
 //!   an image does not count unless the container also carries this install's
-//!   value);
+//!   value; one carrying another install's value belongs to that install);
 //! - images, networks and volumes labelled `dev.dockdojo.managed=true` AND
 //!   carrying this install's `dev.dockdojo.install` value (image labels are
 //!   inherited by images built FROM them, so a label alone is not proof).
@@ -286,6 +286,11 @@ fn has_install(labels: &HashMap<String, String>, install: &str) -> bool {
     !install.is_empty() && labels.get(INSTALL).map(String::as_str) == Some(install)
 }
 
+/// Labelled with another install's value (another dockdojo on this engine).
+fn foreign_install(labels: &HashMap<String, String>, install: &str) -> bool {
+    labels.get(INSTALL).is_some_and(|v| v != install)
+}
+
 fn managed_reason(labels: &HashMap<String, String>) -> String {
     let purpose = labels
         .get(super::labels::PURPOSE)
@@ -307,6 +312,7 @@ pub fn select(target: &Target, inv: &Inventory) -> Plan {
             Some(format!("named by lesson {lesson}"))
         } else if is_managed(&c.labels)
             && target.managed.admits(&c.labels)
+            && !foreign_install(&c.labels, &target.install)
             && (has_install(&c.labels, &target.install)
                 || !c.image_labels.as_ref().is_some_and(is_managed))
         {
@@ -720,6 +726,7 @@ mod tests {
             containers: vec![
                 container("c-ours", "dockdojo-probe-1", ours.clone()),
                 container("c-bare", "dockdojo-probe-2", bare.clone()),
+                container("c-foreign", "dockdojo-probe-3", foreign.clone()),
                 ContainerInfo {
                     // label inherited from a managed image, not ours
                     image_labels: Some(bare.clone()),
