@@ -28,7 +28,9 @@
 # Time on a busy 2-core machine, first run (cold cache): busybox 1 s, golang 11-19 s,
 # distroless (6 tags) 5-12 s, debian 43 s (debootstrap 36 s), python 85 s
 # (debootstrap 71 s), distroless-python 9-18 s, node 214 s (apt-get of npm's ~300
-# packages: 180 s); about 7 minutes in all. With the cache, a rebuild of everything
+# packages: 180 s); about 7 minutes in all. A second cold run with the machine under
+# heavier load took 13 minutes (debootstrap 135 s and 261 s, npm's apt-get 272 s), the
+# mirror and dpkg being the slow parts. With the cache, a rebuild of everything
 # takes about a minute; when every image is current the script takes 1-2 s.
 set -euo pipefail
 
