@@ -62,7 +62,9 @@ pub fn needed_images(pack: &Pack) -> Vec<NeededImage> {
 /// Whether an image is present: `Ok(Some(size))`, `Ok(None)` when missing.
 pub async fn image_present(engine: &Engine, name: &str) -> Result<Option<u64>, EngineError> {
     match engine.docker.inspect_image(name).await {
-        Ok(i) => Ok(Some(i.size.and_then(|s| u64::try_from(s).ok()).unwrap_or(0))),
+        Ok(i) => Ok(Some(
+            i.size.and_then(|s| u64::try_from(s).ok()).unwrap_or(0),
+        )),
         Err(e) => {
             let e = engine.err(e);
             if e.is_not_found() {
@@ -138,7 +140,10 @@ fn process_ids() -> (Option<u32>, Vec<u32>) {
                 groups.push(g);
             }
         } else if let Some(rest) = line.strip_prefix("Groups:") {
-            groups.extend(rest.split_whitespace().filter_map(|s| s.parse::<u32>().ok()));
+            groups.extend(
+                rest.split_whitespace()
+                    .filter_map(|s| s.parse::<u32>().ok()),
+            );
         }
     }
     (uid, groups)
@@ -218,7 +223,10 @@ pub async fn run(ctx: &Ctx, json: bool) -> anyhow::Result<i32> {
             );
         }
         Err(e) => {
-            lines.push(format!("Endpoint   cannot be chosen: {}", clean_line(&e.to_string())));
+            lines.push(format!(
+                "Endpoint   cannot be chosen: {}",
+                clean_line(&e.to_string())
+            ));
             doc.insert("endpoint".into(), Value::Null);
         }
     }
@@ -237,19 +245,24 @@ pub async fn run(ctx: &Ctx, json: bool) -> anyhow::Result<i32> {
         }
         Err(e) => {
             exit = EXIT_CANNOT;
-            lines.push(format!("Engine     NOT reachable: {}", clean_line(&e.to_string())));
+            lines.push(format!(
+                "Engine     NOT reachable: {}",
+                clean_line(&e.to_string())
+            ));
             doc.insert(
                 "engine".into(),
                 json!({"reachable": false, "version": null, "api_version": null, "error": e.to_string()}),
             );
-            if !json {
-                eprintln!("dockdojo: {}", clean_line(&e.to_string()));
-            }
+            // On stderr in both modes: stdout stays pure JSON with --json.
+            eprintln!("dockdojo: {}", clean_line(&e.to_string()));
             // Socket facts help most when it failed.
             if let Ok(ep) = &endpoint {
                 if let Some(path) = ep.unix_path() {
                     let s = socket_facts(path);
-                    lines.push(format!("Socket     {}", clean_line(&socket_line(&s, Some(&e)))));
+                    lines.push(format!(
+                        "Socket     {}",
+                        clean_line(&socket_line(&s, Some(&e)))
+                    ));
                     doc.insert("socket".into(), socket_json(&s));
                 }
             }
@@ -335,7 +348,9 @@ pub async fn run(ctx: &Ctx, json: bool) -> anyhow::Result<i32> {
                     n.used_by.join(", ")
                 };
                 let status = match (present, &error) {
-                    (Some(true), _) => format!("present  {}", size.map(format_size).unwrap_or_default()),
+                    (Some(true), _) => {
+                        format!("present  {}", size.map(format_size).unwrap_or_default())
+                    }
                     (Some(false), _) => {
                         missing += 1;
                         "MISSING: run `dockdojo prepare`".to_string()
