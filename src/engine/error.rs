@@ -48,6 +48,30 @@ impl EngineError {
                 endpoint: ep,
                 seconds: timeout_secs,
             },
+            // The engine answered, then reported a failure inside its stream.
+            B::DockerStreamError { error } => EngineError::Api {
+                endpoint: ep,
+                status: 500,
+                message: error,
+            },
+            B::DockerContainerWaitError { error, code } => EngineError::Api {
+                endpoint: ep,
+                status: 500,
+                message: format!("{error} (exit code {code})"),
+            },
+            B::JsonDataError { .. } | B::JsonSerdeError { .. } => EngineError::Api {
+                endpoint: ep,
+                status: 200,
+                message: format!("its answer could not be read: {}", error_chain(&e)),
+            },
+            B::CertPathError { .. }
+            | B::CertParseError { .. }
+            | B::CertMultipleKeys { .. }
+            | B::NoNativeCertsError { .. }
+            | B::LoadNativeCertsErrors { .. } => EngineError::Config(format!(
+                "the TLS certificates for {ep} cannot be used: {}. Check DOCKER_CERT_PATH (ca.pem, cert.pem, key.pem) or the context's TLS files.",
+                error_chain(&e)
+            )),
             B::SocketNotFoundError(path) => EngineError::Unreachable {
                 endpoint: ep,
                 reason: format!("there is no socket at {path}"),
