@@ -260,8 +260,19 @@ async fn session(
             match item {
                 Some(Ok(ev)) => {
                     if let Some(msg) = to_msg(ev) {
-                        if let EngineMsg::Event { action, .. } = &msg {
-                            changed |= changes_inventory(action);
+                        if let EngineMsg::Event {
+                            kind,
+                            action,
+                            attributes,
+                            ..
+                        } = &msg
+                        {
+                            // dockdojo's own short-lived scan and probe
+                            // containers do not change what a learner sees.
+                            let helper = *kind == EventKind::Container
+                                && attributes.get(super::labels::MANAGED).map(String::as_str)
+                                    == Some("true");
+                            changed |= !helper && changes_inventory(action);
                         }
                         if tx.send(msg).await.is_err() {
                             return None;
