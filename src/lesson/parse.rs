@@ -396,9 +396,14 @@ fn validate_check_ids(r: &mut Reporter, checks: &[ParsedCheck]) {
             }
             match first.get(n.v.as_str()) {
                 Some(&j) => edges[i].push(j),
+                None if r.is_full() => r.at(&n.span, ""),
                 None => {
-                    let others: Vec<&str> =
-                        known.iter().copied().filter(|k| Some(*k) != own).collect();
+                    // Suggestions only among a reasonable number of ids.
+                    let others: Vec<&str> = if known.len() <= 200 {
+                        known.iter().copied().filter(|k| Some(*k) != own).collect()
+                    } else {
+                        Vec::new()
+                    };
                     r.at(
                         &n.span,
                         format!(

@@ -207,6 +207,12 @@ impl<'a> Reporter<'a> {
             .push(Diagnostic::new(self.path.clone(), line, col, msg));
     }
 
+    /// True once the per-file limit is reached: further problems are only
+    /// counted, so callers may skip building messages.
+    pub fn is_full(&self) -> bool {
+        self.diags.len() >= MAX_PER_FILE
+    }
+
     /// The 1-based (line, col) of a span's start.
     pub fn pos(&self, span: &Range<usize>) -> (usize, usize) {
         self.index.line_col(self.base + span.start)
