@@ -7,7 +7,8 @@
 //! - every folder beside `pack.toml` is a lesson, except folders starting
 //!   with `.` or `_`; other files beside `pack.toml` are ignored;
 //! - only `pack.toml`, `*/lesson.md`, `*/starter/**` and `*/solution/**`
-//!   are read; files are at most 10 MB; `lesson.md` and `pack.toml` are UTF-8;
+//!   are read; files are at most 10 MB (100 MB for the whole pack);
+//!   `lesson.md` and `pack.toml` are UTF-8;
 //! - symlinks may point only inside the pack; FIFOs, sockets and devices are
 //!   never opened; paths are relative without `..`;
 //! - a file is executable if its mode says so or it starts with `#!`
