@@ -19,7 +19,8 @@
 # file systems are kept as tarballs under $DOCKDOJO_STANDIN_CACHE
 # (default /var/cache/dockdojo-standins).
 #
-# Needs: root (debootstrap and chroot), a Docker engine, the Debian mirror
+# Needs: an x86_64 (amd64) Debian 12 host (library paths are those of amd64),
+# root (debootstrap and chroot), a Docker engine, the Debian mirror
 # ($DEBIAN_MIRROR, default http://deb.debian.org/debian) for the debootstrap-based
 # images, and these host packages: busybox-static golang-go debootstrap
 # ca-certificates netbase tzdata media-types libssl3 file. Missing ones are
