@@ -79,7 +79,7 @@ fn statuses_come_from_progress() {
     assert!(rows[0]["passed_at"].as_str().is_some_and(|t| t.ends_with('Z')));
     assert_eq!(rows[1]["status"], "failing");
     assert_eq!(rows[1]["passed_at"], serde_json::Value::Null);
-    assert_eq!(rows[2]["status"], "not started");
+    assert_eq!(rows[2]["status"], "not_started");
     assert_eq!(rows[2]["unmet_requirements"], serde_json::json!([]));
 
     let out = list(&home, &p, false, None);
@@ -99,7 +99,7 @@ fn corrupt_progress_is_moved_aside_with_a_warning() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{err}");
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    assert_eq!(v[0]["status"], "not started");
+    assert_eq!(v[0]["status"], "not_started");
     let aside: Vec<_> = std::fs::read_dir(&home)
         .expect("rd")
         .flatten()
