@@ -6,9 +6,11 @@ pub mod cleanup;
 pub mod endpoint;
 pub mod error;
 pub mod events;
+pub mod fs;
 pub mod inventory;
 pub mod labels;
 pub mod platform;
+pub mod probe;
 
 pub use error::EngineError;
 

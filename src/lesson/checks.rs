@@ -429,10 +429,10 @@ fn build_kind(k: &mut K, kind: &str) -> CheckKind {
                     Some(p) => sets.push(p),
                     None => {
                         let msg = format!(
-                            "unknown set `{}`{}; the sets are: {}",
+                            "unknown set `{}` (the sets are: {}){}",
                             s.v,
+                            names.join(", "),
                             did_you_mean(&s.v, &names),
-                            names.join(", ")
                         );
                         k.r.at(&s.span, msg);
                     }
@@ -744,11 +744,13 @@ mod tests {
         assert_eq!(parse_duration("3"), Ok(Duration::from_secs(3)));
         assert!(parse_duration("0s").is_err());
         assert!(parse_duration("10h")
-            .unwrap_err()
+            .expect_err("error")
             .contains("unknown time unit"));
         assert!(parse_duration("soon").is_err());
         assert!(parse_duration("1e400s").is_err());
-        assert!(parse_duration("11m").unwrap_err().contains("too long"));
+        assert!(parse_duration("11m")
+            .expect_err("error")
+            .contains("too long"));
     }
 
     #[test]
@@ -759,7 +761,7 @@ mod tests {
         assert!(parse_port("0/tcp").is_err());
         assert!(parse_port("70000").is_err());
         assert!(parse_port("80/icmp")
-            .unwrap_err()
+            .expect_err("error")
             .contains("unknown protocol"));
     }
 

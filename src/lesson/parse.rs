@@ -255,10 +255,10 @@ pub fn parse_lesson(
             r.at(
                 &cap.span,
                 format!(
-                    "unknown capability `{}` in `requires`{}; the capabilities are: {}",
+                    "unknown capability `{}` in `requires` (known: {}){}",
                     cap.v,
+                    CAPABILITIES.join(", "),
                     did_you_mean(&cap.v, CAPABILITIES),
-                    CAPABILITIES.join(", ")
                 ),
             );
         }
@@ -381,7 +381,8 @@ fn validate_check_ids(r: &mut Reporter, checks: &[ParsedCheck]) {
             }
         }
     }
-    let known: Vec<&str> = first.keys().copied().collect();
+    let mut known: Vec<&str> = first.keys().copied().collect();
+    known.sort_unstable();
     let mut edges: Vec<Vec<usize>> = vec![Vec::new(); checks.len()];
     for (i, c) in checks.iter().enumerate() {
         for n in &c.needs {
@@ -395,14 +396,18 @@ fn validate_check_ids(r: &mut Reporter, checks: &[ParsedCheck]) {
             }
             match first.get(n.v.as_str()) {
                 Some(&j) => edges[i].push(j),
-                None => r.at(
-                    &n.span,
-                    format!(
-                        "`needs` names `{}`, which is not a check in this lesson{}",
-                        n.v,
-                        did_you_mean(&n.v, &known)
-                    ),
-                ),
+                None => {
+                    let others: Vec<&str> =
+                        known.iter().copied().filter(|k| Some(*k) != own).collect();
+                    r.at(
+                        &n.span,
+                        format!(
+                            "`needs` names `{}`, which is not a check in this lesson{}",
+                            n.v,
+                            did_you_mean(&n.v, &others)
+                        ),
+                    )
+                }
             }
         }
     }
@@ -595,6 +600,32 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    #[test]
+    fn a_flood_of_problems_is_capped() {
+        let mut text = String::from("+++\ntitle = \"T\"\n");
+        for i in 0..300 {
+            text.push_str(&format!("bogus{i} = 1\n"));
+        }
+        text.push_str("+++\n");
+        let (_, d) = lesson(&text);
+        assert_eq!(d.len(), 201, "{d:#?}");
+        assert!(
+            d[0].starts_with("01-x/lesson.md:3:1: unknown field `bogus0`"),
+            "{}",
+            d[0]
+        );
+        assert_eq!(
+            d[200],
+            "01-x/lesson.md:1:1: ... and 100 more problems in this file"
+        );
+    }
+
+    #[test]
+    fn diagnostics_print_on_one_safe_line() {
+        let d = Diagnostic::new("01-\u{1b}[31mx/lesson.md", 2, 3, "bad\nthing \u{7}");
+        assert_eq!(d.to_string(), "01-^[[31mx/lesson.md:2:3: bad thing ^G");
     }
 
     #[test]
