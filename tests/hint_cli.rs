@@ -19,7 +19,10 @@ fn pack(dir: &Path) {
         &dir.join("01-ms/lesson.md"),
         "+++\nid = \"ms\"\ntitle = \"MS\"\nhints = [\"first nudge\", \"second \\u001b[2J push\", \"third: nearly the answer\"]\n\n[[check]]\nid = \"c\"\ntitle = \"t\"\nkind = \"image.exists\"\nimage = \"ddt-classroom-hint\"\n+++\n# MS\n",
     );
-    write(&dir.join("01-ms/solution/solve.sh"), "docker build -t x .\n");
+    write(
+        &dir.join("01-ms/solution/solve.sh"),
+        "docker build -t x .\n",
+    );
     write(&dir.join("01-ms/solution/Dockerfile"), "FROM scratch\n");
     write(&dir.join("01-ms/solution/app/main.go"), "package main\n");
 }
@@ -53,7 +56,11 @@ fn hints_come_in_order_and_are_recorded() {
 
     let o = run(&home, &p, &["hint", "ms"]);
     assert!(stdout(&o).contains("Hint 2 of 3"), "{}", stdout(&o));
-    assert!(stdout(&o).contains("second ^[[2J push"), "escape neutralised: {}", stdout(&o));
+    assert!(
+        stdout(&o).contains("second ^[[2J push"),
+        "escape neutralised: {}",
+        stdout(&o)
+    );
     assert!(!stdout(&o).contains('\u{1b}'));
 
     let o = run(&home, &p, &["hint", "ms"]);

@@ -26,7 +26,10 @@ fn pack(dir: &Path, requires: &str) {
     );
     write(&dir.join("01-one/lesson.md"), &lesson_md("one", ""));
     write(&dir.join("02-two/lesson.md"), &lesson_md("two", ""));
-    write(&dir.join("03-three/lesson.md"), &lesson_md("three", requires));
+    write(
+        &dir.join("03-three/lesson.md"),
+        &lesson_md("three", requires),
+    );
 }
 
 fn result(lesson: &str, passed: bool) -> LessonResult {
@@ -69,14 +72,21 @@ fn statuses_come_from_progress() {
     dockdojo::progress::record_result(&home, &result("one", true)).expect("rec");
     dockdojo::progress::record_result(&home, &result("two", false)).expect("rec");
     let out = list(&home, &p, true, None);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     let rows = v.as_array().expect("array");
     assert_eq!(rows.len(), 3);
     assert_eq!(rows[0]["id"], "one");
     assert_eq!(rows[0]["number"], 1);
     assert_eq!(rows[0]["status"], "passed");
-    assert!(rows[0]["passed_at"].as_str().is_some_and(|t| t.ends_with('Z')));
+    assert!(rows[0]["passed_at"]
+        .as_str()
+        .is_some_and(|t| t.ends_with('Z')));
     assert_eq!(rows[1]["status"], "failing");
     assert_eq!(rows[1]["passed_at"], serde_json::Value::Null);
     assert_eq!(rows[2]["status"], "not_started");
@@ -85,7 +95,11 @@ fn statuses_come_from_progress() {
     let out = list(&home, &p, false, None);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("1 of 3 lessons passed"), "{text}");
-    assert!(text.lines().any(|l| l.contains("two") && l.contains("failing")), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.contains("two") && l.contains("failing")),
+        "{text}"
+    );
 }
 
 #[test]
@@ -94,7 +108,10 @@ fn corrupt_progress_is_moved_aside_with_a_warning() {
     let home = tmp.path().join("home");
     let p = tmp.path().join("pack");
     pack(&p, "");
-    write(&home.join("progress.json"), "{\"schema_version\": 1, \"lessons\": {tru");
+    write(
+        &home.join("progress.json"),
+        "{\"schema_version\": 1, \"lessons\": {tru",
+    );
     let out = list(&home, &p, true, None);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{err}");
@@ -107,7 +124,10 @@ fn corrupt_progress_is_moved_aside_with_a_warning() {
         .filter(|p| p.to_string_lossy().contains("progress.json.corrupt-"))
         .collect();
     assert_eq!(aside.len(), 1, "{aside:?}");
-    assert!(err.contains(&home.join("progress.json").display().to_string()), "{err}");
+    assert!(
+        err.contains(&home.join("progress.json").display().to_string()),
+        "{err}"
+    );
     assert!(err.contains(&aside[0].display().to_string()), "{err}");
     assert_eq!(
         std::fs::read_to_string(&aside[0]).expect("kept"),
@@ -127,7 +147,12 @@ async fn requirements_follow_the_platform() {
     let p = tmp.path().join("pack");
     pack(&p, "\"swarm\", \"macvlan\"");
     let out = list(&tmp.path().join("home"), &p, true, None);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     let unmet = dockdojo::engine::platform::unmet_requirements(
         &["swarm".to_string(), "macvlan".to_string()],
@@ -148,6 +173,9 @@ async fn requirements_follow_the_platform() {
     let out = list(&home, &p, false, nowhere);
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{text}");
-    assert!(text.contains("needs swarm, macvlan (engine unreachable"), "{text}");
+    assert!(
+        text.contains("needs swarm, macvlan (engine unreachable"),
+        "{text}"
+    );
     assert!(text.contains("/nonexistent/ddt-classroom.sock"), "{text}");
 }

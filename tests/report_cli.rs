@@ -85,7 +85,12 @@ async fn json_report_has_everything_and_a_digest() {
         &["--format", "json", "-o", file.to_str().expect("utf8")],
         None,
     );
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&file).expect("written")).expect("json");
     assert_eq!(v["dockdojo_version"], env!("CARGO_PKG_VERSION"));
@@ -93,7 +98,9 @@ async fn json_report_has_everything_and_a_digest() {
     assert_eq!(v["engine"]["reachable"], true);
     assert_eq!(v["engine"]["version"], engine.version.as_str());
     assert_eq!(v["engine"]["api_version"], engine.api_version.as_str());
-    assert!(v["engine"]["platform"].as_str().is_some_and(|s| !s.is_empty()));
+    assert!(v["engine"]["platform"]
+        .as_str()
+        .is_some_and(|s| !s.is_empty()));
     assert_eq!(v["summary"]["passed"], 1);
     assert_eq!(v["summary"]["failing"], 1);
     assert_eq!(v["summary"]["not_started"], 1);
@@ -116,7 +123,10 @@ async fn json_report_has_everything_and_a_digest() {
         .map(|b| format!("{b:02x}"))
         .collect();
     assert_eq!(v["digest"]["value"], hex.as_str());
-    assert!(v["digest"]["note"].as_str().expect("note").contains("not tamper-proof"));
+    assert!(v["digest"]["note"]
+        .as_str()
+        .expect("note")
+        .contains("not tamper-proof"));
     let mut edited = l.clone();
     edited[1]["checks"][0]["status"] = "pass".into();
     let mut canon2 = String::new();
@@ -141,8 +151,14 @@ fn junit_and_markdown_and_unreachable_engine() {
     assert_eq!(out.status.code(), Some(0));
     let x = String::from_utf8_lossy(&out.stdout);
     assert!(x.starts_with("<?xml"), "{x}");
-    assert!(x.contains("<testsuite name=\"alpha\" tests=\"1\" failures=\"0\""), "{x}");
-    assert!(x.contains("<testsuite name=\"beta\" tests=\"1\" failures=\"1\""), "{x}");
+    assert!(
+        x.contains("<testsuite name=\"alpha\" tests=\"1\" failures=\"0\""),
+        "{x}"
+    );
+    assert!(
+        x.contains("<testsuite name=\"beta\" tests=\"1\" failures=\"1\""),
+        "{x}"
+    );
     assert!(x.contains("462 MB &lt;&amp;&gt;"), "{x}");
     assert!(x.contains("<skipped message=\"not checked yet\"/>"), "{x}");
     assert!(x.contains("not reachable"), "{x}");
@@ -162,5 +178,7 @@ fn junit_and_markdown_and_unreachable_engine() {
     let out = report(&home, &p, &["--format", "json"], nowhere);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(v["engine"]["reachable"], false);
-    assert!(v["engine"]["error"].as_str().is_some_and(|e| e.contains("nonexistent")));
+    assert!(v["engine"]["error"]
+        .as_str()
+        .is_some_and(|e| e.contains("nonexistent")));
 }

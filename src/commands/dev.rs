@@ -541,7 +541,7 @@ async fn run_solve(
         pumps.push(tokio::spawn(async move {
             let mut lines = BufReader::new(out).lines();
             while let Ok(Some(l)) = lines.next_line().await {
-                println!("{p}{}", clean_line(&l));
+                println!("{p}{}", clean_line(l.trim_end_matches('\r')));
             }
         }));
     }
@@ -550,7 +550,7 @@ async fn run_solve(
         pumps.push(tokio::spawn(async move {
             let mut lines = BufReader::new(err).lines();
             while let Ok(Some(l)) = lines.next_line().await {
-                println!("{p}{}", clean_line(&l));
+                println!("{p}{}", clean_line(l.trim_end_matches('\r')));
             }
         }));
     }
