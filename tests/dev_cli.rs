@@ -121,6 +121,62 @@ async fn dev_verify_proves_a_scaffolded_lesson() {
         }
     }
     let _rmi = Rmi(image);
+    // The user's own look-alikes must survive verify's resets untouched.
+    struct Rm;
+    impl Drop for Rm {
+        fn drop(&mut self) {
+            let _ = Command::new("docker")
+                .args(["rm", "-f", "ddt-classroom-verify-app-old"])
+                .output();
+            for i in ["ddt-classroom-verify-app:v2", "my-ddt-classroom-verify-app"] {
+                let _ = Command::new("docker").args(["rmi", i]).output();
+            }
+        }
+    }
+    drop(Rm);
+    let _rm = Rm;
+    let docker = |args: &[&str]| {
+        let o = Command::new("docker").args(args).output().expect("docker");
+        assert!(o.status.success(), "docker {args:?}: {}", text(&o));
+        String::from_utf8_lossy(&o.stdout).trim().to_string()
+    };
+    docker(&["tag", "busybox:1.36", "ddt-classroom-verify-app:v2"]);
+    docker(&["tag", "busybox:1.36", "my-ddt-classroom-verify-app"]);
+    docker(&[
+        "run",
+        "-d",
+        "--name",
+        "ddt-classroom-verify-app-old",
+        "busybox:1.36",
+        "sleep",
+        "300",
+    ]);
+    let state = |docker: &dyn Fn(&[&str]) -> String| {
+        (
+            docker(&[
+                "image",
+                "inspect",
+                "-f",
+                "{{.Id}}",
+                "ddt-classroom-verify-app:v2",
+            ]),
+            docker(&[
+                "image",
+                "inspect",
+                "-f",
+                "{{.Id}}",
+                "my-ddt-classroom-verify-app",
+            ]),
+            docker(&[
+                "container",
+                "inspect",
+                "-f",
+                "{{.Id}} {{.State.Status}} {{.State.StartedAt}}",
+                "ddt-classroom-verify-app-old",
+            ]),
+        )
+    };
+    let before = state(&docker);
 
     let o = dd(&home, &pack, &["dev", "verify"], &[]);
     let t = text(&o);
@@ -143,6 +199,19 @@ async fn dev_verify_proves_a_scaffolded_lesson() {
     assert!(t.contains("VERIFIED ddt-classroom-verify"), "{t}");
     assert!(t.contains("1 of 1 lessons verified"), "{t}");
     assert!(!image_exists(image), "reset removed the lesson's image");
+    assert_eq!(
+        state(&docker),
+        before,
+        "the user's look-alike objects are untouched"
+    );
+    let managed = docker(&[
+        "ps",
+        "-a",
+        "-q",
+        "--filter",
+        "label=dev.dockdojo.lesson=ddt-classroom-verify",
+    ]);
+    assert_eq!(managed, "", "no helper container of the lesson is left");
 }
 
 #[tokio::test]

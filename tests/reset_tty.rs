@@ -85,7 +85,10 @@ fn reset_answering(home: &Path, pack: &Path, ws: &Path, answer: &str) -> (u32, S
     }
     let status = child.wait().expect("wait");
     assert!(answered, "never asked: {}", String::from_utf8_lossy(&out));
-    (status.exit_code(), String::from_utf8_lossy(&out).to_string())
+    (
+        status.exit_code(),
+        String::from_utf8_lossy(&out).to_string(),
+    )
 }
 
 #[tokio::test]
