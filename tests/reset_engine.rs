@@ -70,7 +70,10 @@ image = "{P}-img"
 "#
         ),
     );
-    write(&dir.join("01-alpha/starter/Dockerfile"), "FROM busybox:1.36\n");
+    write(
+        &dir.join("01-alpha/starter/Dockerfile"),
+        "FROM busybox:1.36\n",
+    );
     write(
         &dir.join("02-beta/lesson.md"),
         &format!(
@@ -98,13 +101,26 @@ struct Cleanup;
 impl Drop for Cleanup {
     fn drop(&mut self) {
         for c in [
-            "box", "box2", "box-old", "my-box", "box-backup", "inherits", "probe-run",
-            "probe-created", "foreign-probe",
+            "box",
+            "box2",
+            "box-old",
+            "my-box",
+            "box-backup",
+            "inherits",
+            "probe-run",
+            "probe-created",
+            "foreign-probe",
         ] {
             let _ = docker(&["rm", "-f", &format!("{P}-{c}")]);
         }
         for i in [
-            "img", "img-backup", "my-img", "img:v2", "img2:v1", "img2", "labelled",
+            "img",
+            "img-backup",
+            "my-img",
+            "img:v2",
+            "img2:v1",
+            "img2",
+            "labelled",
         ] {
             let _ = docker(&["rmi", &format!("{P}-{i}")]);
         }
@@ -134,7 +150,8 @@ fn dockdojo(home: &Path, pack: &Path, ws: &Path, args: &[&str]) -> Output {
 
 #[tokio::test]
 async fn reset_all_removes_exactly_lesson_and_managed_objects() {
-    let Some(_engine) = common::engine("reset_all_removes_exactly_lesson_and_managed_objects").await
+    let Some(_engine) =
+        common::engine("reset_all_removes_exactly_lesson_and_managed_objects").await
     else {
         return;
     };
@@ -151,26 +168,63 @@ async fn reset_all_removes_exactly_lesson_and_managed_objects() {
     let img = "busybox:1.36";
     docker_ok(&["tag", img, &format!("{P}-img")]);
     docker_ok(&["tag", img, &format!("{P}-img2:v1")]);
-    docker_ok(&["run", "-d", "--name", &format!("{P}-box"), img, "sleep", "300"]);
+    docker_ok(&[
+        "run",
+        "-d",
+        "--name",
+        &format!("{P}-box"),
+        img,
+        "sleep",
+        "300",
+    ]);
     docker_ok(&["create", "--name", &format!("{P}-box2"), img, "true"]);
     docker_ok(&["network", "create", &format!("{P}-net")]);
     docker_ok(&["volume", "create", &format!("{P}-vol")]);
     let managed = "dev.dockdojo.managed=true".to_string();
     let lesson_label = format!("dev.dockdojo.lesson={P}-alpha");
     docker_ok(&[
-        "run", "-d", "--name", &format!("{P}-probe-run"), "--label", &managed, "--label",
-        &lesson_label, img, "sleep", "300",
+        "run",
+        "-d",
+        "--name",
+        &format!("{P}-probe-run"),
+        "--label",
+        &managed,
+        "--label",
+        &lesson_label,
+        img,
+        "sleep",
+        "300",
     ]);
     docker_ok(&[
-        "create", "--name", &format!("{P}-probe-created"), "--label", &managed, img, "true",
+        "create",
+        "--name",
+        &format!("{P}-probe-created"),
+        "--label",
+        &managed,
+        img,
+        "true",
     ]);
     let ours = format!("dev.dockdojo.install={install}");
     docker_ok(&[
-        "network", "create", "--label", &managed, "--label", &ours, &format!("{P}-managed-net"),
+        "network",
+        "create",
+        "--label",
+        &managed,
+        "--label",
+        &ours,
+        &format!("{P}-managed-net"),
     ]);
 
     // --- the user's own objects, some with look-alike names
-    docker_ok(&["run", "-d", "--name", &format!("{P}-box-old"), img, "sleep", "300"]);
+    docker_ok(&[
+        "run",
+        "-d",
+        "--name",
+        &format!("{P}-box-old"),
+        img,
+        "sleep",
+        "300",
+    ]);
     docker_ok(&["create", "--name", &format!("{P}-my-box"), img, "true"]);
     docker_ok(&["create", "--name", &format!("{P}-box-backup"), img, "true"]);
     docker_ok(&["tag", img, &format!("{P}-img-backup")]);
@@ -189,20 +243,42 @@ async fn reset_all_removes_exactly_lesson_and_managed_objects() {
         "FROM busybox:1.36\nLABEL dev.dockdojo.managed=true\n",
     );
     docker_ok(&[
-        "build", "-q", "-t", &format!("{P}-labelled"), build.to_str().expect("utf8"),
+        "build",
+        "-q",
+        "-t",
+        &format!("{P}-labelled"),
+        build.to_str().expect("utf8"),
     ]);
     docker_ok(&[
-        "run", "-d", "--name", &format!("{P}-inherits"), &format!("{P}-labelled"), "sleep",
+        "run",
+        "-d",
+        "--name",
+        &format!("{P}-inherits"),
+        &format!("{P}-labelled"),
+        "sleep",
         "300",
     ]);
     // another install's helper network and container
     let foreign = format!("dev.dockdojo.install={}", "f".repeat(32));
     docker_ok(&[
-        "network", "create", "--label", &managed, "--label", &foreign, &format!("{P}-foreign-net"),
+        "network",
+        "create",
+        "--label",
+        &managed,
+        "--label",
+        &foreign,
+        &format!("{P}-foreign-net"),
     ]);
     docker_ok(&[
-        "create", "--name", &format!("{P}-foreign-probe"), "--label", &managed, "--label",
-        &foreign, img, "true",
+        "create",
+        "--name",
+        &format!("{P}-foreign-probe"),
+        "--label",
+        &managed,
+        "--label",
+        &foreign,
+        img,
+        "true",
     ]);
 
     let user: Vec<(&str, String)> = vec![
@@ -251,14 +327,21 @@ async fn reset_all_removes_exactly_lesson_and_managed_objects() {
     // --dry-run lists and removes nothing.
     let out = dockdojo(&home, &pack, &ws, &["reset", "--all", "--dry-run"]);
     let text = String::from_utf8_lossy(&out.stdout).to_string();
-    assert_eq!(out.status.code(), Some(0), "{text}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     for (_, n) in &lesson {
         assert!(text.contains(n.as_str()), "dry run lists {n}:\n{text}");
     }
     for (_, n) in &user {
         assert!(
-            !text.lines().any(|l| l.trim_start().starts_with(&format!("{n} ("))
-                || l.trim_start().starts_with(&format!("{n}:latest ("))),
+            !text
+                .lines()
+                .any(|l| l.trim_start().starts_with(&format!("{n} ("))
+                    || l.trim_start().starts_with(&format!("{n}:latest ("))),
             "dry run must not list the user's {n}:\n{text}"
         );
     }
@@ -293,7 +376,10 @@ async fn reset_all_removes_exactly_lesson_and_managed_objects() {
     }
     let after: Vec<Option<String>> = user.iter().map(|(k, n)| inspect(k, n)).collect();
     for (((k, n), b), a) in user.iter().zip(&before).zip(&after) {
-        assert_eq!(b, a, "the user's {k} {n} must be untouched (same id, same state)");
+        assert_eq!(
+            b, a,
+            "the user's {k} {n} must be untouched (same id, same state)"
+        );
     }
 
     // Files: starter restored, the learner's files kept in the named backup.

@@ -5,6 +5,7 @@ use serde::Serialize;
 use super::{load_pack_or_report, Ctx, EXIT_OK};
 use crate::engine::platform::{self, Platform};
 use crate::engine::EngineError;
+use crate::progress::LessonStatus;
 use crate::sanitize::clean_line;
 
 #[derive(Debug, Serialize)]
@@ -13,7 +14,7 @@ struct Row {
     id: String,
     folder: String,
     title: String,
-    status: &'static str,
+    status: crate::progress::LessonStatus,
     passed_at: Option<String>,
     /// null when the engine could not be asked.
     unmet_requirements: Option<Vec<String>>,
@@ -43,7 +44,7 @@ pub async fn run(ctx: &Ctx, json: bool) -> anyhow::Result<i32> {
             id: l.id.clone(),
             folder: l.dir_name.clone(),
             title: l.title.clone(),
-            status: progress.status(&l.id).as_str(),
+            status: progress.status(&l.id),
             passed_at: progress
                 .lessons
                 .get(&l.id)
@@ -64,15 +65,15 @@ pub async fn run(ctx: &Ctx, json: bool) -> anyhow::Result<i32> {
     let idw = rows.iter().map(|r| r.id.chars().count()).max().unwrap_or(2);
     for r in &rows {
         let mark = match r.status {
-            "passed" => "✔",
-            "failing" => "✘",
-            _ => " ",
+            LessonStatus::Passed => "✔",
+            LessonStatus::Failing => "✘",
+            LessonStatus::NotStarted => " ",
         };
         println!(
             "{mark} {:>2}. {:<idw$}  {:<11}  {}",
             r.number,
             clean_line(&r.id),
-            r.status,
+            r.status.as_str(),
             clean_line(&r.title)
         );
         match &r.unmet_requirements {
@@ -87,7 +88,10 @@ pub async fn run(ctx: &Ctx, json: bool) -> anyhow::Result<i32> {
             ),
         }
     }
-    let passed = rows.iter().filter(|r| r.status == "passed").count();
+    let passed = rows
+        .iter()
+        .filter(|r| r.status == LessonStatus::Passed)
+        .count();
     println!("\n{passed} of {} lessons passed.", rows.len());
     if let Some(Err(e)) = &facts {
         println!(
