@@ -2,7 +2,9 @@
 //! connection, errors in words a learner understands, labels.
 
 pub mod error;
+pub mod fs;
 pub mod labels;
+pub mod probe;
 
 pub use error::EngineError;
 
