@@ -137,9 +137,7 @@ pub struct ReportArgs {
 #[derive(Debug, Subcommand)]
 pub enum DevCommand {
     /// Author QA: at the start the checks do not all pass, after solve.sh they do, reset cleans up.
-    Verify {
-        lessons: Vec<String>,
-    },
+    Verify { lessons: Vec<String> },
     /// Scaffold a new lesson folder that passes `lint`.
     New {
         /// Lesson name, e.g. `13-my-lesson` or `my-lesson`.

@@ -12,7 +12,11 @@ pub enum EngineError {
     #[error("engine at {endpoint} timed out after {seconds}s: it accepts connections but does not answer. Restart Docker.")]
     Timeout { endpoint: String, seconds: u64 },
     #[error("engine at {endpoint} answered with an error: {message}")]
-    Api { endpoint: String, status: u16, message: String },
+    Api {
+        endpoint: String,
+        status: u16,
+        message: String,
+    },
     #[error("cannot use the Docker endpoint configuration: {0}")]
     Config(String),
 }

@@ -85,7 +85,9 @@ mod tests {
         let e = parse_size("20XB").unwrap_err();
         assert!(e.contains("unknown size unit `XB`"), "{e}");
         assert!(parse_size("").is_err());
-        assert!(parse_size("MB").unwrap_err().contains("must start with a number"));
+        assert!(parse_size("MB")
+            .unwrap_err()
+            .contains("must start with a number"));
         assert!(parse_size("1.2.3MB").is_err());
         assert!(parse_size("99999999999999999999999TB").is_err());
     }
