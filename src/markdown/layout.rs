@@ -5,7 +5,9 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use super::parse::{BlockKind, ContainerKind, Table};
-use super::wrap::{hard_wrap, push_run, runs_width, str_width, truncate, wrap, Piece, Runs};
+use super::wrap::{
+    grapheme_width, hard_wrap, push_run, runs_width, str_width, truncate, wrap, Piece, Runs,
+};
 use super::{theme, Document, Rendered};
 
 const BULLETS: [&str; 3] = ["•", "◦", "▪"];
@@ -193,7 +195,8 @@ fn code_block(out: &mut Out, doc: &Document, i: usize, first: &Runs, cont: &Runs
     }
 
     // │ code, hard-wrapped with ┆ on continuation lines, on the theme's background
-    let (gutter_w, text_w) = if avail > 2 {
+    // Below 4 columns the gutter would leave no room for a wide character.
+    let (gutter_w, text_w) = if avail >= 4 {
         (2, avail - 2)
     } else {
         (0, avail)
@@ -255,13 +258,26 @@ fn cell_width(cell: &[Piece]) -> usize {
 }
 
 /// Column widths within `budget` columns of cell text: natural widths when
-/// they fit, else the widest columns are capped equally (water-filling).
-fn fit_columns(natural: &[usize], budget: usize) -> Vec<usize> {
+/// they fit, else the widest columns are capped equally (water-filling), never
+/// below a column's minimum (its widest character). `None` when even the
+/// minimums do not fit.
+fn fit_columns(natural: &[usize], mins: &[usize], budget: usize) -> Option<Vec<usize>> {
     let natural: Vec<usize> = natural.iter().map(|&n| n.max(1)).collect();
     if natural.iter().sum::<usize>() <= budget {
-        return natural;
+        return Some(natural);
     }
-    let fits = |cap: usize| natural.iter().map(|&n| n.min(cap)).sum::<usize>() <= budget;
+    if mins.iter().sum::<usize>() > budget {
+        return None;
+    }
+    let width = |n: usize, m: usize, cap: usize| n.min(cap).max(m);
+    let fits = |cap: usize| {
+        natural
+            .iter()
+            .zip(mins)
+            .map(|(&n, &m)| width(n, m, cap))
+            .sum::<usize>()
+            <= budget
+    };
     let (mut lo, mut hi) = (1, natural.iter().copied().max().unwrap_or(1));
     while lo < hi {
         let mid = lo + (hi - lo).div_ceil(2);
@@ -271,7 +287,11 @@ fn fit_columns(natural: &[usize], budget: usize) -> Vec<usize> {
             hi = mid - 1;
         }
     }
-    let mut widths: Vec<usize> = natural.iter().map(|&n| n.min(lo)).collect();
+    let mut widths: Vec<usize> = natural
+        .iter()
+        .zip(mins)
+        .map(|(&n, &m)| width(n, m, lo))
+        .collect();
     let mut left = budget.saturating_sub(widths.iter().sum());
     for (w, &n) in widths.iter_mut().zip(&natural) {
         if left == 0 {
@@ -282,7 +302,20 @@ fn fit_columns(natural: &[usize], budget: usize) -> Vec<usize> {
             left -= 1;
         }
     }
-    widths
+    Some(widths)
+}
+
+/// The widest grapheme of a cell (at least 1).
+fn widest_grapheme(cell: &[Piece]) -> usize {
+    use unicode_segmentation::UnicodeSegmentation;
+    cell.iter()
+        .filter_map(|p| match p {
+            Piece::Text(_, t) => t.graphemes(true).map(grapheme_width).max(),
+            Piece::Break => None,
+        })
+        .max()
+        .unwrap_or(1)
+        .max(1)
 }
 
 fn table(t: &Table, avail: usize) -> Vec<Runs> {
@@ -301,12 +334,16 @@ fn table(t: &Table, avail: usize) -> Vec<Runs> {
         return stacked_table(t, avail);
     }
     let mut natural = vec![0; ncols];
+    let mut mins = vec![1; ncols];
     for row in &t.rows {
         for (c, cell) in row.cells.iter().enumerate() {
             natural[c] = natural[c].max(cell_width(cell));
+            mins[c] = mins[c].max(widest_grapheme(cell));
         }
     }
-    let widths = fit_columns(&natural, avail - overhead);
+    let Some(widths) = fit_columns(&natural, &mins, avail - overhead) else {
+        return stacked_table(t, avail);
+    };
     let border = theme::table_border();
     let rule = |l: &str, m: &str, r: &str| -> Runs {
         let mut s = String::from(l);

@@ -1,7 +1,8 @@
 //! Word wrapping of styled text by display width.
 
 use ratatui::style::Style;
-use unicode_width::UnicodeWidthChar;
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
 
 /// A piece of inline content.
 #[derive(Debug, Clone, PartialEq)]
@@ -15,12 +16,14 @@ pub(crate) enum Piece {
 /// A line of styled runs, adjacent runs of the same style merged.
 pub(crate) type Runs = Vec<(Style, String)>;
 
-pub(crate) fn char_width(c: char) -> usize {
-    c.width().unwrap_or(0)
+/// Display width of one grapheme cluster, as ratatui measures it.
+pub(crate) fn grapheme_width(g: &str) -> usize {
+    g.width()
 }
 
+/// Display width, summed over grapheme clusters as ratatui draws them.
 pub(crate) fn str_width(s: &str) -> usize {
-    s.chars().map(char_width).sum()
+    s.graphemes(true).map(grapheme_width).sum()
 }
 
 pub(crate) fn runs_width(runs: &[(Style, String)]) -> usize {
@@ -37,11 +40,8 @@ pub(crate) fn push_run(runs: &mut Runs, style: Style, text: &str) {
     }
 }
 
-fn push_char(runs: &mut Runs, style: Style, c: char) {
-    match runs.last_mut() {
-        Some((s, t)) if *s == style => t.push(c),
-        _ => runs.push((style, c.to_string())),
-    }
+fn push_char(runs: &mut Runs, style: Style, g: &str) {
+    push_run(runs, style, g);
 }
 
 /// Greedy word wrap to `width` columns (at least 1). Runs of spaces between
@@ -66,13 +66,13 @@ pub(crate) fn wrap(pieces: &[Piece], width: usize) -> Vec<Runs> {
                 w.end_line();
             }
             Piece::Text(style, text) => {
-                for c in text.chars() {
-                    if c == ' ' {
+                for g in text.graphemes(true) {
+                    if g == " " {
                         w.flush_word();
                         w.spaces.push(*style);
                     } else {
-                        push_char(&mut w.word, *style, c);
-                        w.word_w += char_width(c);
+                        push_char(&mut w.word, *style, g);
+                        w.word_w += grapheme_width(g);
                     }
                 }
             }
@@ -112,7 +112,7 @@ impl Wrapper {
         if self.cur_w + gap + word_w <= self.width {
             if gap > 0 {
                 for style in spaces {
-                    push_char(&mut self.cur, style, ' ');
+                    push_char(&mut self.cur, style, " ");
                 }
                 self.cur_w += gap;
             }
@@ -128,12 +128,12 @@ impl Wrapper {
         }
         // Longer than a line: break between characters.
         for (style, text) in &word {
-            for c in text.chars() {
-                let cw = char_width(c);
+            for g in text.graphemes(true) {
+                let cw = grapheme_width(g);
                 if self.cur_w + cw > self.width && self.cur_w > 0 {
                     self.end_line();
                 }
-                push_char(&mut self.cur, *style, c);
+                push_char(&mut self.cur, *style, g);
                 self.cur_w += cw;
             }
         }
@@ -148,13 +148,13 @@ pub(crate) fn hard_wrap(runs: &[(Style, String)], width: usize) -> Vec<Runs> {
     let mut cur: Runs = Vec::new();
     let mut cur_w = 0;
     for (style, text) in runs {
-        for c in text.chars() {
-            let cw = char_width(c);
+        for g in text.graphemes(true) {
+            let cw = grapheme_width(g);
             if cur_w + cw > width && cur_w > 0 {
                 lines.push(std::mem::take(&mut cur));
                 cur_w = 0;
             }
-            push_char(&mut cur, *style, c);
+            push_char(&mut cur, *style, g);
             cur_w += cw;
         }
     }
@@ -168,13 +168,13 @@ pub(crate) fn truncate(runs: &[(Style, String)], width: usize) -> Runs {
     let mut used = 0;
     for (style, text) in runs {
         let mut kept = String::new();
-        for c in text.chars() {
-            let cw = char_width(c);
+        for g in text.graphemes(true) {
+            let cw = grapheme_width(g);
             if used + cw > width {
                 push_run(&mut out, *style, &kept);
                 return out;
             }
-            kept.push(c);
+            kept.push_str(g);
             used += cw;
         }
         push_run(&mut out, *style, &kept);
