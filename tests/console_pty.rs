@@ -207,3 +207,65 @@ async fn cursor_position_queries_are_answered() {
     })
     .await;
 }
+
+/// bash (5.1+) turns on bracketed paste: a multi-line block is typed as one
+/// paste and runs only on Enter, both lines.
+#[tokio::test]
+async fn multi_line_block_in_bash_uses_bracketed_paste() {
+    if !Path::new("/bin/bash").exists() && !Path::new("/usr/bin/bash").exists() {
+        panic!("bash is needed for this test (it is the default shell of most learners)");
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (tx, mut rx) = unbounded_channel();
+    let cmd = ShellCommand::new("bash")
+        .arg("--norc")
+        .arg("--noprofile")
+        .env("PS1", "$ ");
+    let mut console = Console::spawn_with(cmd, dir.path(), 24, 80, tx).expect("spawn bash");
+    wait_prompt(&mut console, &mut rx).await;
+    assert!(
+        console.screen().bracketed_paste(),
+        "bash at its prompt enables bracketed paste"
+    );
+    console
+        .type_text("echo first-$((2*3))\necho second-$((2*4))\n")
+        .expect("type");
+    pump_until(&mut console, &mut rx, "both lines at the prompt", |s| {
+        s.contains("echo first-$((2*3))") && s.contains("echo second-$((2*4))")
+    })
+    .await;
+    assert!(
+        !console.screen().contents().contains("first-6"),
+        "not run yet"
+    );
+    console.send_key(key(KeyCode::Enter)).expect("enter");
+    pump_until(&mut console, &mut rx, "both outputs", |s| {
+        s.contains("\nfirst-6") && s.contains("\nsecond-8")
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn typing_is_refused_while_a_full_screen_program_runs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut console, mut rx) = sh(dir.path(), 24, 80);
+    run_line(
+        &mut console,
+        &mut rx,
+        "printf '\\033[?1049hFULL'; read x; printf '\\033[?1049l'",
+    )
+    .await;
+    pump_until(&mut console, &mut rx, "the alternate screen", |s| {
+        s.starts_with("FULL")
+    })
+    .await;
+    assert!(console.screen().alternate_screen());
+    assert!(console.type_text("rm -rf /").is_err());
+    console.send_key(key(KeyCode::Enter)).expect("enter");
+    pump_until(&mut console, &mut rx, "back on the shell screen", |s| {
+        s.contains("read x")
+    })
+    .await;
+    assert!(!console.screen().alternate_screen());
+    console.type_text("echo ok").expect("typing allowed again");
+}
