@@ -101,7 +101,9 @@ pub struct Console {
 /// The parts of a console that belong to one child process.
 struct Session {
     master: Box<dyn MasterPty + Send>,
-    writer: Box<dyn Write + Send>,
+    /// Input for the writer thread: writing never blocks the main loop, even
+    /// when the program in the console does not read its input.
+    input: mpsc::Sender<Vec<u8>>,
     killer: Box<dyn ChildKiller + Send + Sync>,
     alive: Arc<AtomicBool>,
     /// Set when the console no longer wants this session's events (restart, drop).
@@ -153,8 +155,7 @@ impl Console {
             if let Some(session) = self.session.as_mut() {
                 // A reply that cannot be written means the shell is gone;
                 // the Exited event tells the app about that.
-                let _ = session.writer.write_all(&replies);
-                let _ = session.writer.flush();
+                let _ = session.input.send(replies);
             }
         }
     }
@@ -307,8 +308,12 @@ impl Console {
         self.terminal.scroll_to_live();
         match self.session.as_mut() {
             Some(session) if session.alive.load(Ordering::SeqCst) => {
-                session.writer.write_all(bytes)?;
-                session.writer.flush()
+                session.input.send(bytes.to_vec()).map_err(|_| {
+                    std::io::Error::new(
+                        std::io::ErrorKind::BrokenPipe,
+                        "the console terminal is closed",
+                    )
+                })
             }
             _ => Err(std::io::Error::new(
                 std::io::ErrorKind::BrokenPipe,
@@ -333,7 +338,8 @@ fn end_session(mut session: Session) {
             tracing::debug!("console: signalling the shell failed: {e}");
         }
     }
-    // Dropping the master and writer hangs up the terminal.
+    // Dropping the master hangs up the terminal; the writer thread lets go
+    // of its end once the shell is gone.
     drop(session);
 }
 
@@ -386,6 +392,12 @@ fn start_session(
     let alive = Arc::new(AtomicBool::new(true));
     let detached = Arc::new(AtomicBool::new(false));
     let (drained_tx, drained_rx) = mpsc::channel::<()>();
+    let (input, input_rx) = mpsc::channel::<Vec<u8>>();
+    let (exited_tx, exited_rx) = mpsc::channel::<()>();
+    std::thread::Builder::new()
+        .name("console-writer".into())
+        .spawn(move || write_loop(writer, input_rx, exited_rx))
+        .context("cannot start the console writer")?;
 
     {
         let tx = tx.clone();
@@ -411,6 +423,7 @@ fn start_session(
                     }
                 };
                 alive.store(false, Ordering::SeqCst);
+                drop(exited_tx);
                 // Let the reader forward the shell's last words first.
                 let _ = drained_rx.recv_timeout(DRAIN_GRACE);
                 if !detached.load(Ordering::SeqCst) {
@@ -421,12 +434,36 @@ fn start_session(
     }
     Ok(Session {
         master,
-        writer,
+        input,
         killer,
         alive,
         detached,
         pid,
     })
+}
+
+fn write_loop(
+    mut writer: Box<dyn Write + Send>,
+    input: mpsc::Receiver<Vec<u8>>,
+    exited: mpsc::Receiver<()>,
+) {
+    let mut broken = false;
+    while let Ok(bytes) = input.recv() {
+        if !broken
+            && writer
+                .write_all(&bytes)
+                .and_then(|()| writer.flush())
+                .is_err()
+        {
+            // The shell is gone; the waiter reports that. Keep draining.
+            broken = true;
+        }
+    }
+    // portable-pty types a newline and EOF into the terminal when its writer
+    // is dropped. While the shell still runs, that newline would run whatever
+    // the learner had half typed: let go only after the shell has ended.
+    let _ = exited.recv();
+    drop(writer);
 }
 
 fn read_loop(
