@@ -310,3 +310,26 @@ async fn ending_the_console_does_not_run_a_half_typed_line() {
         assert!(!marker.exists(), "{end}: the half-typed command ran");
     }
 }
+
+#[tokio::test]
+async fn restart_after_kill_does_not_report_the_old_shell_exit() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut console, mut rx) = sh(dir.path(), 24, 80);
+    wait_prompt(&mut console, &mut rx).await;
+    console.kill();
+    assert!(!console.is_alive());
+    assert!(console.send_key(key(KeyCode::Char('x'))).is_err());
+    console.restart().expect("restart");
+    assert!(console.is_alive());
+    run_line(&mut console, &mut rx, "sleep 0.2; echo fresh-$((1+1))").await;
+    pump_until(&mut console, &mut rx, "fresh-2", |s| {
+        s.contains("\nfresh-2")
+    })
+    .await;
+    assert_eq!(
+        console.exit_code(),
+        None,
+        "no Exited event from the old shell"
+    );
+    assert!(console.is_alive());
+}

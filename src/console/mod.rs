@@ -3,8 +3,10 @@
 //! The [`Console`] owns the PTY master, the child shell and a [`vt100::Parser`].
 //! A reader thread forwards the shell's output as [`ConsoleEvent::Output`] to the
 //! app's main loop, which feeds it back through [`Console::process`]: the main loop
-//! stays the single owner of the screen state. A waiter thread reaps the shell and
-//! sends [`ConsoleEvent::Exited`] once its last output has been forwarded.
+//! stays the single owner of the screen state. A writer thread takes the input
+//! (keys, pastes, typed code), so a program that does not read its input never
+//! blocks the main loop. A waiter thread reaps the shell and sends
+//! [`ConsoleEvent::Exited`] once its last output has been forwarded.
 
 mod keys;
 mod terminal;
@@ -108,6 +110,8 @@ struct Session {
     alive: Arc<AtomicBool>,
     /// Set when the console no longer wants this session's events (restart, drop).
     detached: Arc<AtomicBool>,
+    /// [`Console::kill`] was called: no more input, even before the shell is reaped.
+    killed: bool,
     pid: Option<u32>,
 }
 
@@ -268,16 +272,14 @@ impl Console {
     }
 
     pub fn is_alive(&self) -> bool {
-        self.session
-            .as_ref()
-            .is_some_and(|s| s.alive.load(Ordering::SeqCst))
+        self.session.as_ref().is_some_and(Session::running)
     }
 
     /// The shell's process id, while it runs.
     pub fn pid(&self) -> Option<u32> {
         self.session
             .as_ref()
-            .filter(|s| s.alive.load(Ordering::SeqCst))
+            .filter(|s| s.running())
             .and_then(|s| s.pid)
     }
 
@@ -296,18 +298,24 @@ impl Console {
         Ok(())
     }
 
-    /// End the shell: SIGHUP, as a terminal that closes does, and hang up the
-    /// PTY. The waiter thread reaps it and still reports [`ConsoleEvent::Exited`].
+    /// End the shell with SIGHUP, as a terminal that closes does (bash passes
+    /// it on to its jobs). The waiter thread reaps it and still reports
+    /// [`ConsoleEvent::Exited`]; [`Console::restart`] starts a new one.
     pub fn kill(&mut self) {
-        if let Some(session) = self.session.take() {
-            end_session(session);
+        if let Some(session) = self.session.as_mut() {
+            if session.running() {
+                session.killed = true;
+                if let Err(e) = session.killer.kill() {
+                    tracing::debug!("console: signalling the shell failed: {e}");
+                }
+            }
         }
     }
 
     fn write_input(&mut self, bytes: &[u8]) -> std::io::Result<()> {
         self.terminal.scroll_to_live();
         match self.session.as_mut() {
-            Some(session) if session.alive.load(Ordering::SeqCst) => {
+            Some(session) if session.running() => {
                 session.input.send(bytes.to_vec()).map_err(|_| {
                     std::io::Error::new(
                         std::io::ErrorKind::BrokenPipe,
@@ -332,8 +340,14 @@ impl Drop for Console {
     }
 }
 
+impl Session {
+    fn running(&self) -> bool {
+        !self.killed && self.alive.load(Ordering::SeqCst)
+    }
+}
+
 fn end_session(mut session: Session) {
-    if session.alive.load(Ordering::SeqCst) {
+    if !session.killed && session.alive.load(Ordering::SeqCst) {
         if let Err(e) = session.killer.kill() {
             tracing::debug!("console: signalling the shell failed: {e}");
         }
@@ -435,6 +449,7 @@ fn start_session(
     Ok(Session {
         master,
         input,
+        killed: false,
         killer,
         alive,
         detached,
