@@ -23,6 +23,7 @@ fn bench(c: &mut Criterion) {
         .enumerate()
         .map(|(i, (p, set))| PathMatch {
             present: if i % 5 == 0 { vec![p.clone()] } else { vec![] },
+            canonical: vec![],
             pattern: p,
             set,
         })
