@@ -497,7 +497,7 @@ fn build_kind(k: &mut K, kind: &str) -> CheckKind {
                 fields::string(k.r, k.t, "stdout_contains", "stdout_contains = \"4\"").map(|a| a.v);
             let stdout_equals =
                 fields::string(k.r, k.t, "stdout_equals", "stdout_equals = \"4\"").map(|a| a.v);
-            let exit_code = fields::integer(k.r, k.t, "exit_code", -255, 255).map(|a| a.v);
+            let exit_code = fields::integer(k.r, k.t, "exit_code", 0, 255).map(|a| a.v);
             let timeout = match k.t.get("timeout") {
                 None => Duration::from_secs(10),
                 Some(e) => {

@@ -1,5 +1,20 @@
 //! Lesson packs: loading (built-in or from a directory), front matter,
 //! validation with `path:line:col` diagnostics.
+//!
+//! Both sources (the pack embedded from `lessons/`, a `--lessons DIR`) are
+//! turned into one list of [`SourceEntry`] and go through [`load_entries`].
+//! What a pack may contain, beyond LESSON-FORMAT.md:
+//! - every folder beside `pack.toml` is a lesson, except folders starting
+//!   with `.` or `_`; other files beside `pack.toml` are ignored;
+//! - only `pack.toml`, `*/lesson.md`, `*/starter/**` and `*/solution/**`
+//!   are read; files are at most 10 MB (100 MB for the whole pack);
+//!   `lesson.md` and `pack.toml` are UTF-8;
+//! - symlinks may point only inside the pack; FIFOs, sockets and devices are
+//!   never opened; paths are relative without `..`;
+//! - a file is executable if its mode says so or it starts with `#!`
+//!   (the embedded pack keeps no modes);
+//! - `creates.volumes` lists volumes, like images, containers and networks;
+//! - loading never executes anything.
 
 mod checks;
 pub mod diag;
@@ -177,6 +192,11 @@ pub fn load_entries(
                     "pack.toml could not be read",
                 ));
             }
+            // Grouped by file, pack.toml first; each file's own order kept.
+            let manifest_path = shown("pack.toml");
+            diags.sort_by(|a, b| {
+                (a.path != manifest_path, &a.path).cmp(&(b.path != manifest_path, &b.path))
+            });
             Err(PackError { diagnostics: diags })
         }
     }
@@ -347,6 +367,10 @@ mod tests {
             "{l:#?}"
         );
         assert_eq!(l.len(), 3, "{l:#?}");
+        // Grouped by file, pack.toml first.
+        assert!(l[0].starts_with("p/pack.toml:"), "{l:#?}");
+        assert!(l[1].starts_with("p/02-b:"), "{l:#?}");
+        assert!(l[2].starts_with("p/03-a/lesson.md:"), "{l:#?}");
     }
 
     #[test]
