@@ -2,6 +2,7 @@
 //! connection, errors in words a learner understands, labels, platform,
 //! inventory and the live event feed.
 
+pub mod cleanup;
 pub mod endpoint;
 pub mod error;
 pub mod events;
