@@ -109,13 +109,18 @@ pub async fn run(_ctx: &Ctx, image: &str, json: bool) -> anyhow::Result<i32> {
             return Ok(EXIT_CANNOT);
         }
     };
+    // one file once: on merged-/usr images /bin/sh and /usr/bin/sh are the same
+    let mut seen = std::collections::HashSet::new();
     let mut found = std::collections::BTreeMap::new();
     for set in PathSet::ALL {
-        let v: Vec<String> = found_paths
-            .iter()
-            .filter(|m| m.set == Some(set))
-            .flat_map(|m| m.present.iter().cloned())
-            .collect();
+        let mut v: Vec<String> = Vec::new();
+        for m in found_paths.iter().filter(|m| m.set == Some(set)) {
+            for (i, p) in m.present.iter().enumerate() {
+                if seen.insert(m.canonical.get(i).unwrap_or(p).clone()) {
+                    v.push(p.clone());
+                }
+            }
+        }
         found.insert(set.name().to_string(), v);
     }
     let a = Anatomy {
@@ -178,11 +183,16 @@ pub fn render(a: &Anatomy) -> String {
     let max = a.layers.iter().map(|l| l.size).max().unwrap_or(0);
     let files = a.layers.iter().filter(|l| !l.empty).count();
     o.push_str(&format!(
-        "steps ({} in all, {files} add files):\n",
-        a.layers.len()
+        "{} step{}, {files} adding files (size per step, build order):\n",
+        a.layers.len(),
+        if a.layers.len() == 1 { "" } else { "s" }
     ));
     for l in &a.layers {
-        let mut instr = clean_line(&l.created_by);
+        let mut instr = if l.created_by.is_empty() {
+            "(no instruction recorded: an imported or base layer)".to_string()
+        } else {
+            clean_line(&l.created_by)
+        };
         if instr.chars().count() > 70 {
             instr = instr.chars().take(69).collect::<String>() + "…";
         }
