@@ -1,0 +1,609 @@
+//! The main loop: gathers messages from every source, hands them to
+//! [`App::update`], carries out the commands it returns, and draws at most
+//! once per frame when something changed. It waits on channels and timers
+//! only: no polling, no sleeps.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use futures_util::StreamExt;
+use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
+use tokio::time::Instant;
+
+use super::{first_unfinished, App, CHECK_DEBOUNCE, FRAME};
+use crate::check::{self, CheckEnv};
+use crate::commands::Ctx;
+use crate::console::{Console, ConsoleEvent};
+use crate::event::{Cmd, EngineUpdate, Msg};
+use crate::lesson::Pack;
+use crate::tui::Tui;
+
+struct Runtime {
+    ctx: Ctx,
+    tx: UnboundedSender<Msg>,
+    console: Option<Console>,
+    console_tx: UnboundedSender<ConsoleEvent>,
+    watcher: Option<notify::RecommendedWatcher>,
+    check_deadline: Option<Instant>,
+}
+
+pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
+    init_logging();
+    let pack = match ctx.pack() {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("dockdojo: the lesson pack has problems:\n{e}");
+            return Ok(crate::commands::EXIT_CANNOT);
+        }
+    };
+    if pack.lessons.is_empty() {
+        anyhow::bail!("the lesson pack has no lessons");
+    }
+    let progress = crate::progress::load(&ctx.home);
+    let idx = match &lesson {
+        Some(name) => {
+            let l = crate::commands::find_lesson(&pack, name)?;
+            pack.lessons.iter().position(|x| x.id == l.id).unwrap_or(0)
+        }
+        None => first_unfinished(&pack, &progress),
+    };
+    let pack = Arc::new(pack);
+
+    let (tx, mut rx) = unbounded_channel::<Msg>();
+    let (console_tx, mut console_rx) = unbounded_channel::<ConsoleEvent>();
+
+    let mut tui = Tui::enter().context("cannot set up the terminal")?;
+    let size = tui.size();
+    let home = crate::paths::home_dir();
+    let ws = ctx.workspace.clone();
+    let mut app = App::new(pack.clone(), idx, progress, size, |l| {
+        crate::ui::console::short_path(&ws.lesson_dir(l), &home)
+    });
+    tracing::info!(lesson = %app.lesson().id, "TUI started at {}x{}", size.0, size.1);
+
+    let mut rt = Runtime {
+        ctx: ctx.clone(),
+        tx: tx.clone(),
+        console: None,
+        console_tx,
+        watcher: None,
+        check_deadline: None,
+    };
+
+    spawn_input(tx.clone());
+    spawn_signals(tx.clone());
+    spawn_engine_feed(tx.clone());
+    rt.open_lesson(&mut app);
+    rt.spawn_checks(&app);
+
+    let mut last_draw: Option<Instant> = None;
+    let mut draw_at: Option<Instant> = None;
+    loop {
+        if app.dirty {
+            let now = Instant::now();
+            match last_draw {
+                Some(t) if now < t + FRAME => {
+                    draw_at.get_or_insert(t + FRAME);
+                }
+                _ => {
+                    tui.draw(&app, rt.console.as_ref().map(Console::screen))?;
+                    app.dirty = false;
+                    last_draw = Some(now);
+                    draw_at = None;
+                }
+            }
+        }
+        if app.quit {
+            break;
+        }
+        let check_at = rt.check_deadline;
+        let msg = tokio::select! {
+            m = rx.recv() => match m {
+                Some(m) => m,
+                None => break,
+            },
+            Some(ev) = console_rx.recv() => match ev {
+                ConsoleEvent::Output(bytes) => {
+                    if let Some(c) = rt.console.as_mut() {
+                        c.process(&bytes);
+                    }
+                    Msg::ConsoleOutput
+                }
+                ConsoleEvent::Exited(code) => {
+                    tracing::info!("shell exited with {code:?}");
+                    if let Some(c) = rt.console.as_mut() {
+                        c.mark_exited(code);
+                    }
+                    Msg::ConsoleExited
+                }
+            },
+            _ = sleep_until(check_at), if check_at.is_some() => {
+                rt.check_deadline = None;
+                Msg::CheckTimer
+            }
+            _ = sleep_until(draw_at), if draw_at.is_some() => {
+                draw_at = None;
+                last_draw = None;
+                continue;
+            }
+        };
+        let cmds = app.update(msg);
+        for cmd in cmds {
+            rt.exec(cmd, &mut app);
+        }
+    }
+
+    if let Some(mut c) = rt.console.take() {
+        c.kill();
+    }
+    drop(rt.watcher.take());
+    tui.leave();
+    Ok(crate::commands::EXIT_OK)
+}
+
+async fn sleep_until(at: Option<Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
+}
+
+impl Runtime {
+    fn exec(&mut self, cmd: Cmd, app: &mut App) {
+        match cmd {
+            Cmd::Quit => {}
+            Cmd::ScheduleChecks => {
+                // Keep the first deadline of a burst: bursts coalesce into one run
+                // and a steady stream of events cannot postpone checks forever.
+                self.check_deadline
+                    .get_or_insert_with(|| Instant::now() + CHECK_DEBOUNCE);
+            }
+            Cmd::RunChecks => {
+                self.check_deadline = None;
+                self.spawn_checks(app);
+            }
+            Cmd::OpenLesson => self.open_lesson(app),
+            Cmd::ConsoleKey(k) => self.with_console(app, |c| c.send_key(k)),
+            Cmd::ConsolePaste(t) => self.with_console(app, |c| c.paste(&t)),
+            Cmd::ConsoleType(t) => self.with_console(app, |c| c.type_text(&t)),
+            Cmd::ConsoleScroll(n) => {
+                if let Some(c) = self.console.as_mut() {
+                    c.scroll_back(n as isize);
+                    app.dirty = true;
+                }
+            }
+            Cmd::ConsoleResize { rows, cols } => {
+                if let Some(c) = self.console.as_mut() {
+                    c.resize(rows, cols);
+                }
+            }
+            Cmd::ConsoleRestart => match self.console.as_mut() {
+                Some(c) => {
+                    if let Err(e) = c.restart() {
+                        app.console_error = Some(format!("cannot start a shell: {e:#}"));
+                    }
+                }
+                None => self.start_console(app),
+            },
+            Cmd::SaveResult(r) => {
+                if let Err(e) = crate::progress::record_result(&self.ctx.home, &r) {
+                    tracing::warn!("cannot save progress: {e}");
+                    app.flash = Some(format!("cannot save progress: {e}"));
+                } else {
+                    app.progress = crate::progress::load(&self.ctx.home);
+                }
+            }
+            Cmd::SaveHints { lesson, shown } => {
+                if let Err(e) = crate::progress::record_hints_shown(&self.ctx.home, &lesson, shown)
+                {
+                    tracing::warn!("cannot save progress: {e}");
+                }
+            }
+        }
+    }
+
+    fn with_console(&mut self, app: &mut App, f: impl FnOnce(&mut Console) -> std::io::Result<()>) {
+        if let Some(c) = self.console.as_mut() {
+            if let Err(e) = f(c) {
+                app.flash = Some(format!("console: {e}"));
+                app.dirty = true;
+            }
+        }
+    }
+
+    /// Copy starter files (never over the learner's edits), start the shell in
+    /// the lesson's folder and watch that folder.
+    fn open_lesson(&mut self, app: &mut App) {
+        let lesson = app.lesson().clone();
+        let dir = self.ctx.workspace.lesson_dir(&lesson);
+        app.set_console_folder(crate::ui::console::short_path(
+            &dir,
+            &crate::paths::home_dir(),
+        ));
+        if let Err(e) = self.ctx.workspace.ensure_starter(&lesson) {
+            app.console_error = Some(format!(
+                "cannot prepare the lesson folder {}: {e}",
+                dir.display()
+            ));
+            tracing::warn!("ensure_starter: {e}");
+        }
+        if let Some(mut old) = self.console.take() {
+            old.kill();
+        }
+        self.start_console(app);
+        self.watch(&dir);
+        app.dirty = true;
+    }
+
+    fn start_console(&mut self, app: &mut App) {
+        let lesson = app.lesson().clone();
+        let dir = self.ctx.workspace.lesson_dir(&lesson);
+        let (rows, cols) = app
+            .areas()
+            .map(|a| {
+                let i = a.console_inner();
+                (i.height.max(1), i.width.max(1))
+            })
+            .unwrap_or((24, 80));
+        match Console::spawn(&dir, rows, cols, self.console_tx.clone()) {
+            Ok(c) => {
+                self.console = Some(c);
+                app.console_error = None;
+            }
+            Err(e) => {
+                tracing::warn!("cannot start the shell: {e:#}");
+                app.console_error =
+                    Some(format!("cannot start a shell in {}: {e:#}", dir.display()));
+            }
+        }
+    }
+
+    fn watch(&mut self, dir: &Path) {
+        use notify::{EventKind, RecursiveMode, Watcher};
+        self.watcher = None;
+        let tx = self.tx.clone();
+        let watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+            if let Ok(ev) = res {
+                if matches!(
+                    ev.kind,
+                    EventKind::Create(_)
+                        | EventKind::Remove(_)
+                        | EventKind::Modify(
+                            notify::event::ModifyKind::Data(_)
+                                | notify::event::ModifyKind::Name(_)
+                                | notify::event::ModifyKind::Any
+                        )
+                ) {
+                    let _ = tx.send(Msg::FilesChanged);
+                }
+            }
+        });
+        match watcher {
+            Ok(mut w) => match w.watch(dir, RecursiveMode::Recursive) {
+                Ok(()) => self.watcher = Some(w),
+                Err(e) => tracing::warn!("cannot watch {}: {e}", dir.display()),
+            },
+            Err(e) => tracing::warn!("cannot watch files: {e}"),
+        }
+    }
+
+    /// Evaluate the lesson's checks off the main loop.
+    fn spawn_checks(&self, app: &App) {
+        let pack: Arc<Pack> = app.pack.clone();
+        let idx = app.lesson_idx;
+        let generation = app.generation;
+        let dir: PathBuf = self.ctx.workspace.lesson_dir(app.lesson());
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            let engine = crate::engine::connect().await;
+            let lesson = &pack.lessons[idx];
+            let env = CheckEnv {
+                engine: engine.as_ref(),
+                pack: &pack,
+                lesson,
+                lesson_dir: &dir,
+            };
+            let result = check::run_lesson(&env).await;
+            let _ = tx.send(Msg::ChecksDone { generation, result });
+        });
+    }
+}
+
+/// Terminal input as messages.
+fn spawn_input(tx: UnboundedSender<Msg>) {
+    tokio::spawn(async move {
+        let mut events = crossterm::event::EventStream::new();
+        while let Some(ev) = events.next().await {
+            match ev {
+                Ok(ev) => {
+                    if tx.send(Msg::Term(ev)).is_err() {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    let _ = tx.send(Msg::TermClosed(e.to_string()));
+                    break;
+                }
+            }
+        }
+    });
+}
+
+/// SIGTERM and SIGHUP end the loop cleanly (the terminal is restored, the shell ends).
+fn spawn_signals(tx: UnboundedSender<Msg>) {
+    use tokio::signal::unix::{signal, SignalKind};
+    tokio::spawn(async move {
+        let (Ok(mut term), Ok(mut hup)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::hangup()),
+        ) else {
+            tracing::warn!("cannot install signal handlers");
+            return;
+        };
+        let why = tokio::select! {
+            _ = term.recv() => "SIGTERM",
+            _ = hup.recv() => "SIGHUP",
+        };
+        let _ = tx.send(Msg::Quit(why));
+    });
+}
+
+/// The engine feed: connection state, inventory and events, reconnecting by itself.
+fn spawn_engine_feed(tx: UnboundedSender<Msg>) {
+    tokio::spawn(engine_feed(tx));
+}
+
+async fn engine_feed(tx: UnboundedSender<Msg>) {
+    let mut backoff = Duration::from_millis(250);
+    loop {
+        match crate::engine::connect().await {
+            Err(e) => {
+                if tx.send(Msg::Engine(unreachable_update(&e))).is_err() {
+                    return;
+                }
+            }
+            Ok(engine) => {
+                backoff = Duration::from_millis(250);
+                let _ = tx.send(Msg::Engine(EngineUpdate::Connected {
+                    endpoint: engine.endpoint.url.clone(),
+                    version: engine.version.clone(),
+                }));
+                if !follow_events(&engine, &tx).await {
+                    return;
+                }
+            }
+        }
+        // Reconnect with backoff; a timer, not a busy loop.
+        tokio::time::sleep(backoff).await;
+        backoff = (backoff * 2).min(Duration::from_secs(5));
+    }
+}
+
+fn unreachable_update(e: &crate::engine::EngineError) -> EngineUpdate {
+    use crate::engine::EngineError as E;
+    let (endpoint, reason) = match e {
+        E::Unreachable { endpoint, reason } => (endpoint.clone(), short_reason(reason)),
+        E::PermissionDenied { endpoint } => (endpoint.clone(), "permission denied".to_string()),
+        E::Timeout { endpoint, seconds } => {
+            (endpoint.clone(), format!("no answer after {seconds}s"))
+        }
+        E::Api {
+            endpoint, message, ..
+        } => (endpoint.clone(), message.clone()),
+        other => (String::from("?"), other.to_string()),
+    };
+    let advice = match e {
+        E::PermissionDenied { .. } => "Add yourself to the docker group (sudo usermod -aG docker $USER, log in again); dockdojo reconnects by itself.",
+        _ => "Start Docker (sudo systemctl start docker, or open Docker Desktop) or set DOCKER_HOST; dockdojo reconnects by itself.",
+    };
+    EngineUpdate::Unreachable {
+        endpoint: crate::sanitize::clean_line(&endpoint),
+        reason: crate::sanitize::clean_line(&reason),
+        advice: advice.to_string(),
+    }
+}
+
+/// The last, most specific part of an error chain ("Connection refused (os error 111)").
+fn short_reason(reason: &str) -> String {
+    let last = reason.rsplit(": ").next().unwrap_or(reason).trim();
+    if last.is_empty() {
+        reason.to_string()
+    } else {
+        last.to_string()
+    }
+}
+
+/// Follow the events stream until it ends; re-list after changes. Returns false
+/// when the app is gone.
+async fn follow_events(engine: &crate::engine::Engine, tx: &UnboundedSender<Msg>) -> bool {
+    let mut events = engine.docker.events(None);
+    if !send_inventory(engine, tx).await {
+        return !tx.is_closed();
+    }
+    // Re-list at most every 100 ms while events arrive.
+    let mut relist_at: Option<Instant> = None;
+    loop {
+        tokio::select! {
+            ev = events.next() => match ev {
+                Some(Ok(ev)) => {
+                    let change = to_change(&ev);
+                    tracing::debug!(?change, "engine event");
+                    if tx.send(Msg::Engine(EngineUpdate::Change(change))).is_err() {
+                        return false;
+                    }
+                    relist_at.get_or_insert(Instant::now() + Duration::from_millis(100));
+                }
+                Some(Err(e)) => {
+                    let err = crate::engine::EngineError::from_bollard(&engine.endpoint, e);
+                    tracing::info!("engine events ended: {err}");
+                    return tx.send(Msg::Engine(unreachable_update(&err))).is_ok();
+                }
+                None => {
+                    let err = crate::engine::EngineError::Unreachable {
+                        endpoint: engine.endpoint.url.clone(),
+                        reason: "the engine closed the events stream".into(),
+                    };
+                    return tx.send(Msg::Engine(unreachable_update(&err))).is_ok();
+                }
+            },
+            _ = sleep_until(relist_at), if relist_at.is_some() => {
+                relist_at = None;
+                if !send_inventory(engine, tx).await {
+                    return !tx.is_closed();
+                }
+            }
+        }
+    }
+}
+
+fn to_change(ev: &bollard::models::EventMessage) -> crate::event::EngineChange {
+    let kind = ev
+        .typ
+        .map(|t| t.to_string())
+        .unwrap_or_default()
+        .to_lowercase();
+    let action = ev.action.clone().unwrap_or_default();
+    let mut names = Vec::new();
+    if let Some(actor) = &ev.actor {
+        if let Some(attrs) = &actor.attributes {
+            for key in ["name", "image"] {
+                if let Some(v) = attrs.get(key) {
+                    names.push(v.clone());
+                }
+            }
+        }
+        if let Some(id) = &actor.id {
+            names.push(id.clone());
+        }
+    }
+    crate::event::EngineChange {
+        kind,
+        action,
+        names,
+    }
+}
+
+/// List images, containers and networks and send them; false on failure.
+async fn send_inventory(engine: &crate::engine::Engine, tx: &UnboundedSender<Msg>) -> bool {
+    match list_view(engine).await {
+        Ok(view) => tx.send(Msg::Engine(EngineUpdate::Inventory(view))).is_ok(),
+        Err(e) => {
+            tracing::info!("listing failed: {e}");
+            let _ = tx.send(Msg::Engine(unreachable_update(&e)));
+            false
+        }
+    }
+}
+
+async fn list_view(
+    engine: &crate::engine::Engine,
+) -> Result<crate::ui::engine::EngineView, crate::engine::EngineError> {
+    use crate::ui::engine::{ContainerInfo, EngineView, ImageInfo, NetworkInfo};
+    use bollard::query_parameters::{
+        ListContainersOptions, ListImagesOptions, ListNetworksOptions,
+    };
+    let d = &engine.docker;
+    let err = |e| crate::engine::EngineError::from_bollard(&engine.endpoint, e);
+    let (images, containers, networks) = tokio::try_join!(
+        async {
+            d.list_images(Some(ListImagesOptions::default()))
+                .await
+                .map_err(err)
+        },
+        async {
+            d.list_containers(Some(ListContainersOptions {
+                all: true,
+                ..Default::default()
+            }))
+            .await
+            .map_err(err)
+        },
+        async {
+            d.list_networks(None::<ListNetworksOptions>)
+                .await
+                .map_err(err)
+        },
+    )?;
+    let images = images
+        .into_iter()
+        .map(|i| ImageInfo {
+            tags: i
+                .repo_tags
+                .into_iter()
+                .filter(|t| t != "<none>:<none>")
+                .collect(),
+            size: u64::try_from(i.size).unwrap_or(0),
+        })
+        .collect();
+    let mut by_network: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    let containers = containers
+        .into_iter()
+        .map(|c| {
+            let name = c
+                .names
+                .as_ref()
+                .and_then(|n| n.first())
+                .map(|n| n.trim_start_matches('/').to_string())
+                .unwrap_or_else(|| c.id.clone().unwrap_or_default().chars().take(12).collect());
+            if let Some(nets) = c
+                .network_settings
+                .as_ref()
+                .and_then(|n| n.networks.as_ref())
+            {
+                for net in nets.keys() {
+                    by_network
+                        .entry(net.clone())
+                        .or_default()
+                        .push(name.clone());
+                }
+            }
+            ContainerInfo {
+                name,
+                image: c.image.unwrap_or_default(),
+                state: c.state.map(|s| s.to_string()).unwrap_or_default(),
+            }
+        })
+        .collect();
+    let networks = networks
+        .into_iter()
+        .map(|n| {
+            let name = n.name.unwrap_or_default();
+            let mut containers = by_network.remove(&name).unwrap_or_default();
+            containers.sort();
+            NetworkInfo {
+                name,
+                driver: n.driver.unwrap_or_default(),
+                containers,
+            }
+        })
+        .collect();
+    Ok(EngineView {
+        images,
+        containers,
+        networks,
+    })
+}
+
+/// Logs go to a file under DOCKDOJO_HOME, never to the terminal the TUI owns.
+fn init_logging() {
+    let path = crate::paths::log_file();
+    if let Some(dir) = path.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    let Ok(file) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+    else {
+        return;
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("DOCKDOJO_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(false)
+        .with_writer(std::sync::Mutex::new(file))
+        .try_init();
+}
