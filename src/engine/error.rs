@@ -5,11 +5,11 @@ use super::Endpoint;
 
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum EngineError {
-    #[error("engine unreachable: {endpoint}: {reason}. Start Docker (e.g. `sudo systemctl start docker` or open Docker Desktop), or point DOCKER_HOST at a running engine.")]
+    #[error("engine unreachable at {endpoint}: {reason}. Start Docker (e.g. `sudo systemctl start docker`, or open Docker Desktop / `colima start`), or point DOCKER_HOST (or `docker context use NAME`) at a running engine.")]
     Unreachable { endpoint: String, reason: String },
     #[error("permission denied on {endpoint}. Add yourself to the `docker` group (`sudo usermod -aG docker $USER`, then log in again), or use rootless Docker and its context.")]
     PermissionDenied { endpoint: String },
-    #[error("engine at {endpoint} timed out after {seconds}s: it accepts connections but does not answer. Restart Docker.")]
+    #[error("engine at {endpoint} did not answer within {seconds}s: it accepts connections but does not answer. Restart Docker, or point DOCKER_HOST (or `docker context use NAME`) at a running engine.")]
     Timeout { endpoint: String, seconds: u64 },
     #[error("engine at {endpoint} answered with an error: {message}")]
     Api {
@@ -24,6 +24,15 @@ pub enum EngineError {
 impl EngineError {
     /// Map a bollard error to what a learner should read.
     pub fn from_bollard(endpoint: &Endpoint, e: bollard::errors::Error) -> EngineError {
+        Self::from_bollard_timeout(endpoint, e, super::REQUEST_TIMEOUT.as_secs())
+    }
+
+    /// As [`from_bollard`](Self::from_bollard), naming the timeout that was in force.
+    pub fn from_bollard_timeout(
+        endpoint: &Endpoint,
+        e: bollard::errors::Error,
+        timeout_secs: u64,
+    ) -> EngineError {
         use bollard::errors::Error as B;
         let ep = endpoint.url.clone();
         match e {
@@ -37,17 +46,40 @@ impl EngineError {
             },
             B::RequestTimeoutError => EngineError::Timeout {
                 endpoint: ep,
-                seconds: 30,
+                seconds: timeout_secs,
+            },
+            B::SocketNotFoundError(path) => EngineError::Unreachable {
+                endpoint: ep,
+                reason: format!("there is no socket at {path}"),
             },
             other => {
+                let kind = io_kind(&other);
                 let text = error_chain(&other);
-                if text.contains("Permission denied") || text.contains("permission denied") {
-                    EngineError::PermissionDenied { endpoint: ep }
-                } else {
-                    EngineError::Unreachable {
+                match kind {
+                    Some(std::io::ErrorKind::PermissionDenied) => {
+                        EngineError::PermissionDenied { endpoint: ep }
+                    }
+                    Some(std::io::ErrorKind::ConnectionRefused) => EngineError::Unreachable {
+                        endpoint: ep,
+                        reason: "nothing is listening there (connection refused)".into(),
+                    },
+                    Some(std::io::ErrorKind::NotFound) => EngineError::Unreachable {
+                        endpoint: ep,
+                        reason: "there is no socket there".into(),
+                    },
+                    Some(std::io::ErrorKind::TimedOut) => EngineError::Timeout {
+                        endpoint: ep,
+                        seconds: timeout_secs,
+                    },
+                    _ if text.contains("Permission denied")
+                        || text.contains("permission denied") =>
+                    {
+                        EngineError::PermissionDenied { endpoint: ep }
+                    }
+                    _ => EngineError::Unreachable {
                         endpoint: ep,
                         reason: text,
-                    }
+                    },
                 }
             }
         }
@@ -76,6 +108,18 @@ impl EngineError {
     }
 }
 
+/// The kind of the first `std::io::Error` in the source chain.
+fn io_kind(e: &(dyn std::error::Error + 'static)) -> Option<std::io::ErrorKind> {
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = cur {
+        if let Some(io) = err.downcast_ref::<std::io::Error>() {
+            return Some(io.kind());
+        }
+        cur = err.source();
+    }
+    None
+}
+
 fn error_chain(e: &dyn std::error::Error) -> String {
     let mut s = e.to_string();
     let mut src = e.source();
@@ -88,4 +132,45 @@ fn error_chain(e: &dyn std::error::Error) -> String {
         src = inner.source();
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn io_permission_denied_maps_to_permission_error() {
+        let ep = Endpoint::new("unix:///var/run/docker.sock", "default socket");
+        let e = bollard::errors::Error::IOError {
+            err: std::io::Error::from(std::io::ErrorKind::PermissionDenied),
+        };
+        let mapped = EngineError::from_bollard(&ep, e);
+        assert!(matches!(mapped, EngineError::PermissionDenied { .. }));
+        let msg = mapped.to_string();
+        assert!(msg.contains("unix:///var/run/docker.sock"), "{msg}");
+        assert!(msg.contains("docker` group"), "{msg}");
+    }
+
+    #[test]
+    fn refused_and_missing_name_the_endpoint_and_what_to_do() {
+        let ep = Endpoint::new("unix:///nowhere.sock", "DOCKER_HOST");
+        let e = bollard::errors::Error::SocketNotFoundError("/nowhere.sock".into());
+        let msg = EngineError::from_bollard(&ep, e).to_string();
+        assert!(msg.contains("unix:///nowhere.sock"), "{msg}");
+        assert!(msg.contains("Start Docker"), "{msg}");
+        let e = bollard::errors::Error::IOError {
+            err: std::io::Error::from(std::io::ErrorKind::ConnectionRefused),
+        };
+        let mapped = EngineError::from_bollard(&ep, e);
+        assert!(mapped.is_connection());
+        assert!(mapped.to_string().contains("connection refused"));
+    }
+
+    #[test]
+    fn timeout_names_the_seconds() {
+        let ep = Endpoint::new("tcp://h:2375", "DOCKER_HOST");
+        let m =
+            EngineError::from_bollard_timeout(&ep, bollard::errors::Error::RequestTimeoutError, 5);
+        assert!(m.to_string().contains("within 5s"), "{m}");
+    }
 }

@@ -1,12 +1,37 @@
 //! The Docker engine: endpoint resolution (as the Docker CLI does it),
-//! connection, errors in words a learner understands, labels.
+//! connection, errors in words a learner understands, labels, platform,
+//! inventory and the live event feed.
 
+pub mod endpoint;
 pub mod error;
+pub mod events;
+pub mod inventory;
 pub mod labels;
+pub mod platform;
 
 pub use error::EngineError;
 
+use std::path::PathBuf;
+use std::time::Duration;
+
 use bollard::Docker;
+
+/// How long connecting and the first request may take before we call the
+/// engine hung: a socket that accepts but never answers gives a Timeout.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long an ordinary request may take before its answer starts.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+/// For requests whose answer can legitimately start late (saving or loading
+/// image archives, pulling).
+pub const LONG_TIMEOUT: Duration = Duration::from_secs(6 * 3600);
+
+/// Client certificate material for a TLS endpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsFiles {
+    pub ca: PathBuf,
+    pub cert: PathBuf,
+    pub key: PathBuf,
+}
 
 /// Where we talk to the engine and why we chose it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,6 +40,24 @@ pub struct Endpoint {
     pub url: String,
     /// How it was chosen: `DOCKER_HOST`, `context "colima"`, `default socket`.
     pub source: String,
+    /// TLS material when the endpoint needs it (`DOCKER_TLS_VERIFY`, or a
+    /// context with TLS files).
+    pub tls: Option<TlsFiles>,
+}
+
+impl Endpoint {
+    pub fn new(url: impl Into<String>, source: impl Into<String>) -> Endpoint {
+        Endpoint {
+            url: url.into(),
+            source: source.into(),
+            tls: None,
+        }
+    }
+
+    /// The socket path for a `unix://` endpoint.
+    pub fn unix_path(&self) -> Option<&str> {
+        self.url.strip_prefix("unix://")
+    }
 }
 
 impl std::fmt::Display for Endpoint {
@@ -34,37 +77,82 @@ pub struct Engine {
     pub version: String,
 }
 
+impl Engine {
+    /// The same client with a longer request timeout, for archive transfers
+    /// and pulls whose answer may start late.
+    pub fn docker_long(&self) -> Docker {
+        self.docker.clone().with_timeout(LONG_TIMEOUT)
+    }
+
+    /// Map a bollard error from a request on this engine.
+    pub fn err(&self, e: bollard::errors::Error) -> EngineError {
+        EngineError::from_bollard(&self.endpoint, e)
+    }
+}
+
 /// Resolve the endpoint like the Docker CLI: `DOCKER_HOST`, else
 /// `DOCKER_CONTEXT` / the current context, else the default socket.
 pub fn resolve_endpoint() -> Result<Endpoint, EngineError> {
-    if let Some(h) = std::env::var("DOCKER_HOST").ok().filter(|h| !h.is_empty()) {
-        return Ok(Endpoint {
-            url: h,
-            source: "DOCKER_HOST".into(),
-        });
-    }
-    Ok(Endpoint {
-        url: "unix:///var/run/docker.sock".into(),
-        source: "default socket".into(),
-    })
+    endpoint::resolve(&endpoint::ResolveEnv::from_process())
+}
+
+/// A client for `endpoint` (no request is made).
+pub fn client(endpoint: &Endpoint, timeout: Duration) -> Result<Docker, EngineError> {
+    let secs = timeout.as_secs().max(1);
+    let v = bollard::API_DEFAULT_VERSION;
+    let url = endpoint.url.as_str();
+    let made = if let Some(path) = endpoint.unix_path() {
+        Docker::connect_with_unix(path, secs, v)
+    } else if url.starts_with("ssh://") {
+        Docker::connect_with_ssh(url, secs, v, None)
+    } else if let Some(tls) = &endpoint.tls {
+        Docker::connect_with_ssl(url, &tls.key, &tls.cert, &tls.ca, secs, v)
+    } else if url.starts_with("tcp://") || url.starts_with("http://") {
+        Docker::connect_with_http(url, secs, v)
+    } else {
+        return Err(EngineError::Config(format!(
+            "{url} is not an endpoint dockdojo understands; use unix://, tcp:// or ssh://"
+        )));
+    };
+    made.map_err(|e| EngineError::from_bollard_timeout(endpoint, e, secs))
 }
 
 /// Resolve the endpoint, connect and ask the engine its version.
 pub async fn connect() -> Result<Engine, EngineError> {
     let endpoint = resolve_endpoint()?;
-    let docker = match endpoint.url.strip_prefix("unix://") {
-        Some(path) => Docker::connect_with_unix(path, 30, bollard::API_DEFAULT_VERSION),
-        None => Docker::connect_with_http(&endpoint.url, 30, bollard::API_DEFAULT_VERSION),
-    }
-    .map_err(|e| EngineError::from_bollard(&endpoint, e))?;
-    let v = docker
-        .version()
+    connect_to(endpoint).await
+}
+
+/// Connect to `endpoint` and ask the engine its version, within
+/// [`CONNECT_TIMEOUT`]. Requests are unversioned, so API 1.41 engines and
+/// current ones both answer in their own version.
+pub async fn connect_to(endpoint: Endpoint) -> Result<Engine, EngineError> {
+    let quick = client(&endpoint, CONNECT_TIMEOUT)?;
+    let secs = CONNECT_TIMEOUT.as_secs();
+    // bollard's timeout covers the wait for the answer's headers; the outer
+    // one also covers an ssh handshake that never finishes.
+    let v = match tokio::time::timeout(CONNECT_TIMEOUT + Duration::from_secs(1), quick.version())
         .await
-        .map_err(|e| EngineError::from_bollard(&endpoint, e))?;
+    {
+        Ok(r) => r.map_err(|e| EngineError::from_bollard_timeout(&endpoint, e, secs))?,
+        Err(_) => {
+            return Err(EngineError::Timeout {
+                endpoint: endpoint.url.clone(),
+                seconds: secs,
+            })
+        }
+    };
+    let docker = quick.with_timeout(REQUEST_TIMEOUT);
+    let api_version = v.api_version.ok_or_else(|| EngineError::Api {
+        endpoint: endpoint.url.clone(),
+        status: 200,
+        message: "the engine did not say which API version it speaks (is this a Docker engine?)"
+            .into(),
+    })?;
     Ok(Engine {
         docker,
         endpoint,
-        api_version: v.api_version.unwrap_or_default(),
-        version: v.version.unwrap_or_default(),
+        api_version,
+        version: v.version.unwrap_or_else(|| "unknown".into()),
     })
 }

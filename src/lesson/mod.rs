@@ -1,22 +1,362 @@
 //! Lesson packs: loading (built-in or from a directory), front matter,
 //! validation with `path:line:col` diagnostics.
 
+mod checks;
 pub mod diag;
+mod fields;
+pub mod frontmatter;
 pub mod model;
+pub mod parse;
 pub mod size;
+pub mod source;
+mod suggest;
+mod tree;
 
+pub use checks::{parse_duration, parse_port};
 pub use diag::{Diagnostic, PackError};
 pub use model::*;
+pub use source::{SourceEntry, SourceItem};
 
-use std::path::Path;
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+/// Where diagnostics of the built-in pack point (the repository folder).
+pub const BUILT_IN_DISPLAY: &str = "lessons";
 
 /// Load the built-in pack (`dir = None`) or the pack in `dir`.
 /// Every problem is reported, not just the first.
 pub fn load(dir: Option<&Path>) -> Result<Pack, PackError> {
-    let path = dir
-        .map(|d| d.join("pack.toml"))
-        .unwrap_or_else(|| Path::new("<built-in>/pack.toml").to_path_buf());
-    Err(PackError {
-        diagnostics: vec![Diagnostic::new(path, 1, 1, "pack loading is not built yet")],
-    })
+    match dir {
+        None => load_entries(
+            PackSource::BuiltIn,
+            Path::new(BUILT_IN_DISPLAY),
+            source::built_in(),
+        ),
+        Some(d) => {
+            if !d.is_dir() {
+                let msg = if d.exists() {
+                    "this is a file, not a pack folder (a folder with pack.toml and lesson folders)"
+                } else {
+                    "no such folder; a pack is a folder with pack.toml and lesson folders"
+                };
+                return Err(PackError {
+                    diagnostics: vec![Diagnostic::new(d, 0, 0, msg)],
+                });
+            }
+            load_entries(PackSource::Dir(d.to_path_buf()), d, source::read_dir(d))
+        }
+    }
+}
+
+/// Build a pack from its entries (paths relative to the pack root, `/`
+/// separated). Diagnostics name `display_root/rel`. This is the one code
+/// path for every source of packs.
+pub fn load_entries(
+    source: PackSource,
+    display_root: &Path,
+    entries: Vec<SourceEntry>,
+) -> Result<Pack, PackError> {
+    let shown = |rel: &str| -> PathBuf {
+        if rel.is_empty() {
+            display_root.to_path_buf()
+        } else {
+            display_root.join(rel)
+        }
+    };
+    let mut diags: Vec<Diagnostic> = Vec::new();
+    let mut files: HashMap<String, (Vec<u8>, bool)> = HashMap::new();
+    let mut dirs: BTreeSet<String> = BTreeSet::new();
+    let mut refused: BTreeSet<String> = BTreeSet::new();
+
+    for e in entries {
+        match e.item {
+            SourceItem::Refused(msg) => {
+                diags.push(Diagnostic::new(shown(&e.rel), 0, 0, msg));
+                refused.insert(e.rel);
+            }
+            _ if !source::safe_rel(&e.rel) => {
+                diags.push(Diagnostic::new(
+                    shown(&e.rel),
+                    0,
+                    0,
+                    "refusing this path: pack paths must be relative and stay inside the pack (no `..`, no absolute paths)",
+                ));
+            }
+            SourceItem::Dir => {
+                dirs.insert(e.rel);
+            }
+            SourceItem::File { bytes, executable } => {
+                if let Some((parent, _)) = e.rel.split_once('/') {
+                    dirs.insert(parent.to_string());
+                }
+                files.insert(e.rel, (bytes, executable));
+            }
+        }
+    }
+
+    // pack.toml
+    let manifest = match files.get("pack.toml") {
+        Some((bytes, _)) => {
+            let (m, d) = parse::parse_manifest(&shown("pack.toml"), bytes);
+            diags.extend(d);
+            m
+        }
+        None => {
+            if !refused.contains("pack.toml") {
+                diags.push(Diagnostic::new(
+                    shown("pack.toml"),
+                    0,
+                    0,
+                    "no pack.toml: a pack needs pack.toml with format_version = 1, title = \"...\" and probe_image = \"busybox:1.36\"",
+                ));
+            }
+            None
+        }
+    };
+
+    // Lesson folders: top-level folders, sorted by name.
+    let lesson_dirs: BTreeSet<&str> = dirs
+        .iter()
+        .map(|d| d.split('/').next().unwrap_or(d))
+        .filter(|d| source::want(&[d], true) == source::Want::Walk)
+        .collect();
+
+    let mut lessons = Vec::new();
+    let mut first_id: HashMap<String, String> = HashMap::new();
+    for dir_name in lesson_dirs {
+        let md_rel = format!("{dir_name}/lesson.md");
+        let Some((bytes, _)) = files.get(&md_rel) else {
+            if !refused.contains(&md_rel) {
+                diags.push(Diagnostic::new(
+                    shown(dir_name),
+                    0,
+                    0,
+                    format!(
+                        "lesson folder `{dir_name}` has no lesson.md; every folder beside pack.toml is a lesson (folders starting with `_` or `.` are ignored)"
+                    ),
+                ));
+            }
+            continue;
+        };
+        let md_path = shown(&md_rel);
+        let (parsed, d) = parse::parse_lesson(&md_path, bytes, dir_name);
+        diags.extend(d);
+        let Some(parsed) = parsed else { continue };
+        let mut lesson = parsed.lesson;
+        if let Some(other) = first_id.get(&lesson.id) {
+            let (line, col) = parsed.id_at.unwrap_or((0, 0));
+            diags.push(Diagnostic::new(
+                md_path.clone(),
+                line,
+                col,
+                format!(
+                    "lesson id `{}` is also the id of `{other}`; lesson ids must be unique in a pack (set id = \"...\" or rename the folder)",
+                    lesson.id
+                ),
+            ));
+        } else {
+            first_id.insert(lesson.id.clone(), dir_name.to_string());
+        }
+        lesson.starter = pack_files(&files, &format!("{dir_name}/starter/"));
+        lesson.solution = pack_files(&files, &format!("{dir_name}/solution/"));
+        lessons.push(lesson);
+    }
+
+    match manifest {
+        Some(manifest) if diags.is_empty() => Ok(Pack {
+            source,
+            manifest,
+            lessons,
+        }),
+        _ => {
+            if diags.is_empty() {
+                diags.push(Diagnostic::new(
+                    shown("pack.toml"),
+                    0,
+                    0,
+                    "pack.toml could not be read",
+                ));
+            }
+            Err(PackError { diagnostics: diags })
+        }
+    }
+}
+
+fn pack_files(files: &HashMap<String, (Vec<u8>, bool)>, prefix: &str) -> Vec<PackFile> {
+    let mut out: Vec<PackFile> = files
+        .iter()
+        .filter_map(|(rel, (bytes, executable))| {
+            let rest = rel.strip_prefix(prefix)?;
+            Some(PackFile {
+                rel_path: PathBuf::from(rest),
+                contents: bytes.clone(),
+                executable: *executable,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
+    out
+}
+
+/// How many problems in how many files, for a one-line summary.
+pub fn summarize(diags: &[Diagnostic]) -> String {
+    let files: BTreeSet<&Path> = diags.iter().map(|d| d.path.as_path()).collect();
+    let p = if diags.len() == 1 {
+        "problem"
+    } else {
+        "problems"
+    };
+    let f = if files.len() == 1 { "file" } else { "files" };
+    format!("{} {p} in {} {f}", diags.len(), files.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MANIFEST: &str = "format_version = 1\ntitle = \"T\"\nprobe_image = \"busybox:1.36\"\n";
+    const LESSON: &str = "+++\ntitle = \"L\"\n[[check]]\nid = \"e\"\ntitle = \"e\"\nkind = \"image.exists\"\nimage = \"x\"\n+++\nBody\n";
+
+    fn entries(extra: Vec<SourceEntry>) -> Vec<SourceEntry> {
+        let mut v = vec![
+            SourceEntry::file("pack.toml", MANIFEST, false),
+            SourceEntry::dir("01-a"),
+            SourceEntry::file("01-a/lesson.md", LESSON, false),
+        ];
+        v.extend(extra);
+        v
+    }
+
+    fn lines(e: PackError) -> Vec<String> {
+        e.diagnostics.iter().map(|d| d.to_string()).collect()
+    }
+
+    #[test]
+    fn zero_lessons_is_a_valid_pack() {
+        let pack = load_entries(
+            PackSource::BuiltIn,
+            Path::new("p"),
+            vec![SourceEntry::file("pack.toml", MANIFEST, false)],
+        )
+        .expect("loads");
+        assert!(pack.lessons.is_empty());
+        assert_eq!(pack.manifest.title, "T");
+    }
+
+    #[test]
+    fn built_in_pack_loads_through_the_same_path() {
+        // Whatever lessons exist, the manifest is there and nothing escapes.
+        match load(None) {
+            Ok(p) => assert_eq!(p.source, PackSource::BuiltIn),
+            Err(e) => assert!(
+                !e.diagnostics.is_empty()
+                    && e.diagnostics
+                        .iter()
+                        .all(|d| d.path.starts_with(BUILT_IN_DISPLAY)),
+                "{e}"
+            ),
+        }
+    }
+
+    #[test]
+    fn starter_and_solution_files() {
+        let pack = load_entries(
+            PackSource::BuiltIn,
+            Path::new("p"),
+            entries(vec![
+                SourceEntry::file("01-a/starter/Dockerfile", "FROM scratch\n", false),
+                SourceEntry::file("01-a/starter/src/main.go", "package main\n", false),
+                SourceEntry::file("01-a/solution/solve.sh", "#!/bin/sh\n", true),
+                SourceEntry::file("01-a/notes.txt", "ignored", false),
+            ]),
+        )
+        .expect("loads");
+        let l = &pack.lessons[0];
+        assert_eq!(l.id, "a");
+        let names: Vec<_> = l.starter.iter().map(|f| f.rel_path.clone()).collect();
+        assert_eq!(
+            names,
+            vec![PathBuf::from("Dockerfile"), PathBuf::from("src/main.go")]
+        );
+        assert!(l.solve_script().expect("solve.sh").executable);
+    }
+
+    #[test]
+    fn hostile_paths_are_refused() {
+        let e = load_entries(
+            PackSource::BuiltIn,
+            Path::new("p"),
+            entries(vec![
+                SourceEntry::file("01-a/starter/../../../etc/cron.d/x", "boom", false),
+                SourceEntry::file("/etc/passwd", "boom", false),
+                SourceEntry {
+                    rel: "01-a/starter/link".into(),
+                    item: SourceItem::Refused("symlink to `/etc`, outside the pack".into()),
+                },
+            ]),
+        )
+        .expect_err("refused");
+        let l = lines(e);
+        assert!(
+            l.iter()
+                .any(|x| x.starts_with("/etc/passwd:1:1: refusing this path")),
+            "{l:#?}"
+        );
+        assert!(
+            l.iter()
+                .any(|x| x.starts_with("p/01-a/starter/../../../etc/cron.d/x:1:1: refusing")),
+            "{l:#?}"
+        );
+        assert!(
+            l.iter()
+                .any(|x| x.starts_with("p/01-a/starter/link:1:1: symlink")),
+            "{l:#?}"
+        );
+    }
+
+    #[test]
+    fn pack_level_problems() {
+        let e = load_entries(
+            PackSource::BuiltIn,
+            Path::new("p"),
+            vec![
+                SourceEntry::dir("01-a"),
+                SourceEntry::file("01-a/lesson.md", LESSON, false),
+                SourceEntry::dir("02-b"),
+                SourceEntry::dir("03-a"),
+                SourceEntry::file("03-a/lesson.md", LESSON, false),
+                SourceEntry::dir("_drafts"),
+            ],
+        )
+        .expect_err("broken");
+        let l = lines(e);
+        assert!(
+            l.iter()
+                .any(|x| x.starts_with("p/pack.toml:1:1: no pack.toml")),
+            "{l:#?}"
+        );
+        assert!(
+            l.iter()
+                .any(|x| x.starts_with("p/02-b:1:1: lesson folder `02-b` has no lesson.md")),
+            "{l:#?}"
+        );
+        assert!(
+            l.iter()
+                .any(|x| x
+                    .starts_with("p/03-a/lesson.md:1:1: lesson id `a` is also the id of `01-a`")),
+            "{l:#?}"
+        );
+        assert_eq!(l.len(), 3, "{l:#?}");
+    }
+
+    #[test]
+    fn summaries() {
+        let d = vec![
+            Diagnostic::new("a", 1, 1, "x"),
+            Diagnostic::new("a", 2, 1, "y"),
+            Diagnostic::new("b", 1, 1, "z"),
+        ];
+        assert_eq!(summarize(&d), "3 problems in 2 files");
+        assert_eq!(summarize(&d[..1]), "1 problem in 1 file");
+    }
 }

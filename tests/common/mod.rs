@@ -11,7 +11,9 @@ pub fn bin() -> PathBuf {
 /// True when the tests that need an engine were switched off on purpose.
 pub fn engine_tests_skipped(test: &str) -> bool {
     if std::env::var("DOCKDOJO_SKIP_ENGINE_TESTS").as_deref() == Ok("1") {
-        eprintln!("SKIPPED {test}: DOCKDOJO_SKIP_ENGINE_TESTS=1 is set, this test needs a Docker engine");
+        eprintln!(
+            "SKIPPED {test}: DOCKDOJO_SKIP_ENGINE_TESTS=1 is set, this test needs a Docker engine"
+        );
         true
     } else {
         false

@@ -1,0 +1,396 @@
+//! The live engine feed: one task subscribes to `/events` and sends typed
+//! messages on a channel; when the stream ends (the daemon restarted, the
+//! socket went away) it reconnects with backoff and sends a fresh
+//! [`Inventory`] after every (re)connect.
+//!
+//! Events are never filtered by label: network events carry no labels, and
+//! a label filter silently drops them all.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use bollard::models::{EventMessage, EventMessageTypeEnum};
+use bollard::query_parameters::EventsOptions;
+use futures_util::StreamExt;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+use super::inventory::{self, Inventory};
+use super::platform::Platform;
+use super::{Endpoint, Engine, EngineError};
+
+/// First wait after a lost or failed connection.
+pub const BACKOFF_START: Duration = Duration::from_millis(250);
+/// The longest wait between attempts.
+pub const BACKOFF_MAX: Duration = Duration::from_secs(5);
+
+/// What kind of object an event is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EventKind {
+    Image,
+    Container,
+    Network,
+    Volume,
+}
+
+/// A connection was made.
+#[derive(Debug, Clone)]
+pub struct Connected {
+    pub engine: Engine,
+    /// `None` when `docker info` failed (the reason is logged).
+    pub platform: Option<Platform>,
+}
+
+/// One message from the engine feed.
+#[derive(Debug, Clone)]
+pub enum EngineMsg {
+    Connected(Box<Connected>),
+    /// The engine cannot be reached (or was lost); the feed keeps trying.
+    Disconnected(EngineError),
+    /// Everything the engine holds, sent after every (re)connect.
+    Inventory(Inventory),
+    Event {
+        kind: EventKind,
+        /// e.g. `create`, `tag`, `delete`, `connect`, `start`, `die`.
+        action: String,
+        /// The object's name (`name` attribute; for images the reference).
+        name: String,
+        /// The object's id as the engine reports it.
+        id: String,
+        attributes: HashMap<String, String>,
+    },
+}
+
+/// Exponential backoff: `start`, doubling, at most `max`.
+#[derive(Debug, Clone)]
+pub struct Backoff {
+    start: Duration,
+    max: Duration,
+    next: Duration,
+}
+
+impl Backoff {
+    pub fn new(start: Duration, max: Duration) -> Backoff {
+        Backoff {
+            start,
+            max,
+            next: start,
+        }
+    }
+    /// The wait before the next attempt; the one after doubles, up to max.
+    pub fn next_delay(&mut self) -> Duration {
+        let d = self.next;
+        self.next = (self.next * 2).min(self.max);
+        d
+    }
+    /// After a successful connection.
+    pub fn reset(&mut self) {
+        self.next = self.start;
+    }
+}
+
+impl Default for Backoff {
+    fn default() -> Self {
+        Backoff::new(BACKOFF_START, BACKOFF_MAX)
+    }
+}
+
+/// Turn an engine event into a message; `None` for kinds the feed does not
+/// carry (builder, plugin, swarm objects, daemon).
+pub fn to_msg(ev: EventMessage) -> Option<EngineMsg> {
+    let kind = match ev.typ? {
+        EventMessageTypeEnum::IMAGE => EventKind::Image,
+        EventMessageTypeEnum::CONTAINER => EventKind::Container,
+        EventMessageTypeEnum::NETWORK => EventKind::Network,
+        EventMessageTypeEnum::VOLUME => EventKind::Volume,
+        _ => return None,
+    };
+    let actor = ev.actor.unwrap_or_default();
+    let attributes = actor.attributes.unwrap_or_default();
+    let id = actor.id.unwrap_or_default();
+    let name = attributes
+        .get("name")
+        .cloned()
+        .unwrap_or_else(|| id.clone());
+    Some(EngineMsg::Event {
+        kind,
+        action: ev.action.unwrap_or_default(),
+        name,
+        id,
+        attributes,
+    })
+}
+
+/// Where the feed connects.
+#[derive(Debug, Clone)]
+pub enum Target {
+    /// Resolve like the Docker CLI before every attempt (a socket that
+    /// appears later, e.g. Docker Desktop starting, is picked up).
+    Resolve,
+    Fixed(Endpoint),
+}
+
+/// Start the feed. It runs until the receiver is dropped.
+pub fn spawn(target: Target, tx: mpsc::Sender<EngineMsg>) -> JoinHandle<()> {
+    tokio::spawn(run(target, tx, Backoff::default()))
+}
+
+/// The feed's loop (public so callers can choose their own backoff).
+pub async fn run(target: Target, tx: mpsc::Sender<EngineMsg>, mut backoff: Backoff) {
+    let mut last_error: Option<String> = None;
+    loop {
+        if tx.is_closed() {
+            return;
+        }
+        let attempt = match &target {
+            Target::Resolve => match super::resolve_endpoint() {
+                Ok(ep) => super::connect_to(ep).await,
+                Err(e) => Err(e),
+            },
+            Target::Fixed(ep) => super::connect_to(ep.clone()).await,
+        };
+        match attempt {
+            Ok(engine) => {
+                let lost = session(&engine, &tx, &mut backoff).await;
+                match lost {
+                    None => return, // receiver gone
+                    Some(e) => {
+                        tracing::info!("engine feed lost: {e}");
+                        last_error = Some(e.to_string());
+                        if tx.send(EngineMsg::Disconnected(e)).await.is_err() {
+                            return;
+                        }
+                    }
+                }
+            }
+            Err(e) => {
+                let text = e.to_string();
+                if last_error.as_deref() != Some(text.as_str()) {
+                    last_error = Some(text);
+                    if tx.send(EngineMsg::Disconnected(e)).await.is_err() {
+                        return;
+                    }
+                }
+            }
+        }
+        tokio::time::sleep(backoff.next_delay()).await;
+    }
+}
+
+/// One connected session: announce, subscribe, send the inventory, forward
+/// events until the stream ends. Returns why it ended, or `None` when the
+/// receiver is gone.
+async fn session(
+    engine: &Engine,
+    tx: &mpsc::Sender<EngineMsg>,
+    backoff: &mut Backoff,
+) -> Option<EngineError> {
+    // The engine's own clock marks where the subscription starts, so that
+    // nothing that happens while the inventory is listed is missed.
+    let info = engine.docker.info().await;
+    let (platform, since) = match info {
+        Ok(info) => {
+            let since = info.system_time.as_deref().and_then(rfc3339_to_unix);
+            let version = engine.docker.version().await.unwrap_or_default();
+            (
+                Some(Platform::from_facts(&info, &version, &engine.endpoint)),
+                since,
+            )
+        }
+        Err(e) => {
+            let e = engine.err(e);
+            if e.is_connection() {
+                return Some(e);
+            }
+            tracing::warn!("docker info failed: {e}");
+            (None, None)
+        }
+    };
+    let connected = Connected {
+        engine: engine.clone(),
+        platform,
+    };
+    if tx
+        .send(EngineMsg::Connected(Box::new(connected)))
+        .await
+        .is_err()
+    {
+        return None;
+    }
+    let mut filters = HashMap::new();
+    filters.insert(
+        "type".to_string(),
+        vec![
+            "image".to_string(),
+            "container".to_string(),
+            "network".to_string(),
+            "volume".to_string(),
+        ],
+    );
+    let opts = EventsOptions {
+        since: since.map(|(s, n)| format!("{s}.{n:09}")),
+        until: None,
+        filters: Some(filters),
+    };
+    let mut stream = engine.docker.events(Some(opts));
+    match inventory::gather(engine).await {
+        Ok(inv) => {
+            if tx.send(EngineMsg::Inventory(inv)).await.is_err() {
+                return None;
+            }
+        }
+        Err(e) => return Some(e),
+    }
+    backoff.reset();
+    loop {
+        tokio::select! {
+            item = stream.next() => match item {
+                Some(Ok(ev)) => {
+                    if let Some(msg) = to_msg(ev) {
+                        if tx.send(msg).await.is_err() {
+                            return None;
+                        }
+                    }
+                }
+                Some(Err(e)) => return Some(engine.err(e)),
+                None => {
+                    return Some(EngineError::Unreachable {
+                        endpoint: engine.endpoint.url.clone(),
+                        reason: "the engine closed its event stream (was Docker restarted?)".into(),
+                    })
+                }
+            },
+            _ = tx.closed() => return None,
+        }
+    }
+}
+
+/// `2026-11-25T17:10:00.123456789Z` (or with `+01:00`) -> (unix seconds, nanos).
+pub fn rfc3339_to_unix(s: &str) -> Option<(i64, u32)> {
+    let s = s.trim();
+    let (date, rest) = s.split_once('T').or_else(|| s.split_once(' '))?;
+    let mut d = date.splitn(3, '-');
+    let y: i64 = d.next()?.parse().ok()?;
+    let mo: i64 = d.next()?.parse().ok()?;
+    let da: i64 = d.next()?.parse().ok()?;
+    // Split off the zone.
+    let (time, offset_secs) = if let Some(t) = rest.strip_suffix('Z') {
+        (t, 0i64)
+    } else {
+        let idx = rest.rfind(['+', '-'])?;
+        let (t, z) = rest.split_at(idx);
+        let sign = if z.starts_with('-') { -1 } else { 1 };
+        let (zh, zm) = z[1..].split_once(':')?;
+        let off = zh.parse::<i64>().ok()? * 3600 + zm.parse::<i64>().ok()? * 60;
+        (t, sign * off)
+    };
+    let (hms, frac) = match time.split_once('.') {
+        Some((a, b)) => (a, b),
+        None => (time, ""),
+    };
+    let mut t = hms.splitn(3, ':');
+    let h: i64 = t.next()?.parse().ok()?;
+    let mi: i64 = t.next()?.parse().ok()?;
+    let se: i64 = t.next()?.parse().ok()?;
+    let nanos: u32 = if frac.is_empty() {
+        0
+    } else {
+        let digits: String = frac.chars().take(9).collect();
+        if !digits.chars().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        format!("{digits:0<9}").parse().ok()?
+    };
+    let days = days_from_civil(y, mo, da);
+    Some((days * 86400 + h * 3600 + mi * 60 + se - offset_secs, nanos))
+}
+
+/// Days since 1970-01-01 (Howard Hinnant's algorithm).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146097 + doe - 719468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bollard::models::EventActor;
+
+    #[test]
+    fn backoff_doubles_to_five_seconds_and_resets() {
+        let mut b = Backoff::default();
+        let ms: Vec<u128> = (0..8).map(|_| b.next_delay().as_millis()).collect();
+        assert_eq!(ms, vec![250, 500, 1000, 2000, 4000, 5000, 5000, 5000]);
+        b.reset();
+        assert_eq!(b.next_delay(), Duration::from_millis(250));
+    }
+
+    #[test]
+    fn rfc3339_parses_engine_time() {
+        assert_eq!(rfc3339_to_unix("1970-01-01T00:00:00Z"), Some((0, 0)));
+        assert_eq!(
+            rfc3339_to_unix("2026-11-25T17:10:00.5Z"),
+            Some((1_795_626_600, 500_000_000))
+        );
+        assert_eq!(
+            rfc3339_to_unix("2026-11-25T18:10:00.123456789+01:00"),
+            Some((1_795_626_600, 123_456_789))
+        );
+        assert_eq!(rfc3339_to_unix("yesterday"), None);
+    }
+
+    #[test]
+    fn network_event_without_labels_becomes_a_message() {
+        let ev = EventMessage {
+            typ: Some(EventMessageTypeEnum::NETWORK),
+            action: Some("create".into()),
+            actor: Some(EventActor {
+                id: Some("abc123".into()),
+                attributes: Some(HashMap::from([
+                    ("name".to_string(), "secure".to_string()),
+                    ("type".to_string(), "bridge".to_string()),
+                ])),
+            }),
+            ..Default::default()
+        };
+        match to_msg(ev) {
+            Some(EngineMsg::Event {
+                kind,
+                action,
+                name,
+                id,
+                ..
+            }) => {
+                assert_eq!(kind, EventKind::Network);
+                assert_eq!(action, "create");
+                assert_eq!(name, "secure");
+                assert_eq!(id, "abc123");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn image_event_name_falls_back_to_id_and_daemon_events_are_dropped() {
+        let ev = EventMessage {
+            typ: Some(EventMessageTypeEnum::IMAGE),
+            action: Some("tag".into()),
+            actor: Some(EventActor {
+                id: Some("sha256:feed".into()),
+                attributes: Some(HashMap::new()),
+            }),
+            ..Default::default()
+        };
+        assert!(matches!(to_msg(ev), Some(EngineMsg::Event { name, .. }) if name == "sha256:feed"));
+        let ev = EventMessage {
+            typ: Some(EventMessageTypeEnum::DAEMON),
+            ..Default::default()
+        };
+        assert!(to_msg(ev).is_none());
+    }
+}

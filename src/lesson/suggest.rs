@@ -1,0 +1,108 @@
+//! "Did you mean ...?" for misspelt names.
+
+/// Edit distance (insert, delete, substitute, swap of neighbours), on at
+/// most 64 characters of each side.
+fn distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().take(64).collect();
+    let b: Vec<char> = b.chars().take(64).collect();
+    let w = b.len() + 1;
+    let mut d = vec![0usize; (a.len() + 1) * w];
+    for i in 0..=a.len() {
+        d[i * w] = i;
+    }
+    for (j, cell) in d.iter_mut().enumerate().take(w) {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[(i - 1) * w + j] + 1)
+                .min(d[i * w + j - 1] + 1)
+                .min(d[(i - 1) * w + j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[(i - 2) * w + j - 2] + 1);
+            }
+            d[i * w + j] = v;
+        }
+    }
+    d[a.len() * w + b.len()]
+}
+
+fn normalise(s: &str) -> String {
+    s.trim()
+        .to_lowercase()
+        .chars()
+        .map(|c| if c == '-' || c == ' ' { '_' } else { c })
+        .collect()
+}
+
+/// The known name closest to `input`, if it is close enough to be a typo.
+pub fn closest<'k>(input: &str, known: &[&'k str]) -> Option<&'k str> {
+    if input.chars().count() > 64 {
+        return None;
+    }
+    let n = normalise(input);
+    // Same name but for case, `-` or `_`/`.` mix-ups.
+    if let Some(k) = known
+        .iter()
+        .find(|k| normalise(k) == n || normalise(k).replace('.', "_") == n.replace('.', "_"))
+    {
+        return Some(k);
+    }
+    // `size` for `image.size`.
+    let by_suffix: Vec<&&str> = known
+        .iter()
+        .filter(|k| k.rsplit('.').next() == Some(n.as_str()))
+        .collect();
+    if by_suffix.len() == 1 {
+        return Some(by_suffix[0]);
+    }
+    let limit = (n.chars().count() / 3).max(1);
+    known
+        .iter()
+        .map(|k| (distance(&n, k), *k))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+/// `; did you mean `x`?` or nothing.
+pub fn did_you_mean(input: &str, known: &[&str]) -> String {
+    match closest(input, known) {
+        Some(k) => format!("; did you mean `{k}`?"),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_typos() {
+        let kinds = [
+            "image.size",
+            "image.size_ratio",
+            "image.exists",
+            "network.reach",
+        ];
+        assert_eq!(closest("image.sise", &kinds), Some("image.size"));
+        assert_eq!(closest("image_size", &kinds), Some("image.size"));
+        assert_eq!(closest("Image.Size", &kinds), Some("image.size"));
+        assert_eq!(closest("reach", &kinds), Some("network.reach"));
+        assert_eq!(closest("image.exsits", &kinds), Some("image.exists"));
+        assert_eq!(closest("completely.different", &kinds), None);
+        assert_eq!(closest(&"x".repeat(500), &kinds), None);
+        assert_eq!(closest("titel", &["title", "summary"]), Some("title"));
+        assert_eq!(did_you_mean("titel", &["title"]), "; did you mean `title`?");
+        assert_eq!(did_you_mean("zzz", &["title"]), "");
+    }
+
+    #[test]
+    fn distance_basics() {
+        assert_eq!(distance("", ""), 0);
+        assert_eq!(distance("abc", ""), 3);
+        assert_eq!(distance("ab", "ba"), 1);
+        assert_eq!(distance("kitten", "sitting"), 3);
+    }
+}

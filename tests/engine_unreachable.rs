@@ -1,0 +1,125 @@
+//! With no engine (a missing socket) or a hung one (a socket that accepts
+//! and never answers), every command that needs the engine names the
+//! endpoint it tried, says what to do, and exits 2 without a panic.
+
+mod common;
+
+use std::os::unix::net::UnixListener;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn run(args: &[&str], docker_host: &str, dir: &Path) -> Output {
+    Command::new(common::bin())
+        .args(args)
+        .env("DOCKER_HOST", docker_host)
+        .env_remove("DOCKER_CONTEXT")
+        .env("DOCKDOJO_HOME", dir.join("home"))
+        .env("DOCKDOJO_WORKSPACE", dir.join("ws"))
+        .output()
+        .expect("run dockdojo")
+}
+
+fn assert_cannot(args: &[&str], docker_host: &str, dir: &Path, words: &[&str]) {
+    let out = run(args, docker_host, dir);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let all = format!("{stdout}{stderr}");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "`dockdojo {}` with DOCKER_HOST={docker_host} exits 2\n--- stdout\n{stdout}\n--- stderr\n{stderr}",
+        args.join(" ")
+    );
+    assert!(
+        !all.contains("panicked"),
+        "no panic for `dockdojo {}`:\n{all}",
+        args.join(" ")
+    );
+    assert!(
+        stderr.contains(docker_host),
+        "`dockdojo {}` names the endpoint {docker_host} on stderr:\n{stderr}",
+        args.join(" ")
+    );
+    for w in words {
+        assert!(
+            stderr.contains(w),
+            "`dockdojo {}` says `{w}`:\n{stderr}",
+            args.join(" ")
+        );
+    }
+}
+
+/// The commands that need the engine, with arguments that would otherwise work.
+fn commands() -> Vec<Vec<&'static str>> {
+    vec![
+        vec!["doctor"],
+        vec!["doctor", "--json"],
+        vec!["prepare"],
+        vec!["prepare", "--save", "/nonexistent-dir/out.tar"],
+    ]
+}
+
+/// Commands owned elsewhere that must keep the same contract.
+fn other_commands() -> Vec<Vec<&'static str>> {
+    vec![vec!["check", "--all"], vec!["image", "busybox:1.36"]]
+}
+
+#[test]
+fn check_and_image_exit_2_when_the_engine_is_missing_or_hung() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let missing = format!("unix://{}/no-engine-here.sock", dir.path().display());
+    let path = dir.path().join("hung.sock");
+    let _listener = UnixListener::bind(&path).expect("bind");
+    let hung = format!("unix://{}", path.display());
+    for args in other_commands() {
+        assert_cannot(&args, &missing, dir.path(), &["Start Docker"]);
+        assert_cannot(&args, &hung, dir.path(), &["did not answer"]);
+    }
+}
+
+#[test]
+fn missing_socket_exits_2_and_names_the_endpoint() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let host = format!("unix://{}/no-engine-here.sock", dir.path().display());
+    for args in commands() {
+        assert_cannot(&args, &host, dir.path(), &["Start Docker"]);
+    }
+}
+
+#[test]
+fn hung_engine_times_out_exits_2_and_names_the_endpoint() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("hung.sock");
+    // Bound and listening but never accepting: connections succeed, no
+    // answer ever comes.
+    let _listener = UnixListener::bind(&path).expect("bind");
+    let host = format!("unix://{}", path.display());
+    for args in commands() {
+        assert_cannot(&args, &host, dir.path(), &["did not answer"]);
+    }
+}
+
+#[test]
+fn refused_tcp_port_exits_2() {
+    // Port 1 on loopback: nothing listens there.
+    let dir = tempfile::tempdir().expect("temp dir");
+    assert_cannot(
+        &["doctor"],
+        "tcp://127.0.0.1:1",
+        dir.path(),
+        &["connection refused"],
+    );
+}
+
+#[test]
+fn named_pipe_and_nonsense_hosts_are_explained() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = run(&["doctor"], "npipe:////./pipe/docker_engine", dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("named pipe"), "{stderr}");
+    let out = run(&["prepare"], "gopher://engine", dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("gopher://engine"), "{stderr}");
+}
