@@ -5,9 +5,11 @@
 pub mod endpoint;
 pub mod error;
 pub mod events;
+pub mod fs;
 pub mod inventory;
 pub mod labels;
 pub mod platform;
+pub mod probe;
 
 pub use error::EngineError;
 

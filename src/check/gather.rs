@@ -1,0 +1,537 @@
+//! Gathering facts from the engine (I/O). Image inspections are cached for
+//! one run; path and package facts are cached by image id for the process
+//! (an image id names immutable content).
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, LazyLock, Mutex};
+use std::time::Duration;
+
+use futures_util::StreamExt;
+
+use crate::check::eval::normalize_image;
+use crate::check::facts::*;
+use crate::check::{glob, packages, probes};
+use crate::engine::fs::ScanContainer;
+use crate::engine::{probe, Engine, EngineError};
+use crate::lesson::PathSet;
+
+/// Most matches listed for one pattern.
+const MAX_MATCHES: usize = 20;
+/// Most bytes read from package databases.
+const PACKAGE_DB_LIMIT: u64 = 64 * 1024 * 1024;
+/// Each probe try is bounded to this.
+pub const TRY_BOUND: Duration = Duration::from_secs(2);
+/// Time for a probe container to start and stop, on top of its tries.
+const PROBE_OVERHEAD: Duration = Duration::from_secs(5);
+
+/// (image id, pattern) -> present paths.
+type PathCache = HashMap<(String, String), Vec<String>>;
+
+static PATHS: LazyLock<Mutex<PathCache>> = LazyLock::new(Default::default);
+static PACKAGES: LazyLock<Mutex<HashMap<String, PackageCount>>> = LazyLock::new(Default::default);
+
+fn cached_paths(image_id: &str, pattern: &str) -> Option<Vec<String>> {
+    PATHS
+        .lock()
+        .ok()?
+        .get(&(image_id.to_string(), pattern.to_string()))
+        .cloned()
+}
+
+fn store_paths(image_id: &str, pattern: &str, present: &[String]) {
+    if let Ok(mut m) = PATHS.lock() {
+        m.insert(
+            (image_id.to_string(), pattern.to_string()),
+            present.to_vec(),
+        );
+    }
+}
+
+/// Forget every cached image fact (tests and benchmarks).
+pub fn clear_cache() {
+    if let Ok(mut m) = PATHS.lock() {
+        m.clear();
+    }
+    if let Ok(mut m) = PACKAGES.lock() {
+        m.clear();
+    }
+}
+
+/// Gathers facts for the checks of one lesson.
+pub struct Gatherer<'a> {
+    pub engine: &'a Engine,
+    pub lesson: &'a str,
+    pub probe_image: &'a str,
+    images: HashMap<String, Fact<Option<ImageInfo>>>,
+}
+
+impl<'a> Gatherer<'a> {
+    pub fn new(engine: &'a Engine, lesson: &'a str, probe_image: &'a str) -> Self {
+        Gatherer {
+            engine,
+            lesson,
+            probe_image,
+            images: HashMap::new(),
+        }
+    }
+
+    fn err(&self, e: bollard::errors::Error) -> EngineError {
+        EngineError::from_bollard(&self.engine.endpoint, e)
+    }
+
+    /// `image inspect`; `Ok(None)` when there is no such image.
+    pub async fn image(&mut self, name: &str) -> Fact<Option<ImageInfo>> {
+        let reference = normalize_image(name);
+        if let Some(f) = self.images.get(&reference) {
+            return f.clone();
+        }
+        let f = inspect_image(self.engine, &reference).await;
+        self.images.insert(reference, f.clone());
+        f
+    }
+
+    /// Which of the requested paths / patterns exist in the image.
+    pub async fn paths(
+        &mut self,
+        info: &ImageInfo,
+        reqs: &[(String, Option<PathSet>)],
+    ) -> Fact<Vec<PathMatch>> {
+        let mut out: Vec<Option<PathMatch>> = reqs
+            .iter()
+            .map(|(p, set)| {
+                cached_paths(&info.id, p).map(|present| PathMatch {
+                    pattern: p.clone(),
+                    set: *set,
+                    present,
+                })
+            })
+            .collect();
+        if out.iter().all(|m| m.is_some()) {
+            return Ok(out.into_iter().flatten().collect());
+        }
+        let scan = ScanContainer::create(self.engine, &info.id, self.lesson).await?;
+        let r = scan_paths(&scan, reqs, &mut out).await;
+        scan.remove().await;
+        r?;
+        for m in out.iter().flatten() {
+            store_paths(&info.id, &m.pattern, &m.present);
+        }
+        Ok(out.into_iter().flatten().collect())
+    }
+
+    /// The OS package count of the image.
+    pub async fn packages(&mut self, info: &ImageInfo) -> Fact<PackageCount> {
+        if let Some(p) = PACKAGES.lock().ok().and_then(|m| m.get(&info.id).cloned()) {
+            return Ok(p);
+        }
+        let scan = ScanContainer::create(self.engine, &info.id, self.lesson).await?;
+        let r = count_packages(&scan).await;
+        scan.remove().await;
+        let p = r?;
+        if let Ok(mut m) = PACKAGES.lock() {
+            m.insert(info.id.clone(), p.clone());
+        }
+        Ok(p)
+    }
+
+    /// `container inspect`; `Ok(None)` when there is no such container.
+    pub async fn container(&mut self, name: &str) -> Fact<Option<ContainerInfo>> {
+        let c = match self.engine.docker.inspect_container(name, None).await {
+            Ok(c) => c,
+            Err(e) => {
+                let e = self.err(e);
+                return if e.is_not_found() {
+                    Ok(None)
+                } else {
+                    Err(e.into())
+                };
+            }
+        };
+        let state = c.state.clone().unwrap_or_default();
+        let cfg = c.config.clone().unwrap_or_default();
+        let host = c.host_config.clone().unwrap_or_default();
+        let ns = c.network_settings.clone().unwrap_or_default();
+        let mut networks = BTreeMap::new();
+        for (n, ep) in ns.networks.unwrap_or_default() {
+            networks.insert(n, ep.ip_address.unwrap_or_default());
+        }
+        let mut ports: BTreeMap<String, Vec<(String, u16)>> = BTreeMap::new();
+        for (p, b) in ns.ports.unwrap_or_default() {
+            let mut v = Vec::new();
+            for pb in b.unwrap_or_default() {
+                if let Some(hp) = pb.host_port.as_deref().and_then(|h| h.parse::<u16>().ok()) {
+                    v.push((pb.host_ip.unwrap_or_default(), hp));
+                }
+            }
+            v.sort();
+            v.dedup_by_key(|(_, p)| *p);
+            ports.insert(p, v);
+        }
+        let network_mode = host.network_mode.unwrap_or_default();
+        let network_mode_name = if ["", "default", "bridge", "host", "none"]
+            .contains(&network_mode.as_str())
+            || network_mode.starts_with("container:")
+        {
+            None
+        } else {
+            // a network given by id: find its name
+            match self
+                .engine
+                .docker
+                .inspect_network(&network_mode, None)
+                .await
+            {
+                Ok(n) => n.name.filter(|n| *n != network_mode),
+                Err(_) => None,
+            }
+        };
+        Ok(Some(ContainerInfo {
+            name: c
+                .name
+                .unwrap_or_default()
+                .trim_start_matches('/')
+                .to_string(),
+            id: c.id.unwrap_or_default(),
+            running: state.running.unwrap_or(false),
+            status: state.status.map(|s| s.to_string()).unwrap_or_default(),
+            exit_code: state.exit_code,
+            image_id: c.image.unwrap_or_default(),
+            image_ref: cfg.image.unwrap_or_default(),
+            network_mode,
+            network_mode_name,
+            networks,
+            ports,
+        }))
+    }
+
+    /// `network inspect` by exact name; `Ok(None)` when no network has that name.
+    pub async fn network(&mut self, name: &str) -> Fact<Option<NetworkInfo>> {
+        let n = match self.engine.docker.inspect_network(name, None).await {
+            Ok(n) => n,
+            Err(e) => {
+                let e = self.err(e);
+                return if e.is_not_found() {
+                    Ok(None)
+                } else {
+                    Err(e.into())
+                };
+            }
+        };
+        let id = n.id.unwrap_or_default();
+        let nname = n.name.unwrap_or_default();
+        // the engine also matches id prefixes; a check names networks
+        if nname != name && id != name {
+            return Ok(None);
+        }
+        let ipam = n
+            .ipam
+            .and_then(|i| i.config)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|c| (c.subnet.unwrap_or_default(), c.gateway.unwrap_or_default()))
+            .collect();
+        Ok(Some(NetworkInfo {
+            name: nname,
+            id,
+            driver: n.driver.unwrap_or_default(),
+            scope: n.scope.unwrap_or_default(),
+            internal: n.internal.unwrap_or(false),
+            attachable: n.attachable.unwrap_or(false),
+            ipam,
+            options: n.options.unwrap_or_default().into_iter().collect(),
+        }))
+    }
+
+    /// Run the image once in a throwaway container.
+    pub async fn run(
+        &mut self,
+        info: &ImageInfo,
+        args: &[String],
+        stdin: Option<&str>,
+        timeout: Duration,
+    ) -> Fact<RunOutput> {
+        let r = probe::run_image(
+            self.engine,
+            &info.reference,
+            args,
+            stdin,
+            timeout,
+            self.lesson,
+        )
+        .await?;
+        Ok(RunOutput {
+            stdout: r.stdout,
+            stderr: r.stderr,
+            exit_code: r.exit_code,
+            timed_out: r.timed_out,
+            start_error: r.start_error,
+        })
+    }
+
+    async fn require_probe_image(&mut self) -> Fact<()> {
+        let probe = self.probe_image.to_string();
+        match self.image(&probe).await? {
+            Some(_) => Ok(()),
+            None => Err(FactError(format!(
+                "the probe image {} is missing, so dockdojo cannot test the network; run `dockdojo prepare`",
+                normalize_image(&probe)
+            ))),
+        }
+    }
+
+    /// Can a probe on `from` reach container `to`?
+    pub async fn reach(&mut self, from: &str, to: &str, port: Option<u16>) -> Fact<ReachFacts> {
+        if self.network(from).await?.is_none() {
+            return Ok(ReachFacts::NoSuchNetwork);
+        }
+        let Some(target) = self.container(to).await? else {
+            return Ok(ReachFacts::NoSuchTarget);
+        };
+        if !target.running {
+            return Ok(ReachFacts::TargetNotRunning {
+                status: target.status.clone(),
+            });
+        }
+        let mut addrs: Vec<String> = target
+            .networks
+            .values()
+            .filter(|a| !a.is_empty())
+            .cloned()
+            .collect();
+        addrs.sort();
+        addrs.dedup();
+        if addrs.is_empty() {
+            return Ok(ReachFacts::TargetWithoutAddress {
+                network_mode: target.network_mode.clone(),
+            });
+        }
+        self.require_probe_image().await?;
+        let (script, method, mut args) = match port {
+            Some(p) => (probes::TCP_SCRIPT, format!("tcp/{p}"), vec![p.to_string()]),
+            None => (probes::ICMP_SCRIPT, "icmp".to_string(), vec![]),
+        };
+        args.extend(addrs.iter().cloned());
+        let bound = TRY_BOUND * addrs.len() as u32 + PROBE_OVERHEAD;
+        let out = probe::run_probe(
+            self.engine,
+            self.probe_image,
+            from,
+            script,
+            &args,
+            bound,
+            self.lesson,
+        )
+        .await?;
+        Ok(ReachFacts::Probed {
+            attempts: probes::parse_reach(&out.stdout, &method),
+            timed_out: out.timed_out,
+        })
+    }
+
+    /// Does `name` resolve for a probe on `network`?
+    pub async fn resolves(&mut self, network: &str, name: &str) -> Fact<ResolveFacts> {
+        if self.network(network).await?.is_none() {
+            return Ok(ResolveFacts::NoSuchNetwork);
+        }
+        self.require_probe_image().await?;
+        let out = probe::run_probe(
+            self.engine,
+            self.probe_image,
+            network,
+            probes::RESOLVE_SCRIPT,
+            &[name.to_string()],
+            TRY_BOUND + PROBE_OVERHEAD,
+            self.lesson,
+        )
+        .await?;
+        Ok(ResolveFacts::Probed {
+            addresses: probes::parse_resolve(&out.stdout),
+            timed_out: out.timed_out,
+        })
+    }
+
+    /// A TCP connection to a published port.
+    pub async fn port_reach(&self, host_ip: &str, host_port: u16) -> PortReach {
+        let host = if host_ip.is_empty() || host_ip == "0.0.0.0" || host_ip == "::" {
+            engine_host(&self.engine.endpoint.url)
+        } else {
+            host_ip.to_string()
+        };
+        let address = if host.contains(':') {
+            format!("[{host}]:{host_port}")
+        } else {
+            format!("{host}:{host_port}")
+        };
+        let result = probe::tcp_connect(&address, TRY_BOUND).await;
+        PortReach { address, result }
+    }
+
+    /// `/info`: swarm state.
+    pub async fn swarm(&mut self) -> Fact<SwarmFacts> {
+        let info = self.engine.docker.info().await.map_err(|e| self.err(e))?;
+        let s = info.swarm.unwrap_or_default();
+        Ok(SwarmFacts {
+            state: s
+                .local_node_state
+                .map(|s| s.to_string())
+                .unwrap_or_default(),
+            control_available: s.control_available.unwrap_or(false),
+        })
+    }
+}
+
+/// Where published ports are reachable: the engine's host for `tcp://`
+/// endpoints, else this machine.
+pub fn engine_host(url: &str) -> String {
+    if let Some(rest) = url
+        .strip_prefix("tcp://")
+        .or_else(|| url.strip_prefix("http://"))
+        .or_else(|| url.strip_prefix("https://"))
+    {
+        let hostport = rest.split('/').next().unwrap_or(rest);
+        let host = match hostport.rsplit_once(':') {
+            Some((h, _)) => h,
+            None => hostport,
+        };
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        if !host.is_empty() {
+            return host.to_string();
+        }
+    }
+    "127.0.0.1".to_string()
+}
+
+/// `image inspect` of a normalised reference.
+pub async fn inspect_image(engine: &Engine, reference: &str) -> Fact<Option<ImageInfo>> {
+    match engine.docker.inspect_image(reference).await {
+        Ok(i) => Ok(Some(ImageInfo {
+            reference: reference.to_string(),
+            id: i.id.unwrap_or_default(),
+            size: i.size.unwrap_or(0).max(0) as u64,
+            user: i.config.and_then(|c| c.user).unwrap_or_default(),
+            layers: i
+                .root_fs
+                .and_then(|r| r.layers)
+                .map(|l| l.len())
+                .unwrap_or(0),
+        })),
+        Err(e) => {
+            let e = EngineError::from_bollard(&engine.endpoint, e);
+            if e.is_not_found() {
+                Ok(None)
+            } else {
+                Err(e.into())
+            }
+        }
+    }
+}
+
+async fn scan_paths(
+    scan: &ScanContainer,
+    reqs: &[(String, Option<PathSet>)],
+    out: &mut [Option<PathMatch>],
+) -> Result<(), EngineError> {
+    // literal paths: one stat each, a few at a time
+    let literal: Vec<usize> = (0..reqs.len())
+        .filter(|&i| out[i].is_none() && !glob::is_glob(&reqs[i].0))
+        .collect();
+    let results: Vec<(usize, Result<bool, EngineError>)> = futures_util::stream::iter(literal)
+        .map(|i| {
+            let path = glob::normalize(&reqs[i].0);
+            async move { (i, scan.exists(&path).await) }
+        })
+        .buffered(8)
+        .collect()
+        .await;
+    for (i, r) in results {
+        let present = if r? {
+            vec![glob::normalize(&reqs[i].0)]
+        } else {
+            vec![]
+        };
+        out[i] = Some(PathMatch {
+            pattern: reqs[i].0.clone(),
+            set: reqs[i].1,
+            present,
+        });
+    }
+    // patterns: walk what lies under their literal prefix
+    for i in 0..reqs.len() {
+        if out[i].is_some() {
+            continue;
+        }
+        let pattern = reqs[i].0.clone();
+        let prefix = glob::literal_prefix(&pattern);
+        let found = Arc::new(Mutex::new(Vec::<String>::new()));
+        let sink = found.clone();
+        let pat = pattern.clone();
+        scan.walk(&prefix, move |p| {
+            if glob::matches(&pat, p) {
+                if let Ok(mut v) = sink.lock() {
+                    if !v.contains(&p.to_string()) {
+                        v.push(p.to_string());
+                    }
+                    return v.len() < MAX_MATCHES;
+                }
+            }
+            true
+        })
+        .await?;
+        let present = found.lock().map(|v| v.clone()).unwrap_or_default();
+        out[i] = Some(PathMatch {
+            pattern,
+            set: reqs[i].1,
+            present,
+        });
+    }
+    Ok(())
+}
+
+async fn count_packages(scan: &ScanContainer) -> Result<PackageCount, EngineError> {
+    let mut p = PackageCount::default();
+    if let Some(files) = scan
+        .read_files("/var/lib/dpkg/status", PACKAGE_DB_LIMIT)
+        .await?
+    {
+        for (_, data) in files {
+            p.count += packages::count_dpkg(&String::from_utf8_lossy(&data));
+        }
+        p.sources.push("/var/lib/dpkg/status".into());
+    }
+    if let Some(files) = scan
+        .read_files("/var/lib/dpkg/status.d", PACKAGE_DB_LIMIT)
+        .await?
+    {
+        let mut n = 0;
+        for (name, data) in files {
+            if name.ends_with(".md5sums") {
+                continue;
+            }
+            n += packages::count_dpkg(&String::from_utf8_lossy(&data));
+        }
+        p.count += n;
+        p.sources.push("/var/lib/dpkg/status.d/".into());
+    }
+    if let Some(files) = scan
+        .read_files("/lib/apk/db/installed", PACKAGE_DB_LIMIT)
+        .await?
+    {
+        for (_, data) in files {
+            p.count += packages::count_apk(&String::from_utf8_lossy(&data));
+        }
+        p.sources.push("/lib/apk/db/installed".into());
+    }
+    Ok(p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::engine_host;
+
+    #[test]
+    fn published_ports_are_reached_where_the_engine_is() {
+        assert_eq!(engine_host("unix:///var/run/docker.sock"), "127.0.0.1");
+        assert_eq!(engine_host("tcp://10.0.0.5:2376"), "10.0.0.5");
+        assert_eq!(engine_host("tcp://[::1]:2375"), "::1");
+    }
+}

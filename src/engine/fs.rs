@@ -1,0 +1,387 @@
+//! Image filesystem facts through a created-but-never-started, labelled
+//! container: one archive stat per path, archive reads of single files or
+//! directories, and a streamed export only when a pattern spans the root.
+
+use std::io::Read;
+
+use bollard::models::{ContainerCreateBody, HostConfig};
+use bollard::query_parameters::{
+    ContainerArchiveInfoOptions, CreateContainerOptions, DownloadFromContainerOptions,
+    RemoveContainerOptions,
+};
+use bytes::Bytes;
+use futures_util::{Stream, StreamExt};
+
+use super::{labels, Endpoint, Engine, EngineError};
+
+/// A path's stat, as the archive endpoint reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathStat {
+    pub name: String,
+    pub size: i64,
+    pub mode: u32,
+    /// The fully resolved target when the path is a symbolic link, else empty.
+    pub link_target: String,
+}
+
+impl PathStat {
+    pub fn is_dir(&self) -> bool {
+        // Go's os.ModeDir
+        self.mode & (1 << 31) != 0
+    }
+}
+
+/// A created (never started) container whose filesystem answers questions
+/// about an image. Remove it with [`ScanContainer::remove`]; if it is
+/// dropped without that, removal is started in the background.
+pub struct ScanContainer {
+    docker: bollard::Docker,
+    endpoint: Endpoint,
+    pub id: String,
+    removed: bool,
+}
+
+impl ScanContainer {
+    /// Create the container. `image` must exist (callers inspect it first).
+    pub async fn create(
+        engine: &Engine,
+        image: &str,
+        lesson: &str,
+    ) -> Result<ScanContainer, EngineError> {
+        let name = labels::helper_name("scan");
+        let body = ContainerCreateBody {
+            image: Some(image.to_string()),
+            // never started: any command will do, and images without CMD work
+            entrypoint: Some(vec!["/nonexistent".to_string()]),
+            cmd: Some(vec![]),
+            labels: Some(labels::helper_labels(lesson, "scan")),
+            network_disabled: Some(true),
+            host_config: Some(HostConfig {
+                network_mode: Some("none".to_string()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let created = engine
+            .docker
+            .create_container(
+                Some(CreateContainerOptions {
+                    name: Some(name),
+                    ..Default::default()
+                }),
+                body,
+            )
+            .await
+            .map_err(|e| EngineError::from_bollard(&engine.endpoint, e))?;
+        Ok(ScanContainer {
+            docker: engine.docker.clone(),
+            endpoint: engine.endpoint.clone(),
+            id: created.id,
+            removed: false,
+        })
+    }
+
+    fn err(&self, e: bollard::errors::Error) -> EngineError {
+        EngineError::from_bollard(&self.endpoint, e)
+    }
+
+    /// Stat a path (symbolic links in parent directories are followed; the
+    /// last component is reported as is). `None` when it does not exist.
+    pub async fn stat(&self, path: &str) -> Result<Option<PathStat>, EngineError> {
+        let r = self
+            .docker
+            .get_container_archive_info(
+                &self.id,
+                Some(ContainerArchiveInfoOptions {
+                    path: path.to_string(),
+                }),
+            )
+            .await;
+        match r {
+            Ok(s) => Ok(Some(PathStat {
+                name: s.name,
+                size: s.size,
+                mode: s.file_mode,
+                link_target: s.link_target,
+            })),
+            Err(e) => {
+                let e = self.err(e);
+                if e.is_not_found() {
+                    Ok(None)
+                } else {
+                    Err(e)
+                }
+            }
+        }
+    }
+
+    /// Does `path` exist and, when it is a symbolic link, does its target
+    /// exist? (Merged-/usr images: `/bin/sh` resolves through `/bin -> usr/bin`.)
+    pub async fn exists(&self, path: &str) -> Result<bool, EngineError> {
+        let Some(st) = self.stat(path).await? else {
+            return Ok(false);
+        };
+        if st.link_target.is_empty() || st.link_target == path {
+            return Ok(true);
+        }
+        // the engine resolved the link fully within the container: one more stat
+        Ok(self.stat(&st.link_target).await?.is_some())
+    }
+
+    /// Where `path` really is (following a symbolic link at the end), or None.
+    pub async fn resolve(&self, path: &str) -> Result<Option<String>, EngineError> {
+        match self.stat(path).await? {
+            None => Ok(None),
+            Some(st) if !st.link_target.is_empty() => Ok(Some(st.link_target)),
+            Some(_) => Ok(Some(path.to_string())),
+        }
+    }
+
+    /// Read regular files under `path` (a file or a directory) through the
+    /// archive endpoint, up to `limit` bytes in total. `None` when the path
+    /// does not exist. Names are absolute paths in the image.
+    pub async fn read_files(
+        &self,
+        path: &str,
+        limit: u64,
+    ) -> Result<Option<Vec<(String, Vec<u8>)>>, EngineError> {
+        let Some(real) = self.resolve(path).await? else {
+            return Ok(None);
+        };
+        let stream = self.docker.download_from_container(
+            &self.id,
+            Some(DownloadFromContainerOptions { path: real.clone() }),
+        );
+        let base = path.to_string();
+        let out = tar_stream(&self.endpoint, stream, move |archive| {
+            let mut files = Vec::new();
+            let mut total = 0u64;
+            for entry in archive.entries()? {
+                let mut entry = entry?;
+                if !entry.header().entry_type().is_file() {
+                    continue;
+                }
+                let name = entry.path()?.to_string_lossy().to_string();
+                let mut data = Vec::new();
+                let room = limit.saturating_sub(total);
+                (&mut entry).take(room).read_to_end(&mut data)?;
+                total += data.len() as u64;
+                files.push((rebase(&base, &name), data));
+                if total >= limit {
+                    break;
+                }
+            }
+            Ok(files)
+        })
+        .await?;
+        Ok(out)
+    }
+
+    /// Walk every entry under directory `dir` (the whole filesystem for `/`,
+    /// through a streamed export). `visit` gets absolute image paths and
+    /// returns false to stop early. Returns false when `dir` does not exist.
+    pub async fn walk<F>(&self, dir: &str, mut visit: F) -> Result<bool, EngineError>
+    where
+        F: FnMut(&str) -> bool + Send + 'static,
+    {
+        let norm = crate::check::glob::normalize(dir);
+        if norm == "/" {
+            let stream = self.docker.export_container(&self.id);
+            let r = tar_stream(&self.endpoint, stream, move |archive| {
+                for entry in archive.entries()? {
+                    let entry = entry?;
+                    let name = entry.path()?.to_string_lossy().to_string();
+                    let p = crate::check::glob::normalize(&name);
+                    if !visit(&p) {
+                        break;
+                    }
+                }
+                Ok(())
+            })
+            .await?;
+            return Ok(r.is_some());
+        }
+        let Some(real) = self.resolve(&norm).await? else {
+            return Ok(false);
+        };
+        let stream = self
+            .docker
+            .download_from_container(&self.id, Some(DownloadFromContainerOptions { path: real }));
+        let r = tar_stream(&self.endpoint, stream, move |archive| {
+            for entry in archive.entries()? {
+                let entry = entry?;
+                let name = entry.path()?.to_string_lossy().to_string();
+                if !visit(&rebase(&norm, &name)) {
+                    break;
+                }
+            }
+            Ok(())
+        })
+        .await?;
+        Ok(r.is_some())
+    }
+
+    /// Remove the container (forced). Errors are logged, not returned: the
+    /// container is dockdojo's own and labelled, `reset` finds leftovers.
+    pub async fn remove(mut self) {
+        self.removed = true;
+        let r = self
+            .docker
+            .remove_container(
+                &self.id,
+                Some(RemoveContainerOptions {
+                    force: true,
+                    v: true,
+                    ..Default::default()
+                }),
+            )
+            .await;
+        if let Err(e) = r {
+            tracing::warn!("could not remove scan container {}: {e}", self.id);
+        }
+    }
+}
+
+impl Drop for ScanContainer {
+    fn drop(&mut self) {
+        if self.removed {
+            return;
+        }
+        remove_in_background(self.docker.clone(), self.id.clone());
+    }
+}
+
+/// Best-effort removal when a helper is dropped without `remove` (a
+/// cancelled check): on the current runtime if there is one.
+pub(crate) fn remove_in_background(docker: bollard::Docker, id: String) {
+    if let Ok(handle) = tokio::runtime::Handle::try_current() {
+        handle.spawn(async move {
+            let _ = docker
+                .remove_container(
+                    &id,
+                    Some(RemoveContainerOptions {
+                        force: true,
+                        v: true,
+                        ..Default::default()
+                    }),
+                )
+                .await;
+        });
+    }
+}
+
+/// An archive entry name (`go/bin/go` for a request of `/usr/local/go`)
+/// as an absolute path spelled like the request (`/usr/local/go/bin/go`).
+fn rebase(requested: &str, name: &str) -> String {
+    let name = name.trim_start_matches("./").trim_end_matches('/');
+    let rest = match name.split_once('/') {
+        Some((_, rest)) => rest,
+        None => "",
+    };
+    let base = crate::check::glob::normalize(requested);
+    if rest.is_empty() {
+        base
+    } else if base == "/" {
+        format!("/{rest}")
+    } else {
+        format!("{base}/{rest}")
+    }
+}
+
+/// Reads a tar stream that arrives over a channel (the blocking side).
+struct ChannelReader {
+    rx: tokio::sync::mpsc::Receiver<Result<Bytes, String>>,
+    cur: Bytes,
+}
+
+impl Read for ChannelReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.cur.is_empty() {
+            match self.rx.blocking_recv() {
+                Some(Ok(b)) => self.cur = b,
+                Some(Err(e)) => return Err(std::io::Error::other(e)),
+                None => return Ok(0),
+            }
+        }
+        let n = buf.len().min(self.cur.len());
+        buf[..n].copy_from_slice(&self.cur[..n]);
+        let _ = self.cur.split_to(n);
+        Ok(n)
+    }
+}
+
+/// Feed a byte stream from the engine to a tar parser on a blocking thread.
+/// `Ok(None)` when the engine answers 404 (no such path). The parser may
+/// stop early; the rest of the stream is then dropped unread.
+async fn tar_stream<S, T, F>(
+    endpoint: &Endpoint,
+    stream: S,
+    parse: F,
+) -> Result<Option<T>, EngineError>
+where
+    S: Stream<Item = Result<Bytes, bollard::errors::Error>>,
+    F: FnOnce(&mut tar::Archive<ChannelReader>) -> std::io::Result<T> + Send + 'static,
+    T: Send + 'static,
+{
+    let mut stream = std::pin::pin!(stream);
+    let first = match stream.next().await {
+        None => Bytes::new(),
+        Some(Ok(b)) => b,
+        Some(Err(e)) => {
+            let e = EngineError::from_bollard(endpoint, e);
+            return if e.is_not_found() { Ok(None) } else { Err(e) };
+        }
+    };
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, String>>(16);
+    let parser = tokio::task::spawn_blocking(move || {
+        let mut archive = tar::Archive::new(ChannelReader { rx, cur: first });
+        parse(&mut archive)
+    });
+    let mut stream_error = None;
+    while let Some(item) = stream.next().await {
+        match item {
+            Ok(b) => {
+                if tx.send(Ok(b)).await.is_err() {
+                    break; // the parser has what it needs
+                }
+            }
+            Err(e) => {
+                let text = e.to_string();
+                stream_error = Some(EngineError::from_bollard(endpoint, e));
+                let _ = tx.send(Err(text)).await;
+                break;
+            }
+        }
+    }
+    drop(tx);
+    let parsed = parser.await.map_err(|e| EngineError::Api {
+        endpoint: endpoint.url.clone(),
+        status: 0,
+        message: format!("reading the image archive failed: {e}"),
+    })?;
+    match (parsed, stream_error) {
+        (Ok(v), _) => Ok(Some(v)),
+        (Err(_), Some(e)) => Err(e),
+        (Err(e), None) => Err(EngineError::Api {
+            endpoint: endpoint.url.clone(),
+            status: 0,
+            message: format!("the engine sent an archive that cannot be read: {e}"),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rebase;
+
+    #[test]
+    fn archive_names_become_image_paths() {
+        assert_eq!(rebase("/usr/local/go", "go/bin/go"), "/usr/local/go/bin/go");
+        assert_eq!(rebase("/usr/local/go", "go/"), "/usr/local/go");
+        assert_eq!(
+            rebase("/var/lib/dpkg/status", "status"),
+            "/var/lib/dpkg/status"
+        );
+        assert_eq!(rebase("/bin", "usr-bin/sh"), "/bin/sh");
+    }
+}

@@ -1,0 +1,326 @@
+//! Short-lived, labelled helper containers: a throwaway run of an image
+//! (`image.run`) and network probes (`network.reach`, `network.resolves`),
+//! each bounded in time and always removed; plus a bounded TCP connect.
+
+use std::time::{Duration, Instant};
+
+use bollard::container::LogOutput;
+use bollard::models::{ContainerCreateBody, HostConfig};
+use bollard::query_parameters::{
+    AttachContainerOptions, CreateContainerOptions, LogsOptions, RemoveContainerOptions,
+    WaitContainerOptions,
+};
+use futures_util::StreamExt;
+use tokio::io::AsyncWriteExt;
+
+use super::{labels, Engine, EngineError};
+
+/// Removes a helper container when it goes out of scope (explicitly with
+/// `remove().await`, or in the background when dropped on an error path).
+pub struct HelperGuard {
+    docker: bollard::Docker,
+    pub id: String,
+    removed: bool,
+}
+
+impl HelperGuard {
+    pub fn new(engine: &Engine, id: String) -> Self {
+        HelperGuard {
+            docker: engine.docker.clone(),
+            id,
+            removed: false,
+        }
+    }
+    pub async fn remove(mut self) {
+        self.removed = true;
+        if let Err(e) = self
+            .docker
+            .remove_container(
+                &self.id,
+                Some(RemoveContainerOptions {
+                    force: true,
+                    v: true,
+                    ..Default::default()
+                }),
+            )
+            .await
+        {
+            tracing::warn!("could not remove helper container {}: {e}", self.id);
+        }
+    }
+}
+
+impl Drop for HelperGuard {
+    fn drop(&mut self) {
+        if !self.removed {
+            super::fs::remove_in_background(self.docker.clone(), self.id.clone());
+        }
+    }
+}
+
+/// What a throwaway container printed and how it ended.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RunResult {
+    pub stdout: String,
+    pub stderr: String,
+    pub exit_code: Option<i64>,
+    pub timed_out: bool,
+    /// The engine could not start it (e.g. its entrypoint does not exist).
+    pub start_error: Option<String>,
+}
+
+const MAX_OUTPUT: usize = 64 * 1024;
+
+/// Run `image` with `args` (replacing its CMD), no network, `stdin` attached
+/// then closed, bounded by `timeout`. The container is always removed.
+pub async fn run_image(
+    engine: &Engine,
+    image: &str,
+    args: &[String],
+    stdin: Option<&str>,
+    timeout: Duration,
+    lesson: &str,
+) -> Result<RunResult, EngineError> {
+    let e = |err| EngineError::from_bollard(&engine.endpoint, err);
+    let body = ContainerCreateBody {
+        image: Some(image.to_string()),
+        cmd: if args.is_empty() {
+            None
+        } else {
+            Some(args.to_vec())
+        },
+        attach_stdin: Some(true),
+        attach_stdout: Some(true),
+        attach_stderr: Some(true),
+        open_stdin: Some(true),
+        stdin_once: Some(true),
+        tty: Some(false),
+        network_disabled: Some(true),
+        labels: Some(labels::helper_labels(lesson, "run")),
+        host_config: Some(HostConfig {
+            network_mode: Some("none".to_string()),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let created = engine
+        .docker
+        .create_container(
+            Some(CreateContainerOptions {
+                name: Some(labels::helper_name("run")),
+                ..Default::default()
+            }),
+            body,
+        )
+        .await
+        .map_err(e)?;
+    let guard = HelperGuard::new(engine, created.id.clone());
+    let r = run_attached(engine, &created.id, stdin, timeout).await;
+    guard.remove().await;
+    r
+}
+
+async fn run_attached(
+    engine: &Engine,
+    id: &str,
+    stdin: Option<&str>,
+    timeout: Duration,
+) -> Result<RunResult, EngineError> {
+    let e = |err| EngineError::from_bollard(&engine.endpoint, err);
+    let mut attached = engine
+        .docker
+        .attach_container(
+            id,
+            Some(AttachContainerOptions {
+                stdin: true,
+                stdout: true,
+                stderr: true,
+                stream: true,
+                logs: true,
+                ..Default::default()
+            }),
+        )
+        .await
+        .map_err(e)?;
+    let mut out = RunResult::default();
+    if let Err(err) = engine.docker.start_container(id, None).await {
+        let err = e(err);
+        if err.is_connection() {
+            return Err(err);
+        }
+        out.start_error = Some(match err {
+            EngineError::Api { message, .. } => message,
+            other => other.to_string(),
+        });
+        return Ok(out);
+    }
+    let deadline = Instant::now() + timeout;
+    let mut input = attached.input;
+    let feed = async move {
+        if let Some(s) = stdin {
+            let _ = input.write_all(s.as_bytes()).await;
+        }
+        let _ = input.shutdown().await;
+        input
+    };
+    let collect = async {
+        let mut stdout = Vec::new();
+        let mut stderr = Vec::new();
+        while let Some(item) = attached.output.next().await {
+            match item {
+                Ok(LogOutput::StdOut { message }) | Ok(LogOutput::Console { message }) => {
+                    if stdout.len() < MAX_OUTPUT {
+                        stdout.extend_from_slice(&message);
+                    }
+                }
+                Ok(LogOutput::StdErr { message }) => {
+                    if stderr.len() < MAX_OUTPUT {
+                        stderr.extend_from_slice(&message);
+                    }
+                }
+                Ok(LogOutput::StdIn { .. }) => {}
+                Err(_) => break,
+            }
+        }
+        (stdout, stderr)
+    };
+    let both = async {
+        let (input, output) = tokio::join!(feed, collect);
+        drop(input);
+        output
+    };
+    match tokio::time::timeout_at(deadline.into(), both).await {
+        Ok((so, se)) => {
+            out.stdout = String::from_utf8_lossy(&so).to_string();
+            out.stderr = String::from_utf8_lossy(&se).to_string();
+        }
+        Err(_) => {
+            out.timed_out = true;
+            return Ok(out);
+        }
+    }
+    // the output ended: the process has exited or is about to
+    let left = deadline
+        .saturating_duration_since(Instant::now())
+        .max(Duration::from_secs(2));
+    match tokio::time::timeout(left, wait_exit(engine, id)).await {
+        Ok(code) => out.exit_code = code?,
+        Err(_) => out.timed_out = true,
+    }
+    Ok(out)
+}
+
+/// Wait for the container to stop; its exit code.
+async fn wait_exit(engine: &Engine, id: &str) -> Result<Option<i64>, EngineError> {
+    let mut s = engine.docker.wait_container(
+        id,
+        Some(WaitContainerOptions {
+            condition: "not-running".to_string(),
+        }),
+    );
+    match s.next().await {
+        Some(Ok(r)) => Ok(Some(r.status_code)),
+        Some(Err(bollard::errors::Error::DockerContainerWaitError { code, .. })) => Ok(Some(code)),
+        Some(Err(err)) => Err(EngineError::from_bollard(&engine.endpoint, err)),
+        None => Ok(None),
+    }
+}
+
+/// What a probe printed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProbeOutput {
+    pub stdout: String,
+    /// The probe ran past its bound and was stopped.
+    pub timed_out: bool,
+}
+
+/// Run `script` with `/bin/sh -c` in a container from `probe_image` on
+/// `network`, with `args` as `$1...` (never interpolated into the script).
+/// Bounded by `bound`; always removed.
+pub async fn run_probe(
+    engine: &Engine,
+    probe_image: &str,
+    network: &str,
+    script: &str,
+    args: &[String],
+    bound: Duration,
+    lesson: &str,
+) -> Result<ProbeOutput, EngineError> {
+    let e = |err| EngineError::from_bollard(&engine.endpoint, err);
+    let mut cmd = vec![script.to_string(), "dockdojo-probe".to_string()];
+    cmd.extend(args.iter().cloned());
+    let body = ContainerCreateBody {
+        image: Some(probe_image.to_string()),
+        entrypoint: Some(vec!["/bin/sh".to_string(), "-c".to_string()]),
+        cmd: Some(cmd),
+        labels: Some(labels::helper_labels(lesson, "probe")),
+        host_config: Some(HostConfig {
+            network_mode: Some(network.to_string()),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let created = engine
+        .docker
+        .create_container(
+            Some(CreateContainerOptions {
+                name: Some(labels::helper_name("probe")),
+                ..Default::default()
+            }),
+            body,
+        )
+        .await
+        .map_err(e)?;
+    let guard = HelperGuard::new(engine, created.id.clone());
+    let r = async {
+        engine
+            .docker
+            .start_container(&created.id, None)
+            .await
+            .map_err(e)?;
+        let timed_out = tokio::time::timeout(bound, wait_exit(engine, &created.id))
+            .await
+            .is_err();
+        let mut logs = engine.docker.logs(
+            &created.id,
+            Some(LogsOptions {
+                stdout: true,
+                stderr: true,
+                tail: "all".to_string(),
+                ..Default::default()
+            }),
+        );
+        let mut stdout = Vec::new();
+        while let Some(item) = logs.next().await {
+            match item {
+                Ok(LogOutput::StdOut { message }) | Ok(LogOutput::Console { message }) => {
+                    stdout.extend_from_slice(&message)
+                }
+                Ok(_) => {}
+                Err(err) => return Err(e(err)),
+            }
+            if stdout.len() > MAX_OUTPUT {
+                break;
+            }
+        }
+        Ok(ProbeOutput {
+            stdout: String::from_utf8_lossy(&stdout).to_string(),
+            timed_out,
+        })
+    }
+    .await;
+    guard.remove().await;
+    r
+}
+
+/// Try a TCP connection, bounded by `bound`. Ok, or why it failed in words.
+pub async fn tcp_connect(addr: &str, bound: Duration) -> Result<(), String> {
+    match tokio::time::timeout(bound, tokio::net::TcpStream::connect(addr)).await {
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(e)) => Err(match e.kind() {
+            std::io::ErrorKind::ConnectionRefused => "connection refused".to_string(),
+            _ => e.to_string(),
+        }),
+        Err(_) => Err(format!("no answer within {} s", bound.as_secs())),
+    }
+}
