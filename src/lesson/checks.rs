@@ -429,10 +429,10 @@ fn build_kind(k: &mut K, kind: &str) -> CheckKind {
                     Some(p) => sets.push(p),
                     None => {
                         let msg = format!(
-                            "unknown set `{}`{}; the sets are: {}",
+                            "unknown set `{}` (the sets are: {}){}",
                             s.v,
+                            names.join(", "),
                             did_you_mean(&s.v, &names),
-                            names.join(", ")
                         );
                         k.r.at(&s.span, msg);
                     }

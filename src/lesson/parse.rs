@@ -255,10 +255,10 @@ pub fn parse_lesson(
             r.at(
                 &cap.span,
                 format!(
-                    "unknown capability `{}` in `requires`{}; the capabilities are: {}",
+                    "unknown capability `{}` in `requires` (known: {}){}",
                     cap.v,
+                    CAPABILITIES.join(", "),
                     did_you_mean(&cap.v, CAPABILITIES),
-                    CAPABILITIES.join(", ")
                 ),
             );
         }
@@ -381,7 +381,8 @@ fn validate_check_ids(r: &mut Reporter, checks: &[ParsedCheck]) {
             }
         }
     }
-    let known: Vec<&str> = first.keys().copied().collect();
+    let mut known: Vec<&str> = first.keys().copied().collect();
+    known.sort_unstable();
     let mut edges: Vec<Vec<usize>> = vec![Vec::new(); checks.len()];
     for (i, c) in checks.iter().enumerate() {
         for n in &c.needs {
@@ -395,14 +396,18 @@ fn validate_check_ids(r: &mut Reporter, checks: &[ParsedCheck]) {
             }
             match first.get(n.v.as_str()) {
                 Some(&j) => edges[i].push(j),
-                None => r.at(
-                    &n.span,
-                    format!(
-                        "`needs` names `{}`, which is not a check in this lesson{}",
-                        n.v,
-                        did_you_mean(&n.v, &known)
-                    ),
-                ),
+                None => {
+                    let others: Vec<&str> =
+                        known.iter().copied().filter(|k| Some(*k) != own).collect();
+                    r.at(
+                        &n.span,
+                        format!(
+                            "`needs` names `{}`, which is not a check in this lesson{}",
+                            n.v,
+                            did_you_mean(&n.v, &others)
+                        ),
+                    )
+                }
             }
         }
     }

@@ -57,7 +57,8 @@ pub fn closest<'k>(input: &str, known: &[&'k str]) -> Option<&'k str> {
     if by_suffix.len() == 1 {
         return Some(by_suffix[0]);
     }
-    let limit = (n.chars().count() / 3).max(1);
+    let len = n.chars().count();
+    let limit = if len < 3 { 0 } else { (len / 3).max(1) };
     known
         .iter()
         .map(|k| (distance(&n, k), *k))
@@ -96,6 +97,8 @@ mod tests {
         assert_eq!(closest("titel", &["title", "summary"]), Some("title"));
         assert_eq!(did_you_mean("titel", &["title"]), "; did you mean `title`?");
         assert_eq!(did_you_mean("zzz", &["title"]), "");
+        // Very short names are too easy to confuse.
+        assert_eq!(closest("c", &["b"]), None);
     }
 
     #[test]

@@ -1,0 +1,6 @@
+#!/bin/sh
+# solve.sh contract: runs in the lesson's workspace folder (the starter files are there);
+# DOCKDOJO_SOLUTION_DIR is the materialised solution/ folder of this lesson.
+set -eu
+docker build -q -t calc-app-large .
+echo "2 * 2" | docker run --rm -i calc-app-large

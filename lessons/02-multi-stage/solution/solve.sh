@@ -1,0 +1,10 @@
+#!/bin/sh
+# solve.sh contract: runs in the lesson's workspace folder (the starter files are there);
+# DOCKDOJO_SOLUTION_DIR is the materialised solution/ folder of this lesson.
+set -eu
+# the single-stage baseline, from the starter Dockerfile
+docker build -q -t calc-app-large .
+# the multi-stage Dockerfile replaces it
+cp "$DOCKDOJO_SOLUTION_DIR/Dockerfile" Dockerfile
+docker build -q -t calc-app-small .
+echo "2 * 2" | docker run --rm -i calc-app-small

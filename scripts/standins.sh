@@ -1,0 +1,493 @@
+#!/usr/bin/env bash
+# Build the offline stand-in images that the lessons and the tests use.
+#
+# No registry is reachable on the development and CI machines, so the public
+# images the lessons name (golang:1.22-bookworm, gcr.io/distroless/..., python,
+# node, debian, busybox) are made here from Debian packages with `docker import`
+# and tagged with those same names. They behave enough like the real images for
+# the lessons: same paths, users, entrypoints and rough sizes where it matters.
+#
+# Usage: scripts/standins.sh [--force] [--list] [NAME...]
+#   NAME     one of: busybox golang distroless debian python distroless-python node
+#            (default: all, in that order)
+#   --force  rebuild even when an image with the current recipe already exists
+#   --list   print the image names this script makes and exit
+#
+# Idempotent: every image carries the labels dev.dockdojo.standin=1 and
+# dev.dockdojo.standin.recipe=<name>-<version>; an image whose tag already has the
+# current recipe label is kept as it is. Slow steps are cached: debootstrap root
+# file systems are kept as tarballs under $DOCKDOJO_STANDIN_CACHE
+# (default /var/cache/dockdojo-standins).
+#
+# Needs: root (debootstrap and chroot), a Docker engine, the Debian mirror
+# ($DEBIAN_MIRROR, default http://deb.debian.org/debian) for the debootstrap-based
+# images, and these host packages: busybox-static golang-go debootstrap
+# ca-certificates netbase tzdata media-types libssl3 file. Missing ones are
+# installed with apt-get when the script runs as root on Debian.
+set -euo pipefail
+
+CACHE=${DOCKDOJO_STANDIN_CACHE:-/var/cache/dockdojo-standins}
+MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+SUITE=bookworm
+LABEL=dev.dockdojo.standin
+RECIPE_LABEL=dev.dockdojo.standin.recipe
+ALL=(busybox golang distroless debian python distroless-python node)
+
+# Bump a version when its recipe changes: the image is then rebuilt.
+declare -A VERSION=(
+    [busybox]=2
+    [golang]=3
+    [distroless]=3
+    [debian]=2
+    [python]=2
+    [distroless-python]=3
+    [node]=2
+)
+declare -A TAGS=(
+    [busybox]="busybox:1.36"
+    [golang]="golang:1.22-bookworm golang:1.22"
+    [distroless]="gcr.io/distroless/static-debian12 gcr.io/distroless/static-debian12:nonroot gcr.io/distroless/static-debian12:debug gcr.io/distroless/static-debian12:debug-nonroot gcr.io/distroless/base-debian12 gcr.io/distroless/base-debian12:nonroot"
+    [debian]="debian:bookworm debian:bookworm-slim"
+    [python]="python:3.11-slim python:3.11-slim-bookworm"
+    [distroless-python]="gcr.io/distroless/python3-debian12 gcr.io/distroless/python3-debian12:nonroot"
+    [node]="node:20-slim node:20-bookworm-slim"
+)
+
+log() { printf '[standins %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() {
+    log "error: $*"
+    exit 1
+}
+
+FORCE=0
+WANT=()
+for arg in "$@"; do
+    case "$arg" in
+    --force) FORCE=1 ;;
+    --list)
+        for n in "${ALL[@]}"; do printf '%s\n' ${TAGS[$n]}; done
+        exit 0
+        ;;
+    -h | --help)
+        sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'
+        exit 0
+        ;;
+    -*) die "unknown option $arg (try --help)" ;;
+    *)
+        [[ -n "${VERSION[$arg]:-}" ]] || die "unknown stand-in '$arg'; known: ${ALL[*]}"
+        WANT+=("$arg")
+        ;;
+    esac
+done
+[[ ${#WANT[@]} -gt 0 ]] || WANT=("${ALL[@]}")
+
+docker version --format '{{.Server.Version}}' >/dev/null 2>&1 ||
+    die "no Docker engine answers (DOCKER_HOST=${DOCKER_HOST:-unset}); start dockerd first"
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/dockdojo-standins.XXXXXX")
+cleanup() {
+    local m
+    for m in "$WORK"/*/proc; do mountpoint -q "$m" 2>/dev/null && umount "$m"; done
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# ---------------------------------------------------------------------------
+# host requirements
+
+ensure_host_packages() {
+    local missing=() p
+    for p in "$@"; do
+        dpkg-query -W -f '${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+    done
+    [[ ${#missing[@]} -eq 0 ]] && return 0
+    if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+        log "installing host packages: ${missing[*]}"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null ||
+            { apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null; } ||
+            die "could not install ${missing[*]}"
+    else
+        die "missing host packages: ${missing[*]} (apt-get install them as root)"
+    fi
+}
+
+# ---------------------------------------------------------------------------
+# helpers
+
+recipe() { echo "$1-${VERSION[$1]}"; }
+
+# current NAME: true when every tag of NAME exists with the current recipe label
+current() {
+    local name=$1 tag have
+    [[ $FORCE -eq 1 ]] && return 1
+    for tag in ${TAGS[$name]}; do
+        have=$(docker image inspect -f "{{index .Config.Labels \"$RECIPE_LABEL\"}}" "$tag" 2>/dev/null) || return 1
+        [[ "$have" == "$(recipe "$name")" ]] || return 1
+    done
+}
+
+# import DIR NAME TAG [docker import -c CHANGE...]: the directory becomes the image
+import_dir() {
+    local dir=$1 name=$2 tag=$3
+    shift 3
+    local changes=(-c "LABEL $LABEL=1" -c "LABEL $RECIPE_LABEL=$(recipe "$name")")
+    local c
+    for c in "$@"; do changes+=(-c "$c"); done
+    tar -C "$dir" --numeric-owner -cf - . | docker import "${changes[@]}" - "$tag" >/dev/null
+    log "  $tag $(docker image inspect -f '{{.Size}}' "$tag" | awk '{printf "%.1f MB", $1/1e6}')"
+}
+
+# the static busybox with one symlink per applet in /bin, like the busybox image
+busybox_rootfs() {
+    local root=$1 a
+    ensure_host_packages busybox-static
+    local bb=/bin/busybox
+    file -L "$bb" | grep -q 'statically linked' || die "$bb is not the static busybox (install busybox-static)"
+    mkdir -p "$root"/{bin,sbin,etc,root,home,tmp,var/www,usr/bin,usr/sbin}
+    chmod 1777 "$root/tmp"
+    chmod 700 "$root/root"
+    cp "$bb" "$root/bin/busybox"
+    for a in $("$bb" --list); do
+        [[ "$a" == busybox ]] || ln -sf busybox "$root/bin/$a"
+    done
+    cat >"$root/etc/passwd" <<'EOF'
+root:x:0:0:root:/root:/bin/sh
+daemon:x:1:1:daemon:/usr/sbin:/bin/false
+bin:x:2:2:bin:/bin:/bin/false
+sys:x:3:3:sys:/dev:/bin/false
+www-data:x:33:33:www-data:/var/www:/bin/false
+nobody:x:65534:65534:nobody:/home:/bin/false
+EOF
+    cat >"$root/etc/group" <<'EOF'
+root:x:0:
+daemon:x:1:
+bin:x:2:
+sys:x:3:
+www-data:x:33:
+nogroup:x:65534:
+EOF
+}
+
+# copy PATH... from the host (or from ROOT_SRC) into ROOT, keeping the path and
+# resolving symlinks of the final component
+copy_in() {
+    local root=$1 src=$2
+    shift 2
+    local p
+    for p in "$@"; do
+        [[ -e "$src$p" ]] || continue
+        mkdir -p "$root$(dirname "$p")"
+        cp -aL "$src$p" "$root$p"
+    done
+}
+
+# the shared libraries ELF files need, as absolute paths (ldd run on the host)
+needed_libs() {
+    { ldd "$@" 2>/dev/null || true; } | awk '/=> \//{print $3} /^\t\/[^ ]+ \(/{print $1}' | sort -u
+}
+
+# ---------------------------------------------------------------------------
+# debootstrap root file systems, cached as tarballs
+
+# rootfs_tar NAME "pkg,pkg": prints the cached tarball path, building it if needed
+rootfs_tar() {
+    local name=$1 include=$2
+    local key="$SUITE minbase include=$include mirror=$MIRROR v2"
+    local tarball="$CACHE/rootfs-$name.tar" keyfile="$CACHE/rootfs-$name.key"
+    if [[ -s "$tarball" && -f "$keyfile" && "$(cat "$keyfile")" == "$key" ]]; then
+        log "  cached root file system $tarball"
+        echo "$tarball"
+        return
+    fi
+    ensure_host_packages debootstrap
+    mkdir -p "$CACHE"
+    local dir="$WORK/debootstrap-$name" t0=$SECONDS
+    local args=(--variant=minbase)
+    [[ -n "$include" ]] && args+=(--include="$include")
+    log "  debootstrap $SUITE ($name${include:+: $include}) from $MIRROR"
+    debootstrap "${args[@]}" "$SUITE" "$dir" "$MIRROR" >"$WORK/debootstrap-$name.log" 2>&1 ||
+        { tail -n 20 "$WORK/debootstrap-$name.log" >&2; die "debootstrap failed"; }
+    # what the Debian images do: no caches, no host files, the usual sources
+    rm -rf "$dir"/var/cache/apt/archives/*.deb "$dir"/var/lib/apt/lists/* "$dir"/var/log/*.log \
+        "$dir"/var/cache/debconf/*-old "$dir"/var/lib/dpkg/*-old
+    : >"$dir/etc/resolv.conf"
+    : >"$dir/etc/hostname"
+    printf 'deb %s %s main\ndeb %s %s-updates main\ndeb http://deb.debian.org/debian-security %s-security main\n' \
+        "$MIRROR" "$SUITE" "$MIRROR" "$SUITE" "$SUITE" >"$dir/etc/apt/sources.list"
+    tar -C "$dir" --numeric-owner -cf "$tarball.tmp" .
+    mv "$tarball.tmp" "$tarball"
+    echo "$key" >"$keyfile"
+    rm -rf "$dir"
+    log "  debootstrap $name took $((SECONDS - t0)) s"
+    echo "$tarball"
+}
+
+# rootfs_apt_tar NAME "pkg pkg": the base root file system plus packages installed
+# with apt-get in a chroot (for packages whose maintainer scripts debootstrap's
+# ordering cannot configure, like npm); cached like rootfs_tar
+rootfs_apt_tar() {
+    local name=$1 pkgs=$2 base
+    base=$(rootfs_tar base "")
+    local key="$SUITE base+apt=$pkgs mirror=$MIRROR v2"
+    local tarball="$CACHE/rootfs-$name.tar" keyfile="$CACHE/rootfs-$name.key"
+    if [[ -s "$tarball" && -f "$keyfile" && "$(cat "$keyfile")" == "$key" ]]; then
+        log "  cached root file system $tarball"
+        echo "$tarball"
+        return
+    fi
+    local dir="$WORK/apt-$name" t0=$SECONDS
+    unpack "$base" "$dir"
+    cp /etc/resolv.conf "$dir/etc/resolv.conf"
+    mount -t proc proc "$dir/proc"
+    log "  apt-get install $pkgs (chroot on the $SUITE base)"
+    local rc=0
+    chroot "$dir" /bin/sh -c "export DEBIAN_FRONTEND=noninteractive; apt-get update -q && apt-get install -y -q --no-install-recommends $pkgs" \
+        >"$WORK/apt-$name.log" 2>&1 || rc=$?
+    umount "$dir/proc"
+    [[ $rc -eq 0 ]] || { tail -n 20 "$WORK/apt-$name.log" >&2; die "apt-get install $pkgs failed"; }
+    rm -rf "$dir"/var/cache/apt/archives/*.deb "$dir"/var/cache/apt/*.bin "$dir"/var/lib/apt/lists/* \
+        "$dir"/var/log/apt "$dir"/var/log/dpkg.log "$dir"/var/cache/debconf/*-old "$dir"/var/lib/dpkg/*-old
+    : >"$dir/etc/resolv.conf"
+    tar -C "$dir" --numeric-owner -cf "$tarball.tmp" .
+    mv "$tarball.tmp" "$tarball"
+    echo "$key" >"$keyfile"
+    rm -rf "$dir"
+    log "  apt-get for $name took $((SECONDS - t0)) s"
+    echo "$tarball"
+}
+
+unpack() {
+    local tarball=$1 dir=$2
+    mkdir -p "$dir"
+    tar -C "$dir" --numeric-owner -xf "$tarball"
+}
+
+# ---------------------------------------------------------------------------
+# the stand-ins
+
+build_busybox() {
+    local root="$WORK/busybox"
+    busybox_rootfs "$root"
+    import_dir "$root" busybox busybox:1.36 'CMD ["sh"]'
+}
+
+build_golang() {
+    ensure_host_packages busybox-static golang-go file
+    local root="$WORK/golang" goroot
+    goroot=$(readlink -f "$(dirname "$(readlink -f "$(command -v go)")")/..")
+    [[ -x "$goroot/bin/go" ]] || die "no Go root found beside $(command -v go)"
+    busybox_rootfs "$root"
+    # the real image keeps Go in /usr/local/go; dereference Debian's symlinks
+    # (src, api, misc, test point into /usr/share/go-*)
+    mkdir -p "$root/usr/local/go" "$root/go/bin" "$root/go/src" "$root/go/pkg"
+    chmod -R 777 "$root/go"
+    cp -aL "$goroot/." "$root/usr/local/go/"
+    rm -rf "$root/usr/local/go/test" "$root/usr/local/go/misc"
+    local libs lib
+    libs=$(needed_libs "$root/usr/local/go/bin/"* "$root/usr/local/go/pkg/tool/"*/*)
+    for lib in $libs; do copy_in "$root" "" "$lib"; done
+    # the real image has ca-certificates (go get over HTTPS, and COPY --from it into scratch)
+    ensure_host_packages ca-certificates
+    copy_in "$root" "" /etc/ssl/certs/ca-certificates.crt
+    # the real image is merged-/usr Debian: /lib64 holds the dynamic loader
+    local env=(
+        'ENV PATH=/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
+        'ENV GOPATH=/go'
+        'ENV GOROOT=/usr/local/go'
+        'ENV GOTOOLCHAIN=local'
+        'ENV GOPROXY=off'
+        'ENV GOFLAGS=-mod=mod'
+        'ENV GOLANG_VERSION=standin'
+        'WORKDIR /go'
+        'CMD ["sh"]'
+    )
+    import_dir "$root" golang golang:1.22-bookworm "${env[@]}"
+    docker tag golang:1.22-bookworm golang:1.22
+}
+
+# the files every distroless image has (static-debian12)
+distroless_rootfs() {
+    local root=$1 p
+    ensure_host_packages ca-certificates netbase tzdata media-types base-files
+    mkdir -p "$root"/{etc,tmp,root,home/nonroot,var/lib/dpkg/status.d,usr/share,bin,sbin,lib,usr/bin}
+    chmod 1777 "$root/tmp"
+    chmod 700 "$root/root" "$root/home/nonroot"
+    chown 65532:65532 "$root/home/nonroot"
+    cat >"$root/etc/passwd" <<'EOF'
+root:x:0:0:root:/root:/sbin/nologin
+nobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin
+nonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin
+EOF
+    cat >"$root/etc/group" <<'EOF'
+root:x:0:
+nobody:x:65534:
+tty:x:5:
+staff:x:50:
+nonroot:x:65532:
+EOF
+    cat >"$root/etc/nsswitch.conf" <<'EOF'
+hosts: files dns
+EOF
+    copy_in "$root" "" /etc/os-release /etc/debian_version /etc/services /etc/protocols /etc/mime.types \
+        /etc/ssl/certs/ca-certificates.crt
+    cp -a /usr/share/zoneinfo "$root/usr/share/zoneinfo"
+    rm -rf "$root/usr/share/zoneinfo/right" "$root/usr/share/zoneinfo/posix"
+    for p in base-files netbase tzdata media-types ca-certificates; do
+        dpkg_entry "$root" "$p"
+    done
+}
+
+# one dpkg status stanza per file, as distroless keeps them
+dpkg_entry() {
+    local root=$1 pkg=$2 name
+    name=${pkg%%:*}
+    dpkg-query -s "$pkg" >"$root/var/lib/dpkg/status.d/$name" 2>/dev/null ||
+        { rm -f "$root/var/lib/dpkg/status.d/$name"; log "  note: host has no $pkg; no status entry"; }
+}
+
+build_distroless() {
+    local root="$WORK/distroless" lib
+    distroless_rootfs "$root"
+    rmdir "$root/bin" "$root/sbin" "$root/lib" "$root/usr/bin" 2>/dev/null || true
+    local static=gcr.io/distroless/static-debian12
+    local denv=('ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' 'ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt')
+    import_dir "$root" distroless "$static:latest" "${denv[@]}" 'WORKDIR /'
+    import_dir "$root" distroless "$static:nonroot" "${denv[@]}" 'USER 65532' 'WORKDIR /home/nonroot'
+
+    # :debug adds a busybox under /busybox and makes it the entrypoint
+    local dbg="$WORK/distroless-debug"
+    cp -a "$root" "$dbg"
+    mkdir -p "$dbg/busybox"
+    busybox_rootfs "$WORK/bb-for-debug"
+    cp "$WORK/bb-for-debug/bin/busybox" "$dbg/busybox/busybox"
+    for a in $(/bin/busybox --list); do
+        [[ "$a" == busybox ]] || ln -sf busybox "$dbg/busybox/$a"
+    done
+    local dbgenv=('ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/busybox' 'ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt' 'ENTRYPOINT ["/busybox/sh"]')
+    import_dir "$dbg" distroless "$static:debug" "${dbgenv[@]}" 'WORKDIR /'
+    import_dir "$dbg" distroless "$static:debug-nonroot" "${dbgenv[@]}" 'USER 65532' 'WORKDIR /home/nonroot'
+
+    # base adds glibc and OpenSSL
+    local base="$WORK/distroless-base"
+    cp -a "$root" "$base"
+    ensure_host_packages libc6 libssl3
+    local multiarch=/usr/lib/x86_64-linux-gnu
+    [[ -d $multiarch ]] || multiarch=/lib/x86_64-linux-gnu
+    for lib in libc.so.6 libm.so.6 libdl.so.2 libpthread.so.0 librt.so.1 libresolv.so.2 \
+        libnss_files.so.2 libnss_dns.so.2 libssl.so.3 libcrypto.so.3 libgcc_s.so.1; do
+        copy_in "$base" "" "$multiarch/$lib"
+    done
+    copy_in "$base" "" /lib64/ld-linux-x86-64.so.2
+    local base_pkgs=(libc6 libssl3)
+    for lib in "${base_pkgs[@]}"; do dpkg_entry "$base" "$lib:amd64"; done
+    local bimg=gcr.io/distroless/base-debian12
+    import_dir "$base" distroless "$bimg:latest" "${denv[@]}" 'WORKDIR /'
+    import_dir "$base" distroless "$bimg:nonroot" "${denv[@]}" 'USER 65532' 'WORKDIR /home/nonroot'
+}
+
+build_debian() {
+    local tarball
+    tarball=$(rootfs_tar base "")
+    local root="$WORK/debian"
+    unpack "$tarball" "$root"
+    import_dir "$root" debian debian:bookworm 'CMD ["bash"]'
+    # slim: no documentation, manual pages or translations (what the -slim images drop)
+    find "$root/usr/share/doc" -mindepth 1 -not -name copyright -not -type d -delete 2>/dev/null || true
+    find "$root/usr/share/doc" -mindepth 1 -type d -empty -delete 2>/dev/null || true
+    rm -rf "$root"/usr/share/man/* "$root"/usr/share/info/* "$root"/usr/share/locale/* "$root"/usr/share/lintian
+    import_dir "$root" debian debian:bookworm-slim 'CMD ["bash"]'
+}
+
+PYTHON_PKGS="python3,python3-pip,python-is-python3,ca-certificates,netbase,tzdata"
+
+build_python() {
+    local tarball root="$WORK/python"
+    tarball=$(rootfs_tar python "$PYTHON_PKGS")
+    unpack "$tarball" "$root"
+    rm -rf "$root"/usr/share/man/* "$root"/usr/share/info/* "$root"/usr/share/locale/*
+    # pip refuses system installs on Debian 12 (PEP 668); the python image has no such marker
+    rm -f "$root"/usr/lib/python3.*/EXTERNALLY-MANAGED
+    local env=(
+        'ENV PATH=/usr/local/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin'
+        'ENV LANG=C.UTF-8'
+        'ENV PYTHON_VERSION=3.11-standin'
+        'CMD ["python3"]'
+    )
+    import_dir "$root" python python:3.11-slim "${env[@]}"
+    docker tag python:3.11-slim python:3.11-slim-bookworm
+}
+
+build_distroless_python() {
+    local tarball src="$WORK/python-src" root="$WORK/distroless-python" f lib
+    tarball=$(rootfs_tar python "$PYTHON_PKGS")
+    unpack "$tarball" "$src"
+    distroless_rootfs "$root"
+    rmdir "$root/bin" "$root/sbin" 2>/dev/null || true
+    local py
+    py=$(basename "$(readlink -f "$src/usr/bin/python3")")
+    copy_in "$root" "$src" "/usr/bin/$py"
+    ln -s "$py" "$root/usr/bin/python3"
+    # the standard library without pip, ensurepip, idle, tests or the Debian site hooks
+    mkdir -p "$root/usr/lib"
+    cp -a "$src/usr/lib/$py" "$root/usr/lib/$py"
+    rm -rf "$root/usr/lib/$py"/{ensurepip,idlelib,test,lib2to3/tests,turtledemo,tkinter,EXTERNALLY-MANAGED}
+    find "$root/usr/lib/$py" -name '__pycache__' -prune -exec rm -rf {} +
+    # the shared libraries the interpreter and its extension modules need, from the same root
+    local elfs=("/usr/bin/$py")
+    while IFS= read -r f; do elfs+=("${f#"$src"}"); done < <(find "$src/usr/lib/$py/lib-dynload" -name '*.so')
+    local need
+    need=$({ chroot "$src" ldd "${elfs[@]}" 2>/dev/null || true; } | awk '/=> \//{print $3} /^\t\/[^ ]+ \(/{print $1}' | sort -u)
+    for lib in $need libnss_files.so.2 libnss_dns.so.2; do
+        [[ $lib == /* ]] || lib=/usr/lib/x86_64-linux-gnu/$lib
+        copy_in "$root" "$src" "$lib"
+    done
+    copy_in "$root" "$src" /lib64/ld-linux-x86-64.so.2
+    # the package database entries of what was copied, one file per package
+    local pkg
+    for pkg in libc6 libssl3 "libpython3.11-stdlib" "libpython3.11-minimal" python3.11-minimal libffi8 zlib1g \
+        libexpat1 libbz2-1.0 liblzma5 libsqlite3-0 libncursesw6 libtinfo6 libreadline8 libuuid1 libdb5.3 libmpdec3 libgdbm6 libcrypt1; do
+        chroot "$src" dpkg-query -s "$pkg" >"$root/var/lib/dpkg/status.d/$pkg" 2>/dev/null || rm -f "$root/var/lib/dpkg/status.d/$pkg"
+    done
+    local env=('ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' 'ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt' 'ENV LANG=C.UTF-8' "ENTRYPOINT [\"/usr/bin/$py\"]")
+    import_dir "$root" distroless-python gcr.io/distroless/python3-debian12:latest "${env[@]}" 'WORKDIR /'
+    import_dir "$root" distroless-python gcr.io/distroless/python3-debian12:nonroot "${env[@]}" 'USER 65532' 'WORKDIR /home/nonroot'
+}
+
+build_node() {
+    local tarball root="$WORK/node"
+    tarball=$(rootfs_apt_tar node "nodejs npm ca-certificates")
+    unpack "$tarball" "$root"
+    rm -rf "$root"/usr/share/man/* "$root"/usr/share/info/* "$root"/usr/share/locale/* "$root"/usr/share/doc/*
+    # the node images have a `node` user (uid 1000)
+    grep -q '^node:' "$root/etc/passwd" || {
+        echo 'node:x:1000:1000::/home/node:/bin/sh' >>"$root/etc/passwd"
+        echo 'node:x:1000:' >>"$root/etc/group"
+        mkdir -p "$root/home/node"
+        chown 1000:1000 "$root/home/node"
+    }
+    local env=(
+        'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
+        'ENV NODE_VERSION=standin'
+        'ENV npm_config_offline=true'
+        'ENV npm_config_update_notifier=false'
+        'CMD ["node"]'
+    )
+    import_dir "$root" node node:20-slim "${env[@]}"
+    docker tag node:20-slim node:20-bookworm-slim
+}
+
+# ---------------------------------------------------------------------------
+
+ensure_host_packages file
+total0=$SECONDS
+for name in "${WANT[@]}"; do
+    if current "$name"; then
+        log "$name: up to date (${TAGS[$name]})"
+        continue
+    fi
+    t0=$SECONDS
+    log "$name: building"
+    "build_${name//-/_}"
+    log "$name: done in $((SECONDS - t0)) s"
+done
+log "all done in $((SECONDS - total0)) s"
