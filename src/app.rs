@@ -68,6 +68,8 @@ pub struct App {
     pub named: Named,
     /// Sentences about requirements this platform cannot meet.
     pub notes: Vec<String>,
+    /// What the engine runs on, once known.
+    pub platform: Option<crate::engine::platform::Platform>,
     pub result: Option<LessonResult>,
     /// Checks are scheduled or running (drawn as `…`).
     pub checking: bool,
@@ -255,6 +257,7 @@ impl App {
             engine_view: None,
             named: Named::default(),
             notes: Vec::new(),
+            platform: None,
             result: None,
             checking: false,
             check_running: false,
@@ -311,7 +314,7 @@ impl App {
         self.focus = Focus::Console;
         self.overlay = Overlay::None;
         self.named = lesson_names(&lesson);
-        self.notes.clear();
+        self.update_notes();
         self.result = None;
         self.checking = true;
         self.check_running = false;
@@ -327,6 +330,14 @@ impl App {
         self.console_exited = false;
         self.console_error = None;
         self.dirty = true;
+    }
+
+    /// What this platform cannot do that the lesson needs (known once connected).
+    fn update_notes(&mut self) {
+        self.notes = match &self.platform {
+            Some(p) => crate::engine::platform::unmet_requirements(&self.lesson().requires, p),
+            None => Vec::new(),
+        };
     }
 
     /// Lay the lesson text out again if the pane's width changed.
@@ -499,9 +510,15 @@ impl App {
 
     fn on_engine(&mut self, u: EngineUpdate, cmds: &mut Vec<Cmd>) {
         match u {
-            EngineUpdate::Connected { version, .. } => {
+            EngineUpdate::Connected {
+                version, platform, ..
+            } => {
                 let was_ok = self.engine_status.is_ok();
                 self.engine_status = EngineStatus::Ok { version };
+                if let Some(p) = platform {
+                    self.platform = Some(*p);
+                    self.update_notes();
+                }
                 if !was_ok {
                     self.schedule_checks(cmds);
                 }

@@ -34,8 +34,12 @@ pub enum Msg {
 /// What the engine task reports, in the words the TUI needs.
 #[derive(Debug, Clone)]
 pub enum EngineUpdate {
-    /// Connected (or reconnected) to the engine.
-    Connected { endpoint: String, version: String },
+    /// Connected (or reconnected) to the engine; `platform` when `docker info` answered.
+    Connected {
+        endpoint: String,
+        version: String,
+        platform: Option<Box<crate::engine::platform::Platform>>,
+    },
     /// The engine cannot be used; `reason` says why and `advice` what to do.
     Unreachable {
         endpoint: String,

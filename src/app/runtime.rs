@@ -16,12 +16,17 @@ use super::{first_unfinished, App, CHECK_DEBOUNCE, FRAME};
 use crate::check::{self, CheckEnv};
 use crate::commands::Ctx;
 use crate::console::{Console, ConsoleEvent};
-use crate::event::{Cmd, EngineUpdate, Msg};
+use crate::engine::events::{EngineMsg, EventKind};
+use crate::event::{Cmd, EngineChange, EngineUpdate, Msg};
 use crate::lesson::Pack;
 use crate::tui::Tui;
 
 struct Runtime {
     ctx: Ctx,
+    /// The connected engine (for check runs and re-listing), or why there is none.
+    engine: Result<crate::engine::Engine, crate::engine::EngineError>,
+    /// When to re-list the engine's objects after a burst of events.
+    relist_at: Option<Instant>,
     tx: UnboundedSender<Msg>,
     console: Option<Console>,
     console_tx: UnboundedSender<ConsoleEvent>,
@@ -65,6 +70,11 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
 
     let mut rt = Runtime {
         ctx: ctx.clone(),
+        engine: Err(crate::engine::EngineError::Unreachable {
+            endpoint: String::from("(connecting)"),
+            reason: "not connected yet".into(),
+        }),
+        relist_at: None,
         tx: tx.clone(),
         console: None,
         console_tx,
@@ -74,7 +84,8 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
 
     spawn_input(tx.clone());
     spawn_signals(tx.clone());
-    spawn_engine_feed(tx.clone());
+    let (engine_tx, mut engine_rx) = tokio::sync::mpsc::channel::<EngineMsg>(256);
+    let _feed = crate::engine::events::spawn(crate::engine::events::Target::Resolve, engine_tx);
     rt.open_lesson(&mut app);
     rt.spawn_checks(&app);
 
@@ -119,6 +130,15 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
                     Msg::ConsoleExited
                 }
             },
+            Some(em) = engine_rx.recv() => match rt.on_engine(em) {
+                Some(m) => m,
+                None => continue,
+            },
+            _ = sleep_until(rt.relist_at), if rt.relist_at.is_some() => {
+                rt.relist_at = None;
+                rt.spawn_relist();
+                continue;
+            }
             _ = sleep_until(check_at), if check_at.is_some() => {
                 rt.check_deadline = None;
                 Msg::CheckTimer
@@ -289,6 +309,70 @@ impl Runtime {
         }
     }
 
+    /// Turn a message of the engine feed into an app message, keeping the
+    /// engine handle for check runs.
+    fn on_engine(&mut self, em: EngineMsg) -> Option<Msg> {
+        Some(Msg::Engine(match em {
+            EngineMsg::Connected(c) => {
+                let c = *c;
+                tracing::info!(endpoint = %c.engine.endpoint.url, "engine connected");
+                let update = EngineUpdate::Connected {
+                    endpoint: c.engine.endpoint.url.clone(),
+                    version: c.engine.version.clone(),
+                    platform: c.platform.map(Box::new),
+                };
+                self.engine = Ok(c.engine);
+                update
+            }
+            EngineMsg::Disconnected(e) => {
+                tracing::info!("engine unreachable: {e}");
+                let update = unreachable_update(&e);
+                self.engine = Err(e);
+                self.relist_at = None;
+                update
+            }
+            EngineMsg::Inventory(inv) => EngineUpdate::Inventory(view_of(&inv)),
+            EngineMsg::Event {
+                kind,
+                action,
+                name,
+                id,
+                attributes,
+            } => {
+                self.relist_at
+                    .get_or_insert_with(|| Instant::now() + Duration::from_millis(100));
+                let kind = match kind {
+                    EventKind::Image => "image",
+                    EventKind::Container => "container",
+                    EventKind::Network => "network",
+                    EventKind::Volume => "volume",
+                };
+                let mut names = vec![name, id];
+                names.extend(attributes.get("image").cloned());
+                EngineUpdate::Change(EngineChange {
+                    kind: kind.into(),
+                    action,
+                    names,
+                })
+            }
+        }))
+    }
+
+    /// List the engine's objects again (after events) off the main loop.
+    fn spawn_relist(&self) {
+        let Ok(engine) = self.engine.clone() else { return };
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            match crate::engine::inventory::gather(&engine).await {
+                Ok(inv) => {
+                    let _ = tx.send(Msg::Engine(EngineUpdate::Inventory(view_of(&inv))));
+                }
+                // The feed reports a lost engine by itself.
+                Err(e) => tracing::info!("re-listing failed: {e}"),
+            }
+        });
+    }
+
     /// Evaluate the lesson's checks off the main loop.
     fn spawn_checks(&self, app: &App) {
         let pack: Arc<Pack> = app.pack.clone();
@@ -296,8 +380,8 @@ impl Runtime {
         let generation = app.generation;
         let dir: PathBuf = self.ctx.workspace.lesson_dir(app.lesson());
         let tx = self.tx.clone();
+        let engine = self.engine.clone();
         tokio::spawn(async move {
-            let engine = crate::engine::connect().await;
             let lesson = &pack.lessons[idx];
             let env = CheckEnv {
                 engine: engine.as_ref(),
@@ -350,37 +434,6 @@ fn spawn_signals(tx: UnboundedSender<Msg>) {
     });
 }
 
-/// The engine feed: connection state, inventory and events, reconnecting by itself.
-fn spawn_engine_feed(tx: UnboundedSender<Msg>) {
-    tokio::spawn(engine_feed(tx));
-}
-
-async fn engine_feed(tx: UnboundedSender<Msg>) {
-    let mut backoff = Duration::from_millis(250);
-    loop {
-        match crate::engine::connect().await {
-            Err(e) => {
-                if tx.send(Msg::Engine(unreachable_update(&e))).is_err() {
-                    return;
-                }
-            }
-            Ok(engine) => {
-                backoff = Duration::from_millis(250);
-                let _ = tx.send(Msg::Engine(EngineUpdate::Connected {
-                    endpoint: engine.endpoint.url.clone(),
-                    version: engine.version.clone(),
-                }));
-                if !follow_events(&engine, &tx).await {
-                    return;
-                }
-            }
-        }
-        // Reconnect with backoff; a timer, not a busy loop.
-        tokio::time::sleep(backoff).await;
-        backoff = (backoff * 2).min(Duration::from_secs(5));
-    }
-}
-
 fn unreachable_update(e: &crate::engine::EngineError) -> EngineUpdate {
     use crate::engine::EngineError as E;
     let (endpoint, reason) = match e {
@@ -415,175 +468,37 @@ fn short_reason(reason: &str) -> String {
     }
 }
 
-/// Follow the events stream until it ends; re-list after changes. Returns false
-/// when the app is gone.
-async fn follow_events(engine: &crate::engine::Engine, tx: &UnboundedSender<Msg>) -> bool {
-    let mut events = engine.docker.events(None);
-    if !send_inventory(engine, tx).await {
-        return !tx.is_closed();
-    }
-    // Re-list at most every 100 ms while events arrive.
-    let mut relist_at: Option<Instant> = None;
-    loop {
-        tokio::select! {
-            ev = events.next() => match ev {
-                Some(Ok(ev)) => {
-                    let change = to_change(&ev);
-                    tracing::debug!(?change, "engine event");
-                    if tx.send(Msg::Engine(EngineUpdate::Change(change))).is_err() {
-                        return false;
-                    }
-                    relist_at.get_or_insert(Instant::now() + Duration::from_millis(100));
-                }
-                Some(Err(e)) => {
-                    let err = crate::engine::EngineError::from_bollard(&engine.endpoint, e);
-                    tracing::info!("engine events ended: {err}");
-                    return tx.send(Msg::Engine(unreachable_update(&err))).is_ok();
-                }
-                None => {
-                    let err = crate::engine::EngineError::Unreachable {
-                        endpoint: engine.endpoint.url.clone(),
-                        reason: "the engine closed the events stream".into(),
-                    };
-                    return tx.send(Msg::Engine(unreachable_update(&err))).is_ok();
-                }
-            },
-            _ = sleep_until(relist_at), if relist_at.is_some() => {
-                relist_at = None;
-                if !send_inventory(engine, tx).await {
-                    return !tx.is_closed();
-                }
-            }
-        }
-    }
-}
-
-fn to_change(ev: &bollard::models::EventMessage) -> crate::event::EngineChange {
-    let kind = ev
-        .typ
-        .map(|t| t.to_string())
-        .unwrap_or_default()
-        .to_lowercase();
-    let action = ev.action.clone().unwrap_or_default();
-    let mut names = Vec::new();
-    if let Some(actor) = &ev.actor {
-        if let Some(attrs) = &actor.attributes {
-            for key in ["name", "image"] {
-                if let Some(v) = attrs.get(key) {
-                    names.push(v.clone());
-                }
-            }
-        }
-        if let Some(id) = &actor.id {
-            names.push(id.clone());
-        }
-    }
-    crate::event::EngineChange {
-        kind,
-        action,
-        names,
-    }
-}
-
-/// List images, containers and networks and send them; false on failure.
-async fn send_inventory(engine: &crate::engine::Engine, tx: &UnboundedSender<Msg>) -> bool {
-    match list_view(engine).await {
-        Ok(view) => tx.send(Msg::Engine(EngineUpdate::Inventory(view))).is_ok(),
-        Err(e) => {
-            tracing::info!("listing failed: {e}");
-            let _ = tx.send(Msg::Engine(unreachable_update(&e)));
-            false
-        }
-    }
-}
-
-async fn list_view(
-    engine: &crate::engine::Engine,
-) -> Result<crate::ui::engine::EngineView, crate::engine::EngineError> {
+/// The engine pane's view of an inventory.
+pub fn view_of(inv: &crate::engine::inventory::Inventory) -> crate::ui::engine::EngineView {
     use crate::ui::engine::{ContainerInfo, EngineView, ImageInfo, NetworkInfo};
-    use bollard::query_parameters::{
-        ListContainersOptions, ListImagesOptions, ListNetworksOptions,
-    };
-    let d = &engine.docker;
-    let err = |e| crate::engine::EngineError::from_bollard(&engine.endpoint, e);
-    let (images, containers, networks) = tokio::try_join!(
-        async {
-            d.list_images(Some(ListImagesOptions::default()))
-                .await
-                .map_err(err)
-        },
-        async {
-            d.list_containers(Some(ListContainersOptions {
-                all: true,
-                ..Default::default()
-            }))
-            .await
-            .map_err(err)
-        },
-        async {
-            d.list_networks(None::<ListNetworksOptions>)
-                .await
-                .map_err(err)
-        },
-    )?;
-    let images = images
-        .into_iter()
-        .map(|i| ImageInfo {
-            tags: i
-                .repo_tags
-                .into_iter()
-                .filter(|t| t != "<none>:<none>")
-                .collect(),
-            size: u64::try_from(i.size).unwrap_or(0),
-        })
-        .collect();
-    let mut by_network: std::collections::BTreeMap<String, Vec<String>> = Default::default();
-    let containers = containers
-        .into_iter()
-        .map(|c| {
-            let name = c
-                .names
-                .as_ref()
-                .and_then(|n| n.first())
-                .map(|n| n.trim_start_matches('/').to_string())
-                .unwrap_or_else(|| c.id.clone().unwrap_or_default().chars().take(12).collect());
-            if let Some(nets) = c
-                .network_settings
-                .as_ref()
-                .and_then(|n| n.networks.as_ref())
-            {
-                for net in nets.keys() {
-                    by_network
-                        .entry(net.clone())
-                        .or_default()
-                        .push(name.clone());
-                }
-            }
-            ContainerInfo {
-                name,
-                image: c.image.unwrap_or_default(),
-                state: c.state.map(|s| s.to_string()).unwrap_or_default(),
-            }
-        })
-        .collect();
-    let networks = networks
-        .into_iter()
-        .map(|n| {
-            let name = n.name.unwrap_or_default();
-            let mut containers = by_network.remove(&name).unwrap_or_default();
-            containers.sort();
-            NetworkInfo {
-                name,
-                driver: n.driver.unwrap_or_default(),
-                containers,
-            }
-        })
-        .collect();
-    Ok(EngineView {
-        images,
-        containers,
-        networks,
-    })
+    EngineView {
+        images: inv
+            .images
+            .iter()
+            .map(|i| ImageInfo {
+                tags: i.names.clone(),
+                size: i.size,
+            })
+            .collect(),
+        containers: inv
+            .containers
+            .iter()
+            .map(|c| ContainerInfo {
+                name: c.name.clone(),
+                image: c.image.clone(),
+                state: c.state.clone(),
+            })
+            .collect(),
+        networks: inv
+            .networks
+            .iter()
+            .map(|n| NetworkInfo {
+                name: n.name.clone(),
+                driver: n.driver.clone(),
+                containers: n.containers.clone(),
+            })
+            .collect(),
+    }
 }
 
 /// Logs go to a file under DOCKDOJO_HOME, never to the terminal the TUI owns.
