@@ -166,6 +166,9 @@ pub fn lesson_names(lesson: &Lesson) -> Named {
 
 /// Does this engine event concern the lesson? Unknown kinds count as yes.
 pub fn concerns(lesson: &Lesson, named: &Named, ch: &EngineChange) -> bool {
+    if ch.helper {
+        return false;
+    }
     let action = ch.action.split(':').next().unwrap_or("");
     let relevant_action = match ch.kind.as_str() {
         "image" => matches!(
@@ -286,7 +289,15 @@ impl App {
     /// The pane layout for the current size, `None` when the window is too small.
     pub fn areas(&self) -> Option<Areas> {
         let area = Rect::new(0, 0, self.size.0, self.size.1);
-        ui::layout(area, self.engine_status.height(self.size.0))
+        let status_h = self.engine_status.height(self.size.0);
+        let first = ui::layout(area, status_h)?;
+        let view = ui::checks::ChecksView {
+            specs: &self.lesson().checks,
+            result: self.result.as_ref(),
+            checking: self.checking,
+        };
+        let want = ui::checks::content_height(&view, ui::inner(first.checks).width as usize) + 2;
+        ui::layout_with(area, status_h, Some(want as u16))
     }
 
     /// Reset lesson state for `idx` (no I/O: the caller carries out `Cmd::OpenLesson`).

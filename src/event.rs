@@ -59,6 +59,9 @@ pub struct EngineChange {
     pub action: String,
     /// Every name the event carries (image references, container and network names).
     pub names: Vec<String>,
+    /// The event is about one of dockdojo's own helper containers (a check's
+    /// probe or scan): never a reason to re-run checks, or they would loop.
+    pub helper: bool,
 }
 
 /// What the main loop must do after a state change (side effects stay out of `update`).

@@ -27,6 +27,8 @@ struct Runtime {
     engine: Result<crate::engine::Engine, crate::engine::EngineError>,
     /// When to re-list the engine's objects after a burst of events.
     relist_at: Option<Instant>,
+    /// Ids of dockdojo's own helper containers seen in events.
+    helper_ids: std::collections::HashSet<String>,
     tx: UnboundedSender<Msg>,
     console: Option<Console>,
     console_tx: UnboundedSender<ConsoleEvent>,
@@ -75,6 +77,7 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
             reason: "not connected yet".into(),
         }),
         relist_at: None,
+        helper_ids: Default::default(),
         tx: tx.clone(),
         console: None,
         console_tx,
@@ -341,6 +344,22 @@ impl Runtime {
             } => {
                 self.relist_at
                     .get_or_insert_with(|| Instant::now() + Duration::from_millis(100));
+                let helper = match kind {
+                    EventKind::Container => {
+                        let h = attributes.contains_key(crate::engine::labels::MANAGED)
+                            && crate::ui::engine::is_helper_name(&name);
+                        if h && action != "destroy" {
+                            self.helper_ids.insert(id.clone());
+                        } else {
+                            self.helper_ids.remove(&id);
+                        }
+                        h
+                    }
+                    EventKind::Network => attributes
+                        .get("container")
+                        .is_some_and(|c| self.helper_ids.contains(c)),
+                    _ => false,
+                };
                 let kind = match kind {
                     EventKind::Image => "image",
                     EventKind::Container => "container",
@@ -353,6 +372,7 @@ impl Runtime {
                     kind: kind.into(),
                     action,
                     names,
+                    helper,
                 })
             }
         }))
@@ -360,7 +380,9 @@ impl Runtime {
 
     /// List the engine's objects again (after events) off the main loop.
     fn spawn_relist(&self) {
-        let Ok(engine) = self.engine.clone() else { return };
+        let Ok(engine) = self.engine.clone() else {
+            return;
+        };
         let tx = self.tx.clone();
         tokio::spawn(async move {
             match crate::engine::inventory::gather(&engine).await {

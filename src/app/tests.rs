@@ -99,6 +99,7 @@ fn change(kind: &str, action: &str, name: &str) -> Msg {
         kind: kind.into(),
         action: action.into(),
         names: vec![name.into(), "sha256:0123".into()],
+        helper: false,
     }))
 }
 
@@ -413,6 +414,7 @@ fn engine_going_away_and_back_rechecks_and_says_so() {
     a.update(Msg::Engine(EngineUpdate::Connected {
         endpoint: "unix:///x".into(),
         version: "20.10".into(),
+        platform: None,
     }));
     assert!(a.engine_status.is_ok());
     a.checking = false;
@@ -433,6 +435,7 @@ fn engine_going_away_and_back_rechecks_and_says_so() {
     let cmds = a.update(Msg::Engine(EngineUpdate::Connected {
         endpoint: "unix:///x".into(),
         version: "20.10".into(),
+        platform: None,
     }));
     assert!(cmds.contains(&Cmd::ScheduleChecks));
 }
@@ -515,4 +518,46 @@ fn names_come_from_creates_and_checks() {
     assert_eq!(n.images, ["calc-app-small"]);
     assert_eq!(n.containers, ["api"]);
     assert_eq!(n.networks, ["secure-network", "backend", "frontend"]);
+}
+
+#[test]
+fn unmet_requirements_show_above_the_lesson() {
+    let mut p = (*pack()).clone();
+    p.lessons[0].requires = vec!["linux-host-network".into()];
+    let mut a = App::new(Arc::new(p), 0, Progress::default(), (120, 40), |_| {
+        String::new()
+    });
+    assert!(a.notes.is_empty(), "unknown until the engine answers");
+    let platform = crate::engine::platform::Platform {
+        desktop: true,
+        ..Default::default()
+    };
+    a.update(Msg::Engine(EngineUpdate::Connected {
+        endpoint: "unix:///x".into(),
+        version: "29".into(),
+        platform: Some(Box::new(platform)),
+    }));
+    assert_eq!(a.notes.len(), 1);
+    assert!(a.notes[0].contains("host networking"), "{:?}", a.notes);
+    // The next lesson needs nothing.
+    a.update(key(KeyCode::F(7)));
+    assert!(a.notes.is_empty());
+}
+
+#[test]
+fn events_of_dockdojo_helpers_never_trigger_checks() {
+    let mut a = app();
+    a.checking = false;
+    for (kind, action, name) in [
+        ("network", "connect", "secure-network"),
+        ("container", "start", "web"),
+    ] {
+        let cmds = a.update(Msg::Engine(EngineUpdate::Change(EngineChange {
+            kind: kind.into(),
+            action: action.into(),
+            names: vec![name.into()],
+            helper: true,
+        })));
+        assert!(cmds.is_empty(), "{kind} {action}: {cmds:?}");
+    }
 }

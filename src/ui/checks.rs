@@ -144,6 +144,23 @@ fn draw_check(
     }
 }
 
+/// Rows the pane's content takes with every detail shown (without the border).
+pub fn content_height(view: &ChecksView, width: usize) -> usize {
+    let banner = if view.all_passed() { 2 } else { 0 };
+    let body: usize = view
+        .specs
+        .iter()
+        .map(|spec| {
+            let r = view
+                .result
+                .and_then(|r| r.checks.iter().find(|c| c.id == spec.id));
+            let d = draw_check(spec, r, view.checking, width);
+            d.wrapped.len() + d.details.len()
+        })
+        .sum();
+    banner + body.max(1)
+}
+
 pub fn render(f: &mut Frame, area: Rect, view: &ChecksView) {
     let passed = view
         .result

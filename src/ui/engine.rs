@@ -66,6 +66,20 @@ pub fn same_image(a: &str, b: &str) -> bool {
     norm(a) == norm(b)
 }
 
+/// `dockdojo-<purpose>-<hex>`: the name of one of dockdojo's own short-lived
+/// helper containers (probes, scans), not something the learner made.
+pub fn is_helper_name(name: &str) -> bool {
+    let Some(rest) = name.strip_prefix("dockdojo-") else {
+        return false;
+    };
+    match rest.rsplit_once('-') {
+        Some((purpose, hex)) => {
+            !purpose.is_empty() && !hex.is_empty() && hex.chars().all(|c| c.is_ascii_hexdigit())
+        }
+        None => false,
+    }
+}
+
 impl EngineView {
     pub fn image(&self, name: &str) -> Option<&ImageInfo> {
         self.images
@@ -185,7 +199,8 @@ fn network_lines(
         }
         let holds_named = n.containers.iter().any(|c| named.containers.contains(c));
         let default = matches!(n.name.as_str(), "bridge" | "host" | "none");
-        if holds_named || (!default && !n.containers.is_empty()) {
+        let holds_any = n.containers.iter().any(|c| !is_helper_name(c));
+        if holds_named || (!default && holds_any) {
             shown.push((n.name.clone(), Some(n)));
         }
     }
@@ -209,7 +224,7 @@ fn network_lines(
                 s.push(Span::styled("  not created", theme::dim()));
                 lines.push(Line::from(s));
             }
-            Some(n) if n.containers.is_empty() => {
+            Some(n) if !n.containers.iter().any(|c| !is_helper_name(c)) => {
                 let mut s = head;
                 s.push(Span::styled(
                     format!("  {} · no containers", clean_line(&n.driver)),
@@ -218,8 +233,10 @@ fn network_lines(
                 lines.push(Line::from(s));
             }
             Some(n) => {
-                let count = n.containers.len();
-                for (j, c) in n.containers.iter().enumerate() {
+                let members: Vec<&String> =
+                    n.containers.iter().filter(|c| !is_helper_name(c)).collect();
+                let count = members.len();
+                for (j, c) in members.into_iter().enumerate() {
                     mapped.push(c.clone());
                     let connector = match (j, count) {
                         (0, 1) => " ─── ",
@@ -263,7 +280,10 @@ fn container_lines(
         .map(|n| (n.clone(), view.container(n)))
         .collect();
     for c in &view.containers {
-        if c.state == "running" && !rows.iter().any(|(n, _)| n == &c.name) {
+        if c.state == "running"
+            && !is_helper_name(&c.name)
+            && !rows.iter().any(|(n, _)| n == &c.name)
+        {
             rows.push((c.name.clone(), Some(c)));
         }
     }
@@ -302,18 +322,17 @@ pub fn render(
     let height = inner.height as usize;
     let mut lines: Vec<Line<'static>> = Vec::new();
     if !reachable {
+        let text = if view.is_some() {
+            "✘ engine unreachable · last known state:"
+        } else {
+            "✘ engine unreachable · waiting for it to come back"
+        };
         lines.push(Line::from(Span::styled(
-            "engine unreachable — waiting for it to come back",
+            truncate(text, width),
             Style::default()
                 .fg(theme::FAIL)
                 .add_modifier(Modifier::BOLD),
         )));
-        if view.is_some() {
-            lines.push(Line::from(Span::styled(
-                "(last known state below)",
-                theme::dim(),
-            )));
-        }
     }
     match view {
         None if reachable => lines.push(Line::from(Span::styled("listing…", theme::dim()))),
@@ -351,7 +370,7 @@ pub fn render(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::ui::testing::draw;
 
@@ -416,6 +435,30 @@ mod tests {
             networks: vec!["frontend".into(), "backend".into(), "isolated".into()],
         };
         (view, named)
+    }
+
+    #[test]
+    fn helper_containers_are_recognised() {
+        assert!(is_helper_name("dockdojo-probe-495c85b31087"));
+        assert!(is_helper_name("dockdojo-scan-1a2b"));
+        assert!(!is_helper_name("dockdojo-web"));
+        assert!(!is_helper_name("dockdojo-api-server"));
+        assert!(!is_helper_name("web"));
+    }
+
+    #[test]
+    fn helper_containers_are_not_drawn() {
+        let (mut view, named) = sample();
+        view.networks[1]
+            .containers
+            .push("dockdojo-probe-abc123".into());
+        view.containers.push(ContainerInfo {
+            name: "dockdojo-probe-abc123".into(),
+            image: "busybox:1.36".into(),
+            state: "running".into(),
+        });
+        let s = draw(60, 13, |f| render(f, f.area(), Some(&view), &named, true));
+        assert!(!s.contains("dockdojo-probe"), "{s}");
     }
 
     #[test]

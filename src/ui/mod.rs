@@ -49,6 +49,13 @@ impl Areas {
 /// Split the window into panes, or `None` when it is too small to draw.
 /// `status_height` is 1, or 2 when the status bar has something to explain.
 pub fn layout(area: Rect, status_height: u16) -> Option<Areas> {
+    layout_with(area, status_height, None)
+}
+
+/// Like [`layout`], with the rows the checks pane would like (its content plus
+/// border): the lesson gets what the checks do not need. The console column
+/// does not change with it, so the shell is not resized when checks change.
+pub fn layout_with(area: Rect, status_height: u16, checks_want: Option<u16>) -> Option<Areas> {
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         return None;
     }
@@ -64,8 +71,12 @@ pub fn layout(area: Rect, status_height: u16) -> Option<Areas> {
         Layout::horizontal([Constraint::Length(left_w), Constraint::Min(1)]).areas(body);
     // Bottom row (checks, engine): about a third of the height, at least 7 rows.
     let bottom_h = (body.height * 35 / 100).clamp(7, body.height.saturating_sub(8).max(7));
+    let checks_h = match checks_want {
+        Some(want) => want.clamp(7, (body.height / 2).max(7)),
+        None => bottom_h,
+    };
     let [lesson, checks] =
-        Layout::vertical([Constraint::Min(1), Constraint::Length(bottom_h)]).areas(left);
+        Layout::vertical([Constraint::Min(1), Constraint::Length(checks_h)]).areas(left);
     // Narrow windows: the engine pane shrinks so the console keeps its rows.
     let engine_h = if body.width < 100 {
         bottom_h.min(body.height / 3).max(5)
@@ -316,6 +327,14 @@ mod tests {
             let a = layout(Rect::new(0, 0, w, h), 1).expect("big enough");
             assert_eq!(a.lesson.width + a.console.width, w);
             assert_eq!(a.lesson.height + a.checks.height + a.status.height, h);
+            let b = layout_with(Rect::new(0, 0, w, h), 1, Some(5)).expect("big enough");
+            assert_eq!(b.checks.height, 7, "at least 7 rows for checks");
+            assert_eq!(
+                b.console, a.console,
+                "the console does not move with the checks"
+            );
+            let c = layout_with(Rect::new(0, 0, w, h), 1, Some(200)).expect("big enough");
+            assert!(c.lesson.height >= (h - 1) / 2, "the lesson keeps half");
             assert_eq!(a.console.height + a.engine.height + a.status.height, h);
             assert!(
                 a.console_inner().width >= 20,
@@ -342,5 +361,122 @@ mod tests {
         assert_eq!(wrap("a\nb", 10), ["a", "b"]);
         assert_eq!(truncate("calc-app-large", 6), "calc-…");
         assert_eq!(truncate("web", 6), "web");
+    }
+}
+
+#[cfg(test)]
+mod screen_tests {
+    //! The whole screen at the sizes people use, from an app state.
+    use crate::app::tests::app;
+    use crate::app::{App, Overlay};
+    use crate::event::{EngineUpdate, Msg};
+    use crate::ui::checks::tests::{failing_result, passing_result, specs};
+    use crate::ui::testing::draw;
+
+    const SIZES: [(u16, u16); 3] = [(80, 24), (120, 40), (200, 50)];
+
+    fn screen(rows: u16, cols: u16) -> vt100::Parser {
+        let mut p = vt100::Parser::new(rows, cols, 100);
+        p.process(b"learner@box:~/dockdojo/02-multi-stage$ docker build -t calc-app-small .\r\n[+] Building 2.3s (9/9) FINISHED\r\n => => naming to docker.io/library/calc-app-small\r\nlearner@box:~/dockdojo/02-multi-stage$ ");
+        p
+    }
+
+    fn with_engine(mut a: App) -> App {
+        let (view, _) = crate::ui::engine::tests::sample();
+        a.update(Msg::Engine(EngineUpdate::Connected {
+            endpoint: "unix:///var/run/docker.sock".into(),
+            version: "20.10.24".into(),
+            platform: None,
+        }));
+        a.update(Msg::Engine(EngineUpdate::Inventory(view)));
+        a
+    }
+
+    fn failing_app(w: u16, h: u16) -> App {
+        let mut a = with_engine(app());
+        let mut p = (*a.pack).clone();
+        p.lessons[0].checks = specs();
+        a.pack = std::sync::Arc::new(p);
+        a.update(Msg::Term(crossterm::event::Event::Resize(w, h)));
+        a.update(Msg::ChecksDone {
+            generation: a.generation,
+            result: failing_result(),
+        });
+        a
+    }
+
+    fn render(a: &App) -> String {
+        let inner = a.areas().map(|x| x.console_inner());
+        let p = inner.map(|i| screen(i.height, i.width));
+        draw(a.size.0, a.size.1, |f| {
+            super::draw(f, a, p.as_ref().map(|p| p.screen()))
+        })
+    }
+
+    #[test]
+    fn failing_checks_screen() {
+        for (w, h) in SIZES {
+            let a = failing_app(w, h);
+            let s = render(&a);
+            assert!(s.contains("✘ calc-app-small is under 20 MB"), "{s}");
+            assert!(s.contains("engine: ok"), "{s}");
+            assert!(s.contains("Console: ~/dockdojo/01-first"), "{s}");
+            insta::assert_snapshot!(format!("screen_failing_{w}x{h}"), s);
+        }
+    }
+
+    #[test]
+    fn all_passed_screen() {
+        for (w, h) in SIZES {
+            let mut a = failing_app(w, h);
+            a.update(Msg::ChecksDone {
+                generation: a.generation,
+                result: passing_result(),
+            });
+            let s = render(&a);
+            assert!(s.contains("All checks pass — lesson complete!"), "{s}");
+            insta::assert_snapshot!(format!("screen_passed_{w}x{h}"), s);
+        }
+    }
+
+    #[test]
+    fn unreachable_engine_screen() {
+        for (w, h) in SIZES {
+            let mut a = failing_app(w, h);
+            a.update(Msg::Engine(EngineUpdate::Unreachable {
+                endpoint: "unix:///var/run/docker.sock".into(),
+                reason: "Connection refused (os error 111)".into(),
+                advice: "Start Docker (sudo systemctl start docker, or open Docker Desktop) or set DOCKER_HOST; dockdojo reconnects by itself.".into(),
+            }));
+            let s = render(&a);
+            assert!(
+                s.contains("engine unreachable: unix:///var/run/docker.sock: Connection refused"),
+                "{s}"
+            );
+            insta::assert_snapshot!(format!("screen_unreachable_{w}x{h}"), s);
+        }
+    }
+
+    #[test]
+    fn help_and_lesson_list_screens() {
+        for (w, h) in [(80, 24), (120, 40)] {
+            let mut a = failing_app(w, h);
+            a.overlay = Overlay::Help;
+            let s = render(&a);
+            assert!(s.contains("Ctrl-Q"), "{s}");
+            insta::assert_snapshot!(format!("screen_help_{w}x{h}"), s);
+            a.overlay = Overlay::Lessons { selected: 1 };
+            let s = render(&a);
+            assert!(s.contains("02-second"), "{s}");
+            insta::assert_snapshot!(format!("screen_lessons_{w}x{h}"), s);
+        }
+    }
+
+    #[test]
+    fn too_small_screen() {
+        let a = failing_app(50, 14);
+        let s = render(&a);
+        assert!(s.contains("make the window larger"), "{s}");
+        assert!(s.contains("have 50x14"), "{s}");
     }
 }
