@@ -436,13 +436,16 @@ impl App {
     fn open(&mut self, idx: usize, cmds: &mut Vec<Cmd>) {
         self.load_lesson(idx);
         cmds.push(Cmd::OpenLesson);
-        cmds.push(Cmd::RunChecks);
-        self.check_running = true;
+        self.run_checks(cmds);
     }
 
     /// Ask for a check run now; if one is in flight, one more follows it.
+    /// Before the engine feed has said anything, the run waits for it.
     fn run_checks(&mut self, cmds: &mut Vec<Cmd>) {
         self.checking = true;
+        if self.engine_status == EngineStatus::Connecting {
+            return;
+        }
         if self.check_running {
             self.check_again = true;
         } else {
@@ -524,13 +527,15 @@ impl App {
             EngineUpdate::Connected {
                 version, platform, ..
             } => {
-                let was_ok = self.engine_status.is_ok();
-                self.engine_status = EngineStatus::Ok { version };
+                let before =
+                    std::mem::replace(&mut self.engine_status, EngineStatus::Ok { version });
                 if let Some(p) = platform {
                     self.platform = Some(*p);
                     self.update_notes();
                 }
-                if !was_ok {
+                if before == EngineStatus::Connecting {
+                    self.run_checks(cmds);
+                } else if !before.is_ok() {
                     self.schedule_checks(cmds);
                 }
                 self.relayout();
@@ -547,9 +552,11 @@ impl App {
                     advice,
                 };
                 if self.engine_status != new {
-                    let was_ok = self.engine_status.is_ok();
-                    self.engine_status = new;
-                    if was_ok {
+                    let before = std::mem::replace(&mut self.engine_status, new);
+                    if before == EngineStatus::Connecting {
+                        // Offline checks (Dockerfile) can still run.
+                        self.run_checks(cmds);
+                    } else if before.is_ok() {
                         self.schedule_checks(cmds);
                     }
                     self.relayout();

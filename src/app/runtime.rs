@@ -90,7 +90,7 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
     let (engine_tx, mut engine_rx) = tokio::sync::mpsc::channel::<EngineMsg>(256);
     let _feed = crate::engine::events::spawn(crate::engine::events::Target::Resolve, engine_tx);
     rt.open_lesson(&mut app);
-    rt.spawn_checks(&app);
+    // The first check run starts when the engine feed has answered (connected or not).
 
     let mut last_draw: Option<Instant> = None;
     let mut draw_at: Option<Instant> = None;

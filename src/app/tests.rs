@@ -77,10 +77,15 @@ pub fn pack() -> Arc<Pack> {
     })
 }
 
+/// An app whose engine feed has answered (checks run at once).
 pub fn app() -> App {
-    App::new(pack(), 0, Progress::default(), (120, 40), |l| {
+    let mut a = App::new(pack(), 0, Progress::default(), (120, 40), |l| {
         format!("~/dockdojo/{}", l.dir_name)
-    })
+    });
+    a.engine_status = EngineStatus::Ok {
+        version: "20.10".into(),
+    };
+    a
 }
 
 fn key(code: KeyCode) -> Msg {
@@ -560,4 +565,18 @@ fn events_of_dockdojo_helpers_never_trigger_checks() {
         })));
         assert!(cmds.is_empty(), "{kind} {action}: {cmds:?}");
     }
+}
+
+#[test]
+fn the_first_check_run_waits_for_the_engine_feed() {
+    let mut a = App::new(pack(), 0, Progress::default(), (120, 40), |_| String::new());
+    assert!(a.checking, "shown as … from the start");
+    let cmds = a.update(key(KeyCode::F(5)));
+    assert!(cmds.is_empty(), "no run before the feed answers: {cmds:?}");
+    let cmds = a.update(Msg::Engine(EngineUpdate::Unreachable {
+        endpoint: "unix:///x".into(),
+        reason: "no socket".into(),
+        advice: "start it".into(),
+    }));
+    assert_eq!(cmds.first(), Some(&Cmd::RunChecks), "{cmds:?}");
 }

@@ -144,19 +144,38 @@ fn draw_check(
     }
 }
 
-/// Rows the pane's content takes with every detail shown (without the border).
-pub fn content_height(view: &ChecksView, width: usize) -> usize {
-    let banner = if view.all_passed() { 2 } else { 0 };
-    let body: usize = view
-        .specs
+/// Every check drawn; a reason that cannot evaluate several checks (the engine
+/// is unreachable) is spelled out once, not under each of them.
+fn draw_all(view: &ChecksView, width: usize) -> Vec<Drawn> {
+    let mut seen: Vec<&str> = Vec::new();
+    view.specs
         .iter()
         .map(|spec| {
             let r = view
                 .result
                 .and_then(|r| r.checks.iter().find(|c| c.id == spec.id));
-            let d = draw_check(spec, r, view.checking, width);
-            d.wrapped.len() + d.details.len()
+            let mut d = draw_check(spec, r, view.checking, width);
+            if let Some(r) = r.filter(|r| r.status == Status::Error) {
+                if seen.contains(&r.message.as_str()) {
+                    d.details = vec![Line::from(Span::styled(
+                        "    (same reason as above)",
+                        theme::dim(),
+                    ))];
+                } else {
+                    seen.push(&r.message);
+                }
+            }
+            d
         })
+        .collect()
+}
+
+/// Rows the pane's content takes with every detail shown (without the border).
+pub fn content_height(view: &ChecksView, width: usize) -> usize {
+    let banner = if view.all_passed() { 2 } else { 0 };
+    let body: usize = draw_all(view, width)
+        .iter()
+        .map(|d| d.wrapped.len() + d.details.len())
         .sum();
     banner + body.max(1)
 }
@@ -198,16 +217,7 @@ pub fn render(f: &mut Frame, area: Rect, view: &ChecksView) {
             theme::dim(),
         )));
     }
-    let drawn: Vec<Drawn> = view
-        .specs
-        .iter()
-        .map(|spec| {
-            let r = view
-                .result
-                .and_then(|r| r.checks.iter().find(|c| c.id == spec.id));
-            draw_check(spec, r, view.checking, width)
-        })
-        .collect();
+    let drawn = draw_all(view, width);
     let rows = height.saturating_sub(lines.len());
     let full: usize = drawn
         .iter()
