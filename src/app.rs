@@ -563,10 +563,19 @@ impl App {
                     self.push_resize(cmds);
                 }
             }
-            EngineUpdate::Inventory(view) => self.engine_view = Some(view),
+            EngineUpdate::Inventory(view) => {
+                // Others' containers come and go all the time on a shared
+                // engine: redraw only when what we show changed.
+                if self.engine_view.as_ref() == Some(&view) {
+                    return;
+                }
+                self.engine_view = Some(view);
+            }
             EngineUpdate::Change(ch) => {
                 if concerns(self.lesson(), &self.named, &ch) {
                     self.schedule_checks(cmds);
+                } else {
+                    return;
                 }
             }
         }

@@ -21,6 +21,9 @@ use crate::event::{Cmd, EngineChange, EngineUpdate, Msg};
 use crate::lesson::Pack;
 use crate::tui::Tui;
 
+/// How long a burst of engine events is collected before the engine pane re-lists.
+const RELIST_DELAY: Duration = Duration::from_millis(200);
+
 struct Runtime {
     ctx: Ctx,
     /// The connected engine (for check runs and re-listing), or why there is none.
@@ -37,6 +40,7 @@ struct Runtime {
 }
 
 pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
+    let started = std::time::Instant::now();
     init_logging();
     let pack = match ctx.pack() {
         Ok(p) => p,
@@ -94,6 +98,7 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
 
     let mut last_draw: Option<Instant> = None;
     let mut draw_at: Option<Instant> = None;
+    let mut frames: u64 = 0;
     loop {
         if app.dirty {
             let now = Instant::now();
@@ -103,6 +108,10 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
                 }
                 _ => {
                     tui.draw(&app, rt.console.as_ref().map(Console::screen))?;
+                    if frames == 0 {
+                        tracing::info!("first frame after {} ms", started.elapsed().as_millis());
+                    }
+                    frames += 1;
                     app.dirty = false;
                     last_draw = Some(now);
                     draw_at = None;
@@ -163,6 +172,7 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
     }
     drop(rt.watcher.take());
     tui.leave();
+    tracing::info!("left after {frames} frames");
     Ok(crate::commands::EXIT_OK)
 }
 
@@ -343,7 +353,7 @@ impl Runtime {
                 attributes,
             } => {
                 self.relist_at
-                    .get_or_insert_with(|| Instant::now() + Duration::from_millis(100));
+                    .get_or_insert_with(|| Instant::now() + RELIST_DELAY);
                 let helper = match kind {
                     EventKind::Container => {
                         let h = attributes.contains_key(crate::engine::labels::MANAGED)

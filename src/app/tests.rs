@@ -255,6 +255,7 @@ fn engine_event_concerning_the_lesson_schedules_a_check_run() {
 fn unrelated_engine_event_does_not() {
     let mut a = app();
     a.checking = false;
+    a.dirty = false;
     for (kind, action, name) in [
         ("image", "tag", "someone-elses-app:latest"),
         ("container", "start", "unrelated"),
@@ -267,6 +268,7 @@ fn unrelated_engine_event_does_not() {
         assert!(cmds.is_empty(), "{kind} {action} {name}: {cmds:?}");
     }
     assert!(!a.checking);
+    assert!(!a.dirty, "nothing to redraw");
 }
 
 #[test]
@@ -579,4 +581,19 @@ fn the_first_check_run_waits_for_the_engine_feed() {
         advice: "start it".into(),
     }));
     assert_eq!(cmds.first(), Some(&Cmd::RunChecks), "{cmds:?}");
+}
+
+#[test]
+fn an_unchanged_inventory_does_not_redraw() {
+    let mut a = app();
+    let (view, _) = crate::ui::engine::tests::sample();
+    a.update(Msg::Engine(EngineUpdate::Inventory(view.clone())));
+    assert!(a.dirty);
+    a.dirty = false;
+    a.update(Msg::Engine(EngineUpdate::Inventory(view.clone())));
+    assert!(!a.dirty);
+    let mut changed = view;
+    changed.containers[0].state = "exited".into();
+    a.update(Msg::Engine(EngineUpdate::Inventory(changed)));
+    assert!(a.dirty);
 }

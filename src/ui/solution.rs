@@ -34,10 +34,11 @@ pub fn solution_text(files: &[crate::lesson::PackFile]) -> Vec<Line<'static>> {
 }
 
 pub fn render(f: &mut Frame, area: Rect, lines: &[Line<'static>], scroll: usize) {
+    let want_h = (lines.len() as u16).saturating_add(2);
     let r = centered(
         area,
         area.width.saturating_sub(6).min(100),
-        area.height.saturating_sub(4),
+        want_h.min(area.height.saturating_sub(4)),
     );
     f.render_widget(Clear, r);
     let block = Block::default()
