@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     version,
     about = "An interactive terminal course on Docker multi-stage builds, distroless images and networking, checked against your real Docker engine.",
     long_about = None,
-    args_conflicts_with_subcommands = true
+    subcommand_negates_reqs = true
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -82,9 +82,10 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Lessons to check (ids or folder names).
+    #[arg(id = "lesson_ids", value_name = "LESSON")]
     pub lessons: Vec<String>,
     /// Check every lesson.
-    #[arg(long, conflicts_with = "lessons")]
+    #[arg(long, conflicts_with = "lesson_ids")]
     pub all: bool,
     /// Print JSON results (one object per lesson; an array with --all or several lessons).
     #[arg(long)]
@@ -137,7 +138,11 @@ pub struct ReportArgs {
 #[derive(Debug, Subcommand)]
 pub enum DevCommand {
     /// Author QA: at the start the checks do not all pass, after solve.sh they do, reset cleans up.
-    Verify { lessons: Vec<String> },
+    Verify {
+        /// Lessons to verify (ids or folder names); default: every lesson.
+        #[arg(id = "lesson_ids", value_name = "LESSON")]
+        lessons: Vec<String>,
+    },
     /// Scaffold a new lesson folder that passes `lint`.
     New {
         /// Lesson name, e.g. `13-my-lesson` or `my-lesson`.

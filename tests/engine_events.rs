@@ -335,3 +335,50 @@ async fn connect_reports_versions_and_platform() {
     let v = eng.docker.version().await.expect("version");
     assert_eq!(v.api_version.as_deref(), Some(eng.api_version.as_str()));
 }
+
+/// DOCKER_HOST=tcp://... reaches the engine (through a test-owned TCP
+/// forwarder to the unix socket, as `socat` would).
+#[tokio::test]
+async fn tcp_endpoint_connects_and_lists() {
+    let Some(eng) = common::engine("tcp_endpoint_connects_and_lists").await else {
+        return;
+    };
+    let upstream = eng
+        .endpoint
+        .unix_path()
+        .expect("these tests talk to a unix socket engine")
+        .to_string();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind loopback");
+    let port = listener.local_addr().expect("addr").port();
+    let fwd = tokio::spawn(async move {
+        while let Ok((mut down, _)) = listener.accept().await {
+            let upstream = upstream.clone();
+            tokio::spawn(async move {
+                if let Ok(mut up) = UnixStream::connect(&upstream).await {
+                    let _ = tokio::io::copy_bidirectional(&mut down, &mut up).await;
+                }
+            });
+        }
+    });
+    // Resolve it the way DOCKER_HOST would be, without touching the process env.
+    let env = engine::endpoint::ResolveEnv {
+        vars: std::iter::once(("DOCKER_HOST".to_string(), format!("tcp://127.0.0.1:{port}")))
+            .collect(),
+        home: None,
+        system_socket: "/nonexistent".into(),
+    };
+    let ep = engine::endpoint::resolve(&env).expect("resolves");
+    assert_eq!(ep.url, format!("tcp://127.0.0.1:{port}"));
+    let tcp = engine::connect_to(ep).await;
+    let inv = match &tcp {
+        Ok(e) => Some(inventory::gather(e).await),
+        Err(_) => None,
+    };
+    fwd.abort();
+    let tcp = tcp.expect("connects over tcp");
+    assert_eq!(tcp.api_version, eng.api_version);
+    let inv = inv.expect("gathered").expect("lists over tcp");
+    assert!(inv.image("busybox:1.36").is_some());
+}

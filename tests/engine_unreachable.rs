@@ -123,3 +123,47 @@ fn named_pipe_and_nonsense_hosts_are_explained() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("gopher://engine"), "{stderr}");
 }
+
+/// Effective uid from /proc (no unsafe code needed).
+fn euid() -> Option<u32> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("Uid:"))
+        .and_then(|r| r.split_whitespace().nth(1))
+        .and_then(|s| s.parse().ok())
+}
+
+#[test]
+fn socket_without_permission_says_join_the_docker_group() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let path = dir.path().join("engine.sock");
+    let _listener = UnixListener::bind(&path).expect("bind");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    let host = format!("unix://{}", path.display());
+    let uid = euid().expect("uid from /proc");
+    let out = if uid == 0 {
+        // root ignores socket modes: run as nobody instead.
+        Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(common::bin())
+            .arg("doctor")
+            .env("DOCKER_HOST", &host)
+            .env("HOME", dir.path())
+            .env("DOCKDOJO_HOME", dir.path().join("home"))
+            .output()
+            .expect("setpriv (util-linux) runs dockdojo as nobody")
+    } else {
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).expect("chmod");
+        run(&["doctor"], &host, dir.path())
+    };
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(2), "{stdout}{stderr}");
+    assert!(stderr.contains("permission denied on"), "{stderr}");
+    assert!(stderr.contains(&host), "{stderr}");
+    assert!(stderr.contains("docker` group"), "{stderr}");
+    assert!(stdout.contains("you may not use it"), "{stdout}");
+}

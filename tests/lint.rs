@@ -567,3 +567,28 @@ fn loading_never_runs_anything() {
     assert!(pack.lessons[0].solve_script().expect("solve.sh").executable);
     assert!(!marker.exists(), "loading a pack executed its script");
 }
+
+#[cfg(unix)]
+#[test]
+fn escape_sequences_in_names_never_reach_the_terminal() {
+    let t = temp_pack();
+    let p = t.path().join("pack");
+    std::fs::create_dir_all(p.join("02-\u{1b}]0;owned\u{7}")).expect("mkdir");
+    std::fs::write(
+        p.join("01-a/lesson.md"),
+        "+++\ntitle = \"T\"\nhints = [\"\\u001b[2J\"]\nsummry = \"typo\"\n+++\n",
+    )
+    .expect("write");
+    let (code, out, err) = lint_pack(&t);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out:?}");
+    assert!(!err.contains('\u{1b}') && !err.contains('\u{7}'), "{err:?}");
+    assert!(
+        out.contains("pack/02-^[]0;owned^G:1:1: lesson folder"),
+        "{out}"
+    );
+    assert!(
+        out.contains("pack/01-a/lesson.md:4:1: unknown field `summry`"),
+        "{out}"
+    );
+}

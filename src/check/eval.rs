@@ -987,7 +987,7 @@ pub fn container_port(
                         expected,
                         actual,
                         format!(
-                            "Nothing answered on {} within 2 s ({why}); is the program in {container} listening on {port} on all interfaces (0.0.0.0)?",
+                            "Nothing answered on {} ({why}); is the program in {container} listening on {port} on all interfaces (0.0.0.0)?",
                             r.address
                         ),
                     );

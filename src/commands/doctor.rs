@@ -245,10 +245,14 @@ pub async fn run(ctx: &Ctx, json: bool) -> anyhow::Result<i32> {
         }
         Err(e) => {
             exit = EXIT_CANNOT;
-            lines.push(format!(
-                "Engine     NOT reachable: {}",
-                clean_line(&e.to_string())
-            ));
+            if endpoint.is_ok() {
+                lines.push(format!(
+                    "Engine     NOT reachable: {}",
+                    clean_line(&e.to_string())
+                ));
+            } else {
+                lines.push("Engine     NOT reachable: no usable endpoint (see above)".to_string());
+            }
             doc.insert(
                 "engine".into(),
                 json!({"reachable": false, "version": null, "api_version": null, "error": e.to_string()}),

@@ -1,7 +1,103 @@
 //! `dockdojo list`.
 
-use super::Ctx;
+use serde::Serialize;
 
-pub async fn run(_ctx: &Ctx, _json: bool) -> anyhow::Result<i32> {
-    anyhow::bail!("`dockdojo list` is not built yet")
+use super::{load_pack_or_report, Ctx, EXIT_OK};
+use crate::engine::platform::{self, Platform};
+use crate::engine::EngineError;
+use crate::progress::LessonStatus;
+use crate::sanitize::clean_line;
+
+#[derive(Debug, Serialize)]
+struct Row {
+    number: usize,
+    id: String,
+    folder: String,
+    title: String,
+    status: crate::progress::LessonStatus,
+    passed_at: Option<String>,
+    /// null when the engine could not be asked.
+    unmet_requirements: Option<Vec<String>>,
+}
+
+pub async fn run(ctx: &Ctx, json: bool) -> anyhow::Result<i32> {
+    let pack = match load_pack_or_report(ctx) {
+        Ok(p) => p,
+        Err(code) => return Ok(code),
+    };
+    let progress = crate::progress::load(&ctx.home);
+    let needs_engine = pack.lessons.iter().any(|l| !l.requires.is_empty());
+    let facts: Option<Result<Platform, EngineError>> = if needs_engine {
+        Some(match crate::engine::connect().await {
+            Ok(engine) => platform::detect(&engine).await,
+            Err(e) => Err(e),
+        })
+    } else {
+        None
+    };
+    let rows: Vec<Row> = pack
+        .lessons
+        .iter()
+        .enumerate()
+        .map(|(i, l)| Row {
+            number: i + 1,
+            id: l.id.clone(),
+            folder: l.dir_name.clone(),
+            title: l.title.clone(),
+            status: progress.status(&l.id),
+            passed_at: progress
+                .lessons
+                .get(&l.id)
+                .and_then(|p| p.passed_at.clone()),
+            unmet_requirements: match &facts {
+                None => Some(vec![]),
+                Some(Ok(p)) => Some(platform::unmet_requirements(&l.requires, p)),
+                Some(Err(_)) if l.requires.is_empty() => Some(vec![]),
+                Some(Err(_)) => None,
+            },
+        })
+        .collect();
+    if json {
+        println!("{}", serde_json::to_string_pretty(&rows)?);
+        return Ok(EXIT_OK);
+    }
+    println!("{}", clean_line(&pack.manifest.title));
+    let idw = rows.iter().map(|r| r.id.chars().count()).max().unwrap_or(2);
+    for r in &rows {
+        let mark = match r.status {
+            LessonStatus::Passed => "✔",
+            LessonStatus::Failing => "✘",
+            LessonStatus::NotStarted => " ",
+        };
+        println!(
+            "{mark} {:>2}. {:<idw$}  {:<11}  {}",
+            r.number,
+            clean_line(&r.id),
+            r.status.as_str(),
+            clean_line(&r.title)
+        );
+        match &r.unmet_requirements {
+            Some(unmet) => {
+                for u in unmet {
+                    println!("        needs {}", clean_line(u));
+                }
+            }
+            None => println!(
+                "        needs {} (engine unreachable, cannot tell whether this platform has it)",
+                pack.lessons[r.number - 1].requires.join(", ")
+            ),
+        }
+    }
+    let passed = rows
+        .iter()
+        .filter(|r| r.status == LessonStatus::Passed)
+        .count();
+    println!("\n{passed} of {} lessons passed.", rows.len());
+    if let Some(Err(e)) = &facts {
+        println!(
+            "The engine could not be asked about platform requirements: {}",
+            clean_line(&e.to_string())
+        );
+    }
+    Ok(EXIT_OK)
 }

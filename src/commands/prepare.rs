@@ -82,17 +82,22 @@ impl Ui {
 
     fn bytes_bar(&self, prefix: &str, total: Option<u64>) -> ProgressBar {
         let pb = self.mp.add(ProgressBar::new(total.unwrap_or(0)));
-        let style = if total.is_some() {
-            "{prefix:30!} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} {msg}"
-        } else {
-            "{prefix:30!} {spinner} {bytes} {bytes_per_sec} {msg}"
-        };
-        if let Ok(st) = ProgressStyle::with_template(style) {
-            pb.set_style(st.progress_chars("=> "));
-        }
+        set_bytes_style(&pb, total.is_some());
         pb.set_prefix(prefix.to_string());
         pb.enable_steady_tick(Duration::from_millis(120));
         pb
+    }
+}
+
+/// A bar once the total is known, a spinner before.
+fn set_bytes_style(pb: &ProgressBar, known_total: bool) {
+    let style = if known_total {
+        "{prefix:30!} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} {msg}"
+    } else {
+        "{prefix:30!} {spinner} {bytes} {bytes_per_sec} {msg}"
+    };
+    if let Ok(st) = ProgressStyle::with_template(style) {
+        pb.set_style(st.progress_chars("=> "));
     }
 }
 
@@ -176,7 +181,8 @@ async fn pull_all(engine: &Engine, ui: &Ui, needed: &[NeededImage]) -> anyhow::R
 
 async fn pull_one(engine: &Engine, ui: &Ui, name: &str) -> Result<(), EngineError> {
     let reference = with_tag(name);
-    let pb = ui.bytes_bar(&clean_line(name), Some(0));
+    let pb = ui.bytes_bar(&clean_line(name), None);
+    let mut known_total = false;
     let docker = engine.docker_long();
     let mut stream = docker.create_image(
         Some(CreateImageOptions {
@@ -216,6 +222,10 @@ async fn pull_one(engine: &Engine, ui: &Ui, name: &str) -> Result<(), EngineErro
                     }
                     let total: u64 = layers.values().map(|l| l.1).sum();
                     let cur: u64 = layers.values().map(|l| l.0).sum();
+                    if total > 0 && !known_total {
+                        known_total = true;
+                        set_bytes_style(&pb, true);
+                    }
                     pb.set_length(total);
                     pb.set_position(cur);
                 }

@@ -154,7 +154,7 @@ fn from_docker_host(env: &ResolveEnv, host: &str) -> Result<Endpoint, EngineErro
             }
             Ok(ep)
         }
-        "ssh" => Ok(Endpoint::new(host.to_string(), "DOCKER_HOST".to_string())),
+        "ssh" => Ok(Endpoint::new(ssh_url(rest)?, "DOCKER_HOST".to_string())),
         "npipe" => Err(EngineError::Config(format!(
             "DOCKER_HOST={host} is a Windows named pipe, which does not exist on this system. Unset DOCKER_HOST to use the local socket, or point it at unix:// or tcp://."
         ))),
@@ -163,6 +163,30 @@ fn from_docker_host(env: &ResolveEnv, host: &str) -> Result<Endpoint, EngineErro
         ))),
         _ => Err(EngineError::Config(format!(
             "DOCKER_HOST={host} is not an endpoint dockdojo understands; use unix:///path/to/docker.sock, tcp://host:port or ssh://user@host"
+        ))),
+    }
+}
+
+/// `user@host[:22][/]` -> `ssh://user@host`. The ssh transport hands the
+/// authority to the `ssh` command, which takes no `:port`; another port goes
+/// in `~/.ssh/config`.
+fn ssh_url(rest: &str) -> Result<String, EngineError> {
+    let authority = rest.split('/').next().unwrap_or("");
+    let (userhost, port) = match authority.rsplit_once(':') {
+        Some((h, p)) if !h.ends_with(']') || authority.starts_with('[') => (h, Some(p)),
+        _ => (authority, None),
+    };
+    if userhost.is_empty() {
+        return Err(EngineError::Config(format!(
+            "ssh://{rest} names no host; use ssh://user@host"
+        )));
+    }
+    match port {
+        None | Some("22") => Ok(format!("ssh://{userhost}")),
+        Some(p) => Err(EngineError::Config(format!(
+            "ssh://{rest}: dockdojo's ssh connection cannot take a port in the URL. Add an entry to ~/.ssh/config (`Host docker-engine`, `HostName {h}`, `Port {p}`), then use DOCKER_HOST=ssh://{u}docker-engine. Or forward the engine's socket yourself: `ssh -nNT -L /tmp/docker.sock:/var/run/docker.sock {userhost} -p {p}` and set DOCKER_HOST=unix:///tmp/docker.sock.",
+            h = userhost.rsplit('@').next().unwrap_or(userhost),
+            u = userhost.rsplit_once('@').map(|(u, _)| format!("{u}@")).unwrap_or_default(),
         ))),
     }
 }
@@ -286,7 +310,7 @@ fn from_context(env: &ResolveEnv, name: &str, why: &str) -> Result<Endpoint, Eng
     let (scheme, rest) = split_scheme(host);
     match scheme {
         "unix" => Ok(Endpoint::new(format!("unix://{rest}"), source)),
-        "ssh" => Ok(Endpoint::new(host.to_string(), source)),
+        "ssh" => Ok(Endpoint::new(ssh_url(rest)?, source)),
         "tcp" | "http" | "https" => {
             let tls_dir = config_dir
                 .join("contexts")
@@ -516,6 +540,19 @@ mod tests {
         let d = tmp();
         let e = env(d.path(), &[("DOCKER_HOST", "ssh://me@box")]);
         assert_eq!(resolve(&e).expect("ok").url, "ssh://me@box");
+        let e = env(d.path(), &[("DOCKER_HOST", "ssh://me@box:22")]);
+        assert_eq!(resolve(&e).expect("ok").url, "ssh://me@box");
+    }
+
+    #[test]
+    fn ssh_port_explains_the_ssh_config_way() {
+        let d = tmp();
+        let e = env(d.path(), &[("DOCKER_HOST", "ssh://me@box:2222")]);
+        let msg = resolve(&e).expect_err("port").to_string();
+        assert!(msg.contains("Port 2222"), "{msg}");
+        assert!(msg.contains("HostName box"), "{msg}");
+        assert!(msg.contains("ssh://me@docker-engine"), "{msg}");
+        assert!(msg.contains("ssh -nNT -L"), "{msg}");
     }
 
     #[test]

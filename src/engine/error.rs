@@ -48,6 +48,30 @@ impl EngineError {
                 endpoint: ep,
                 seconds: timeout_secs,
             },
+            // The engine answered, then reported a failure inside its stream.
+            B::DockerStreamError { error } => EngineError::Api {
+                endpoint: ep,
+                status: 500,
+                message: error,
+            },
+            B::DockerContainerWaitError { error, code } => EngineError::Api {
+                endpoint: ep,
+                status: 500,
+                message: format!("{error} (exit code {code})"),
+            },
+            B::JsonDataError { .. } | B::JsonSerdeError { .. } => EngineError::Api {
+                endpoint: ep,
+                status: 200,
+                message: format!("its answer could not be read: {}", error_chain(&e)),
+            },
+            B::CertPathError { .. }
+            | B::CertParseError { .. }
+            | B::CertMultipleKeys { .. }
+            | B::NoNativeCertsError { .. }
+            | B::LoadNativeCertsErrors { .. } => EngineError::Config(format!(
+                "the TLS certificates for {ep} cannot be used: {}. Check DOCKER_CERT_PATH (ca.pem, cert.pem, key.pem) or the context's TLS files.",
+                error_chain(&e)
+            )),
             B::SocketNotFoundError(path) => EngineError::Unreachable {
                 endpoint: ep,
                 reason: format!("there is no socket at {path}"),
@@ -70,6 +94,13 @@ impl EngineError {
                     Some(std::io::ErrorKind::TimedOut) => EngineError::Timeout {
                         endpoint: ep,
                         seconds: timeout_secs,
+                    },
+                    _ if is_tls_failure(&other) => EngineError::Unreachable {
+                        endpoint: ep,
+                        reason: format!(
+                            "the TLS handshake failed ({}): the engine's certificate is not signed by the ca.pem in use, or the engine did not accept cert.pem/key.pem. Check DOCKER_CERT_PATH (or the context's TLS files) against the engine's certificates",
+                            tls_reason(&other)
+                        ),
                     },
                     _ if text.contains("Permission denied")
                         || text.contains("permission denied") =>
@@ -106,6 +137,52 @@ impl EngineError {
                 | EngineError::Timeout { .. }
         )
     }
+}
+
+/// A rustls error anywhere in the chain.
+fn is_tls_failure(e: &(dyn std::error::Error + 'static)) -> bool {
+    if tls_error(e).is_some() {
+        return true;
+    }
+    // Some layers keep only the text of the rustls error.
+    let text = error_chain(e);
+    TLS_MARKERS.iter().any(|m| text.contains(m))
+}
+
+/// How rustls words handshake failures.
+const TLS_MARKERS: [&str; 4] = [
+    "invalid peer certificate",
+    "received fatal alert",
+    "peer sent no certificates",
+    "peer is incompatible",
+];
+
+fn tls_error<'a>(e: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
+    let mut cur: Option<&'a (dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = cur {
+        if let Some(t) = err.downcast_ref::<rustls::Error>() {
+            return Some(t);
+        }
+        // hyper-rustls wraps the rustls error in an io::Error.
+        if let Some(io) = err.downcast_ref::<std::io::Error>() {
+            if let Some(t) = io.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
+                return Some(t);
+            }
+        }
+        cur = err.source();
+    }
+    None
+}
+
+fn tls_reason(e: &(dyn std::error::Error + 'static)) -> String {
+    if let Some(t) = tls_error(e) {
+        return t.to_string();
+    }
+    let text = error_chain(e);
+    TLS_MARKERS
+        .iter()
+        .find_map(|m| text.find(m).map(|i| text[i..].to_string()))
+        .unwrap_or(text)
 }
 
 /// The kind of the first `std::io::Error` in the source chain.

@@ -2,6 +2,7 @@
 //! connection, errors in words a learner understands, labels, platform,
 //! inventory and the live event feed.
 
+pub mod cleanup;
 pub mod endpoint;
 pub mod error;
 pub mod events;
@@ -108,6 +109,11 @@ pub fn client(endpoint: &Endpoint, timeout: Duration) -> Result<Docker, EngineEr
     } else if url.starts_with("ssh://") {
         Docker::connect_with_ssh(url, secs, v, None)
     } else if let Some(tls) = &endpoint.tls {
+        // rustls needs one process-wide crypto provider; choose ring (the
+        // one bollard's `ssl` feature builds) unless one is installed.
+        if rustls::crypto::CryptoProvider::get_default().is_none() {
+            let _ = rustls::crypto::ring::default_provider().install_default();
+        }
         Docker::connect_with_ssl(url, &tls.key, &tls.cert, &tls.ca, secs, v)
     } else if url.starts_with("tcp://") || url.starts_with("http://") {
         Docker::connect_with_http(url, secs, v)
@@ -117,6 +123,22 @@ pub fn client(endpoint: &Endpoint, timeout: Duration) -> Result<Docker, EngineEr
         )));
     };
     made.map_err(|e| EngineError::from_bollard_timeout(endpoint, e, secs))
+}
+
+/// For `ssh://` endpoints, say what must work for ssh to reach the engine.
+fn ssh_advice(endpoint: &Endpoint, e: EngineError) -> EngineError {
+    let Some(host) = endpoint.url.strip_prefix("ssh://") else {
+        return e;
+    };
+    match e {
+        EngineError::Unreachable { endpoint, reason } => EngineError::Unreachable {
+            endpoint,
+            reason: format!(
+                "{reason}. Over ssh, `ssh {host} docker system dial-stdio` must work without a password prompt (a key in ssh-agent) and the docker CLI must be installed there; or forward the socket: `ssh -nNT -L /tmp/docker.sock:/var/run/docker.sock {host}` and set DOCKER_HOST=unix:///tmp/docker.sock"
+            ),
+        },
+        other => other,
+    }
 }
 
 /// Resolve the endpoint, connect and ask the engine its version.
@@ -136,7 +158,12 @@ pub async fn connect_to(endpoint: Endpoint) -> Result<Engine, EngineError> {
     let v = match tokio::time::timeout(CONNECT_TIMEOUT + Duration::from_secs(1), quick.version())
         .await
     {
-        Ok(r) => r.map_err(|e| EngineError::from_bollard_timeout(&endpoint, e, secs))?,
+        Ok(r) => r.map_err(|e| {
+            ssh_advice(
+                &endpoint,
+                EngineError::from_bollard_timeout(&endpoint, e, secs),
+            )
+        })?,
         Err(_) => {
             return Err(EngineError::Timeout {
                 endpoint: endpoint.url.clone(),

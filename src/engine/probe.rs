@@ -314,13 +314,29 @@ pub async fn run_probe(
 }
 
 /// Try a TCP connection, bounded by `bound`. Ok, or why it failed in words.
+///
+/// Docker's userland proxy accepts connections to a published port even when
+/// nothing in the container listens, and then closes them at once; so after
+/// connecting, a short read tells a listening server (silence or data) from
+/// the proxy giving up (end of stream or reset).
 pub async fn tcp_connect(addr: &str, bound: Duration) -> Result<(), String> {
-    match tokio::time::timeout(bound, tokio::net::TcpStream::connect(addr)).await {
-        Ok(Ok(_)) => Ok(()),
-        Ok(Err(e)) => Err(match e.kind() {
-            std::io::ErrorKind::ConnectionRefused => "connection refused".to_string(),
-            _ => e.to_string(),
-        }),
-        Err(_) => Err(format!("no answer within {} s", bound.as_secs())),
+    use tokio::io::AsyncReadExt;
+    let mut stream = match tokio::time::timeout(bound, tokio::net::TcpStream::connect(addr)).await {
+        Ok(Ok(s)) => s,
+        Ok(Err(e)) => {
+            return Err(match e.kind() {
+                std::io::ErrorKind::ConnectionRefused => "connection refused".to_string(),
+                _ => e.to_string(),
+            })
+        }
+        Err(_) => return Err(format!("no answer within {} s", bound.as_secs())),
+    };
+    let mut buf = [0u8; 1];
+    match tokio::time::timeout(Duration::from_millis(300), stream.read(&mut buf)).await {
+        Err(_) | Ok(Ok(1..)) => Ok(()),
+        Ok(Ok(0)) | Ok(Err(_)) => Err(
+            "the connection was closed at once: the port is published, but nothing in the container listens on it"
+                .to_string(),
+        ),
     }
 }

@@ -497,7 +497,7 @@ fn build_kind(k: &mut K, kind: &str) -> CheckKind {
                 fields::string(k.r, k.t, "stdout_contains", "stdout_contains = \"4\"").map(|a| a.v);
             let stdout_equals =
                 fields::string(k.r, k.t, "stdout_equals", "stdout_equals = \"4\"").map(|a| a.v);
-            let exit_code = fields::integer(k.r, k.t, "exit_code", -255, 255).map(|a| a.v);
+            let exit_code = fields::integer(k.r, k.t, "exit_code", 0, 255).map(|a| a.v);
             let timeout = match k.t.get("timeout") {
                 None => Duration::from_secs(10),
                 Some(e) => {
@@ -744,11 +744,13 @@ mod tests {
         assert_eq!(parse_duration("3"), Ok(Duration::from_secs(3)));
         assert!(parse_duration("0s").is_err());
         assert!(parse_duration("10h")
-            .unwrap_err()
+            .expect_err("error")
             .contains("unknown time unit"));
         assert!(parse_duration("soon").is_err());
         assert!(parse_duration("1e400s").is_err());
-        assert!(parse_duration("11m").unwrap_err().contains("too long"));
+        assert!(parse_duration("11m")
+            .expect_err("error")
+            .contains("too long"));
     }
 
     #[test]
@@ -759,7 +761,7 @@ mod tests {
         assert!(parse_port("0/tcp").is_err());
         assert!(parse_port("70000").is_err());
         assert!(parse_port("80/icmp")
-            .unwrap_err()
+            .expect_err("error")
             .contains("unknown protocol"));
     }
 

@@ -34,10 +34,10 @@ impl fmt::Display for Diagnostic {
         write!(
             f,
             "{}:{}:{}: {}",
-            self.path.display(),
+            crate::sanitize::clean_line(&self.path.display().to_string()),
             self.line.max(1),
             self.col.max(1),
-            crate::sanitize::clean(&self.message)
+            crate::sanitize::clean_line(&self.message)
         )
     }
 }

@@ -177,6 +177,11 @@ pub fn load_entries(
                     "pack.toml could not be read",
                 ));
             }
+            // Grouped by file, pack.toml first; each file's own order kept.
+            let manifest_path = shown("pack.toml");
+            diags.sort_by(|a, b| {
+                (a.path != manifest_path, &a.path).cmp(&(b.path != manifest_path, &b.path))
+            });
             Err(PackError { diagnostics: diags })
         }
     }
@@ -347,6 +352,10 @@ mod tests {
             "{l:#?}"
         );
         assert_eq!(l.len(), 3, "{l:#?}");
+        // Grouped by file, pack.toml first.
+        assert!(l[0].starts_with("p/pack.toml:"), "{l:#?}");
+        assert!(l[1].starts_with("p/02-b:"), "{l:#?}");
+        assert!(l[2].starts_with("p/03-a/lesson.md:"), "{l:#?}");
     }
 
     #[test]

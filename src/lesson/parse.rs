@@ -603,6 +603,32 @@ mod tests {
     }
 
     #[test]
+    fn a_flood_of_problems_is_capped() {
+        let mut text = String::from("+++\ntitle = \"T\"\n");
+        for i in 0..300 {
+            text.push_str(&format!("bogus{i} = 1\n"));
+        }
+        text.push_str("+++\n");
+        let (_, d) = lesson(&text);
+        assert_eq!(d.len(), 201, "{d:#?}");
+        assert!(
+            d[0].starts_with("01-x/lesson.md:3:1: unknown field `bogus0`"),
+            "{}",
+            d[0]
+        );
+        assert_eq!(
+            d[200],
+            "01-x/lesson.md:1:1: ... and 100 more problems in this file"
+        );
+    }
+
+    #[test]
+    fn diagnostics_print_on_one_safe_line() {
+        let d = Diagnostic::new("01-\u{1b}[31mx/lesson.md", 2, 3, "bad\nthing \u{7}");
+        assert_eq!(d.to_string(), "01-^[[31mx/lesson.md:2:3: bad thing ^G");
+    }
+
+    #[test]
     fn manifest() {
         let (m, d) = parse_manifest(
             Path::new("pack.toml"),

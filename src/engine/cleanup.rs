@@ -1,0 +1,799 @@
+//! Safe cleanup for `reset` and `dev verify`.
+//!
+//! dockdojo removes only:
+//! - objects whose name EXACTLY matches a name in a lesson's `creates`
+//!   (image references compared after normalising `:latest` and the
+//!   `docker.io/library/` prefix; `finance-old` is not `finance`);
+//! - containers labelled `dev.dockdojo.managed=true` (a label inherited from
+//!   an image does not count unless the container also carries this install's
+//!   value; one carrying another install's value belongs to that install);
+//! - images, networks and volumes labelled `dev.dockdojo.managed=true` AND
+//!   carrying this install's `dev.dockdojo.install` value (image labels are
+//!   inherited by images built FROM them, so a label alone is not proof).
+//!
+//! Selection ([`select`]) is a pure function over an [`Inventory`], unit-tested
+//! without an engine; [`inventory`] and [`execute`] do the I/O.
+
+use std::collections::{BTreeSet, HashMap};
+use std::io::{Read, Write};
+use std::path::Path;
+
+use bollard::query_parameters::{
+    ListContainersOptions, ListImagesOptions, ListNetworksOptions, ListVolumesOptions,
+    RemoveContainerOptions, RemoveImageOptions, RemoveVolumeOptions, StopContainerOptions,
+};
+
+use super::labels::{INSTALL, LESSON, MANAGED};
+use super::{Engine, EngineError};
+use crate::lesson::Lesson;
+
+/// Networks the engine makes itself; never removed, whatever a pack says.
+const PREDEFINED_NETWORKS: &[&str] = &["bridge", "host", "none", "ingress", "docker_gwbridge"];
+
+/// This install's random value (created once in `DOCKDOJO_HOME/install-id`).
+pub fn install_id(home: &Path) -> std::io::Result<String> {
+    let path = home.join("install-id");
+    if let Ok(s) = std::fs::read_to_string(&path) {
+        let s = s.trim();
+        if is_valid_id(s) {
+            return Ok(s.to_string());
+        }
+    }
+    std::fs::create_dir_all(home)?;
+    let id = random_hex();
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+    {
+        Ok(mut f) => {
+            f.write_all(id.as_bytes())?;
+            f.sync_all()?;
+            Ok(id)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            // Another process created it first, or it holds garbage: use a
+            // valid value if there is one, otherwise replace it.
+            let s = std::fs::read_to_string(&path)?;
+            if is_valid_id(s.trim()) {
+                Ok(s.trim().to_string())
+            } else {
+                std::fs::write(&path, id.as_bytes())?;
+                Ok(id)
+            }
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn is_valid_id(s: &str) -> bool {
+    s.len() == 32 && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+fn random_hex() -> String {
+    let mut buf = [0u8; 16];
+    let from_os = std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| f.read_exact(&mut buf))
+        .is_ok();
+    if !from_os {
+        use sha2::{Digest, Sha256};
+        let seed = format!(
+            "{:?}{}{:?}",
+            std::time::SystemTime::now(),
+            std::process::id(),
+            std::thread::current().id()
+        );
+        buf.copy_from_slice(&Sha256::digest(seed.as_bytes())[..16]);
+    }
+    buf.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Labels for an object dockdojo creates: managed, lesson, purpose and this
+/// install's value. Use these (not just `helper_labels`) for anything that
+/// is not removed right away, so `reset` can prove it is ours.
+pub fn install_labels(
+    home: &Path,
+    lesson: &str,
+    purpose: &str,
+) -> std::io::Result<HashMap<String, String>> {
+    let mut m = super::labels::helper_labels(lesson, purpose);
+    m.insert(INSTALL.to_string(), install_id(home)?);
+    Ok(m)
+}
+
+/// `calc-app` -> `calc-app:latest`; `docker.io/library/x:1` -> `x:1`.
+/// Digest references are kept as they are.
+pub fn normalize_image_ref(r: &str) -> String {
+    let mut s = r.trim();
+    for prefix in [
+        "docker.io/library/",
+        "index.docker.io/library/",
+        "docker.io/",
+    ] {
+        if let Some(rest) = s.strip_prefix(prefix) {
+            s = rest;
+            break;
+        }
+    }
+    if s.contains('@') {
+        return s.to_string();
+    }
+    let last = s.rsplit('/').next().unwrap_or(s);
+    if last.contains(':') {
+        s.to_string()
+    } else {
+        format!("{s}:latest")
+    }
+}
+
+/// Which managed objects a cleanup may take.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ManagedScope {
+    /// Every dockdojo-managed object (reset --all).
+    All,
+    /// Only those labelled with one of these lesson ids.
+    Lessons(BTreeSet<String>),
+}
+
+impl ManagedScope {
+    fn admits(&self, labels: &HashMap<String, String>) -> bool {
+        match self {
+            ManagedScope::All => true,
+            ManagedScope::Lessons(ids) => labels.get(LESSON).is_some_and(|l| ids.contains(l)),
+        }
+    }
+}
+
+/// What to clean: the `creates` names of some lessons plus managed objects.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// (name, lesson id) for each kind.
+    pub containers: Vec<(String, String)>,
+    pub images: Vec<(String, String)>,
+    pub networks: Vec<(String, String)>,
+    pub volumes: Vec<(String, String)>,
+    pub managed: ManagedScope,
+    /// This install's `dev.dockdojo.install` value.
+    pub install: String,
+}
+
+impl Target {
+    pub fn for_lessons(lessons: &[&Lesson], managed: ManagedScope, install: String) -> Target {
+        let mut t = Target {
+            containers: vec![],
+            images: vec![],
+            networks: vec![],
+            volumes: vec![],
+            managed,
+            install,
+        };
+        for l in lessons {
+            let id = &l.id;
+            t.containers
+                .extend(l.creates.containers.iter().map(|n| (n.clone(), id.clone())));
+            t.images
+                .extend(l.creates.images.iter().map(|n| (n.clone(), id.clone())));
+            t.networks
+                .extend(l.creates.networks.iter().map(|n| (n.clone(), id.clone())));
+            t.volumes
+                .extend(l.creates.volumes.iter().map(|n| (n.clone(), id.clone())));
+        }
+        t
+    }
+}
+
+/// What the engine has (only the fields selection needs).
+#[derive(Debug, Clone, Default)]
+pub struct Inventory {
+    pub containers: Vec<ContainerInfo>,
+    pub images: Vec<ImageInfo>,
+    pub networks: Vec<NamedInfo>,
+    pub volumes: Vec<NamedInfo>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ContainerInfo {
+    pub id: String,
+    /// Without the leading `/`.
+    pub names: Vec<String>,
+    pub labels: HashMap<String, String>,
+    pub running: bool,
+    /// Labels of the container's image, when the container is labelled
+    /// managed (to tell an inherited label from our own).
+    pub image_labels: Option<HashMap<String, String>>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ImageInfo {
+    pub id: String,
+    pub tags: Vec<String>,
+    pub labels: HashMap<String, String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct NamedInfo {
+    pub id: String,
+    pub name: String,
+    pub labels: HashMap<String, String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObjectKind {
+    Container,
+    Image,
+    Network,
+    Volume,
+}
+
+impl ObjectKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ObjectKind::Container => "container",
+            ObjectKind::Image => "image",
+            ObjectKind::Network => "network",
+            ObjectKind::Volume => "volume",
+        }
+    }
+}
+
+/// One object a cleanup will remove, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Planned {
+    pub kind: ObjectKind,
+    /// What is removed: a container/network/volume id, or an image tag.
+    pub target: String,
+    /// The name shown to the user.
+    pub name: String,
+    pub id: String,
+    /// e.g. `named by lesson multi-stage`, `dockdojo helper (probe)`.
+    pub reason: String,
+    pub running: bool,
+}
+
+/// Everything a cleanup removes, in order: containers, images, networks, volumes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Plan {
+    pub containers: Vec<Planned>,
+    pub images: Vec<Planned>,
+    pub networks: Vec<Planned>,
+    pub volumes: Vec<Planned>,
+}
+
+impl Plan {
+    pub fn is_empty(&self) -> bool {
+        self.containers.is_empty()
+            && self.images.is_empty()
+            && self.networks.is_empty()
+            && self.volumes.is_empty()
+    }
+    pub fn all(&self) -> impl Iterator<Item = &Planned> {
+        self.containers
+            .iter()
+            .chain(&self.images)
+            .chain(&self.networks)
+            .chain(&self.volumes)
+    }
+    pub fn len(&self) -> usize {
+        self.all().count()
+    }
+}
+
+fn is_managed(labels: &HashMap<String, String>) -> bool {
+    labels.get(MANAGED).map(String::as_str) == Some("true")
+}
+
+fn has_install(labels: &HashMap<String, String>, install: &str) -> bool {
+    !install.is_empty() && labels.get(INSTALL).map(String::as_str) == Some(install)
+}
+
+/// Labelled with another install's value (another dockdojo on this engine).
+fn foreign_install(labels: &HashMap<String, String>, install: &str) -> bool {
+    labels.get(INSTALL).is_some_and(|v| v != install)
+}
+
+fn managed_reason(labels: &HashMap<String, String>) -> String {
+    let purpose = labels
+        .get(super::labels::PURPOSE)
+        .map(|p| format!(" ({p})"))
+        .unwrap_or_default();
+    format!("dockdojo helper{purpose}")
+}
+
+/// Choose what to remove. Pure: exact names and labels only.
+pub fn select(target: &Target, inv: &Inventory) -> Plan {
+    let mut plan = Plan::default();
+
+    for c in &inv.containers {
+        let named = target
+            .containers
+            .iter()
+            .find(|(n, _)| c.names.iter().any(|cn| cn == n));
+        let reason = if let Some((_, lesson)) = named {
+            Some(format!("named by lesson {lesson}"))
+        } else if is_managed(&c.labels)
+            && target.managed.admits(&c.labels)
+            && !foreign_install(&c.labels, &target.install)
+            && (has_install(&c.labels, &target.install)
+                || !c.image_labels.as_ref().is_some_and(is_managed))
+        {
+            Some(managed_reason(&c.labels))
+        } else {
+            None
+        };
+        if let Some(reason) = reason {
+            plan.containers.push(Planned {
+                kind: ObjectKind::Container,
+                target: c.id.clone(),
+                name: c.names.first().cloned().unwrap_or_else(|| c.id.clone()),
+                id: c.id.clone(),
+                reason,
+                running: c.running,
+            });
+        }
+    }
+
+    let wanted: Vec<(String, &String)> = target
+        .images
+        .iter()
+        .map(|(n, l)| (normalize_image_ref(n), l))
+        .collect();
+    for img in &inv.images {
+        let mut by_name = false;
+        for tag in &img.tags {
+            if tag == "<none>:<none>" {
+                continue;
+            }
+            let norm = normalize_image_ref(tag);
+            if let Some((_, lesson)) = wanted.iter().find(|(w, _)| *w == norm) {
+                by_name = true;
+                plan.images.push(Planned {
+                    kind: ObjectKind::Image,
+                    target: tag.clone(),
+                    name: tag.clone(),
+                    id: img.id.clone(),
+                    reason: format!("named by lesson {lesson}"),
+                    running: false,
+                });
+            }
+        }
+        if !by_name
+            && is_managed(&img.labels)
+            && has_install(&img.labels, &target.install)
+            && target.managed.admits(&img.labels)
+        {
+            plan.images.push(Planned {
+                kind: ObjectKind::Image,
+                target: img.id.clone(),
+                name: img.tags.first().cloned().unwrap_or_else(|| img.id.clone()),
+                id: img.id.clone(),
+                reason: managed_reason(&img.labels),
+                running: false,
+            });
+        }
+    }
+
+    let named_or_managed = |list: &[(String, String)], o: &NamedInfo, kind: ObjectKind| {
+        if kind == ObjectKind::Network && PREDEFINED_NETWORKS.contains(&o.name.as_str()) {
+            return None;
+        }
+        let reason = if let Some((_, lesson)) = list.iter().find(|(n, _)| *n == o.name) {
+            format!("named by lesson {lesson}")
+        } else if is_managed(&o.labels)
+            && has_install(&o.labels, &target.install)
+            && target.managed.admits(&o.labels)
+        {
+            managed_reason(&o.labels)
+        } else {
+            return None;
+        };
+        Some(Planned {
+            kind,
+            target: if kind == ObjectKind::Volume {
+                o.name.clone()
+            } else {
+                o.id.clone()
+            },
+            name: o.name.clone(),
+            id: o.id.clone(),
+            reason,
+            running: false,
+        })
+    };
+    plan.networks = inv
+        .networks
+        .iter()
+        .filter_map(|n| named_or_managed(&target.networks, n, ObjectKind::Network))
+        .collect();
+    plan.volumes = inv
+        .volumes
+        .iter()
+        .filter_map(|v| named_or_managed(&target.volumes, v, ObjectKind::Volume))
+        .collect();
+    plan
+}
+
+fn err(engine: &Engine, e: bollard::errors::Error) -> EngineError {
+    EngineError::from_bollard(&engine.endpoint, e)
+}
+
+/// Read what the engine has.
+pub async fn inventory(engine: &Engine) -> Result<Inventory, EngineError> {
+    let d = &engine.docker;
+    let containers = d
+        .list_containers(Some(ListContainersOptions {
+            all: true,
+            ..Default::default()
+        }))
+        .await
+        .map_err(|e| err(engine, e))?;
+    let mut inv = Inventory::default();
+    for c in containers {
+        let labels = c.labels.unwrap_or_default();
+        let image_labels = if is_managed(&labels) {
+            match c.image_id.as_deref() {
+                Some(img) if !img.is_empty() => match d.inspect_image(img).await {
+                    Ok(i) => Some(i.config.and_then(|c| c.labels).unwrap_or_default()),
+                    Err(_) => None,
+                },
+                _ => None,
+            }
+        } else {
+            None
+        };
+        inv.containers.push(ContainerInfo {
+            id: c.id.unwrap_or_default(),
+            names: c
+                .names
+                .unwrap_or_default()
+                .into_iter()
+                .map(|n| n.trim_start_matches('/').to_string())
+                .collect(),
+            labels,
+            running: matches!(
+                c.state,
+                Some(
+                    bollard::models::ContainerSummaryStateEnum::RUNNING
+                        | bollard::models::ContainerSummaryStateEnum::PAUSED
+                        | bollard::models::ContainerSummaryStateEnum::RESTARTING
+                )
+            ),
+            image_labels,
+        });
+    }
+    let images = d
+        .list_images(Some(ListImagesOptions {
+            all: false,
+            ..Default::default()
+        }))
+        .await
+        .map_err(|e| err(engine, e))?;
+    inv.images = images
+        .into_iter()
+        .map(|i| ImageInfo {
+            id: i.id,
+            tags: i.repo_tags,
+            labels: i.labels,
+        })
+        .collect();
+    let networks = d
+        .list_networks(None::<ListNetworksOptions>)
+        .await
+        .map_err(|e| err(engine, e))?;
+    inv.networks = networks
+        .into_iter()
+        .map(|n| NamedInfo {
+            id: n.id.unwrap_or_default(),
+            name: n.name.unwrap_or_default(),
+            labels: n.labels.unwrap_or_default(),
+        })
+        .collect();
+    let volumes = d
+        .list_volumes(None::<ListVolumesOptions>)
+        .await
+        .map_err(|e| err(engine, e))?;
+    inv.volumes = volumes
+        .volumes
+        .unwrap_or_default()
+        .into_iter()
+        .map(|v| NamedInfo {
+            id: v.name.clone(),
+            name: v.name,
+            labels: v.labels,
+        })
+        .collect();
+    Ok(inv)
+}
+
+/// Inventory + selection.
+pub async fn plan(engine: &Engine, target: &Target) -> Result<Plan, EngineError> {
+    Ok(select(target, &inventory(engine).await?))
+}
+
+/// What happened to each planned object.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub removed: Vec<Planned>,
+    pub failed: Vec<(Planned, String)>,
+}
+
+/// Remove the planned objects: containers (stopped first, then force-removed),
+/// images (by the tag named, never forced: a tag shared with the learner's
+/// other names only loses that name), networks, volumes.
+pub async fn execute(engine: &Engine, plan: &Plan) -> Outcome {
+    let d = &engine.docker;
+    let mut out = Outcome::default();
+    for c in &plan.containers {
+        if c.running {
+            let _ = d
+                .stop_container(
+                    &c.target,
+                    Some(StopContainerOptions {
+                        t: Some(5),
+                        ..Default::default()
+                    }),
+                )
+                .await;
+        }
+        let r = d
+            .remove_container(
+                &c.target,
+                Some(RemoveContainerOptions {
+                    force: true,
+                    ..Default::default()
+                }),
+            )
+            .await;
+        record(engine, &mut out, c, r);
+    }
+    for i in &plan.images {
+        let r = d
+            .remove_image(
+                &i.target,
+                Some(RemoveImageOptions {
+                    force: false,
+                    noprune: false,
+                    ..Default::default()
+                }),
+                None,
+            )
+            .await
+            .map(|_| ());
+        record(engine, &mut out, i, r);
+    }
+    for n in &plan.networks {
+        let r = d.remove_network(&n.target).await;
+        record(engine, &mut out, n, r);
+    }
+    for v in &plan.volumes {
+        let r = d
+            .remove_volume(&v.target, Some(RemoveVolumeOptions { force: false }))
+            .await;
+        record(engine, &mut out, v, r);
+    }
+    out
+}
+
+fn record(engine: &Engine, out: &mut Outcome, p: &Planned, r: Result<(), bollard::errors::Error>) {
+    match r {
+        Ok(()) => out.removed.push(p.clone()),
+        Err(e) => {
+            let e = err(engine, e);
+            if e.is_not_found() {
+                // Gone already (e.g. removed with its container): that is the goal.
+                out.removed.push(p.clone());
+            } else {
+                out.failed.push((p.clone(), e.to_string()));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn labels(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    fn target(scope: ManagedScope) -> Target {
+        Target {
+            containers: vec![("finance".into(), "net".into())],
+            images: vec![
+                ("calc-app-large".into(), "ms".into()),
+                ("calc-app-small:latest".into(), "ms".into()),
+            ],
+            networks: vec![
+                ("secure-network".into(), "net".into()),
+                ("bridge".into(), "net".into()),
+            ],
+            volumes: vec![("data".into(), "vol".into())],
+            managed: scope,
+            install: "a".repeat(32),
+        }
+    }
+
+    fn container(id: &str, name: &str, l: HashMap<String, String>) -> ContainerInfo {
+        ContainerInfo {
+            id: id.into(),
+            names: vec![name.into()],
+            labels: l,
+            running: true,
+            image_labels: Some(HashMap::new()),
+        }
+    }
+
+    #[test]
+    fn normalises_image_refs() {
+        assert_eq!(normalize_image_ref("calc-app"), "calc-app:latest");
+        assert_eq!(normalize_image_ref("calc-app:v2"), "calc-app:v2");
+        assert_eq!(normalize_image_ref("docker.io/library/x"), "x:latest");
+        assert_eq!(normalize_image_ref("docker.io/me/x:1"), "me/x:1");
+        assert_eq!(
+            normalize_image_ref("localhost:5000/app"),
+            "localhost:5000/app:latest"
+        );
+        assert_eq!(
+            normalize_image_ref("gcr.io/a/b@sha256:ab"),
+            "gcr.io/a/b@sha256:ab"
+        );
+    }
+
+    #[test]
+    fn only_exact_names_are_selected() {
+        let inv = Inventory {
+            containers: vec![
+                container("1", "finance", HashMap::new()),
+                container("2", "finance-old", HashMap::new()),
+                container("3", "my-finance", HashMap::new()),
+            ],
+            images: vec![
+                ImageInfo {
+                    id: "i1".into(),
+                    tags: vec!["calc-app-large:latest".into()],
+                    labels: HashMap::new(),
+                },
+                ImageInfo {
+                    id: "i2".into(),
+                    tags: vec![
+                        "my-calc-app-large:latest".into(),
+                        "calc-app-large-backup:latest".into(),
+                        "calc-app-large:v2".into(),
+                    ],
+                    labels: HashMap::new(),
+                },
+                ImageInfo {
+                    id: "i3".into(),
+                    tags: vec!["calc-app-small:latest".into(), "keep:me".into()],
+                    labels: HashMap::new(),
+                },
+            ],
+            networks: vec![
+                NamedInfo {
+                    id: "n1".into(),
+                    name: "secure-network".into(),
+                    labels: HashMap::new(),
+                },
+                NamedInfo {
+                    id: "n2".into(),
+                    name: "my-secure-network".into(),
+                    labels: HashMap::new(),
+                },
+                NamedInfo {
+                    id: "n3".into(),
+                    name: "bridge".into(),
+                    labels: HashMap::new(),
+                },
+            ],
+            volumes: vec![
+                NamedInfo {
+                    id: "data".into(),
+                    name: "data".into(),
+                    labels: HashMap::new(),
+                },
+                NamedInfo {
+                    id: "data2".into(),
+                    name: "data2".into(),
+                    labels: HashMap::new(),
+                },
+            ],
+        };
+        let p = select(&target(ManagedScope::All), &inv);
+        let ids: Vec<&str> = p.containers.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, ["1"]);
+        let tags: Vec<&str> = p.images.iter().map(|c| c.target.as_str()).collect();
+        assert_eq!(tags, ["calc-app-large:latest", "calc-app-small:latest"]);
+        let nets: Vec<&str> = p.networks.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(nets, ["secure-network"], "bridge is never removed");
+        let vols: Vec<&str> = p.volumes.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(vols, ["data"]);
+        assert_eq!(p.len(), 5);
+    }
+
+    #[test]
+    fn managed_needs_install_value_for_images_and_networks() {
+        let ours = labels(&[
+            (MANAGED, "true"),
+            (INSTALL, &"a".repeat(32)),
+            (LESSON, "ms"),
+        ]);
+        let foreign = labels(&[(MANAGED, "true"), (INSTALL, &"b".repeat(32))]);
+        let bare = labels(&[(MANAGED, "true")]);
+        let inv = Inventory {
+            containers: vec![
+                container("c-ours", "dockdojo-probe-1", ours.clone()),
+                container("c-bare", "dockdojo-probe-2", bare.clone()),
+                container("c-foreign", "dockdojo-probe-3", foreign.clone()),
+                ContainerInfo {
+                    // label inherited from a managed image, not ours
+                    image_labels: Some(bare.clone()),
+                    ..container("c-inherited", "users-app", bare.clone())
+                },
+            ],
+            images: vec![
+                ImageInfo {
+                    id: "i-ours".into(),
+                    tags: vec![],
+                    labels: ours.clone(),
+                },
+                ImageInfo {
+                    id: "i-foreign".into(),
+                    tags: vec!["built-from-ours:1".into()],
+                    labels: foreign.clone(),
+                },
+                ImageInfo {
+                    id: "i-bare".into(),
+                    tags: vec!["x:1".into()],
+                    labels: bare.clone(),
+                },
+            ],
+            networks: vec![
+                NamedInfo {
+                    id: "n-ours".into(),
+                    name: "dd-net".into(),
+                    labels: ours.clone(),
+                },
+                NamedInfo {
+                    id: "n-bare".into(),
+                    name: "other".into(),
+                    labels: bare.clone(),
+                },
+            ],
+            volumes: vec![],
+        };
+        let p = select(&target(ManagedScope::All), &inv);
+        let c: Vec<&str> = p.containers.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(c, ["c-ours", "c-bare"]);
+        let i: Vec<&str> = p.images.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(i, ["i-ours"]);
+        let n: Vec<&str> = p.networks.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(n, ["n-ours"]);
+
+        // scoped to another lesson: only lesson-labelled ones of that lesson
+        let scoped = select(
+            &target(ManagedScope::Lessons(["net".to_string()].into())),
+            &inv,
+        );
+        assert!(scoped.containers.is_empty(), "{scoped:?}");
+        assert!(scoped.images.is_empty());
+    }
+
+    #[test]
+    fn install_id_is_stable_and_random() {
+        let a = tempfile::tempdir().expect("tmp");
+        let b = tempfile::tempdir().expect("tmp");
+        let ia = install_id(a.path()).expect("id");
+        assert!(is_valid_id(&ia));
+        assert_eq!(install_id(a.path()).expect("id"), ia);
+        assert_ne!(install_id(b.path()).expect("id"), ia);
+        std::fs::write(a.path().join("install-id"), "garbage").expect("w");
+        let fresh = install_id(a.path()).expect("id");
+        assert!(is_valid_id(&fresh));
+        let l = install_labels(a.path(), "ms", "probe").expect("labels");
+        assert_eq!(l[INSTALL], fresh);
+        assert_eq!(l[MANAGED], "true");
+    }
+}
