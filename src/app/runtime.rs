@@ -52,7 +52,8 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
     if pack.lessons.is_empty() {
         anyhow::bail!("the lesson pack has no lessons");
     }
-    let progress = crate::progress::load(&ctx.home);
+    // Never print while the TUI owns the terminal: a warning goes to the status bar.
+    let (progress, progress_warning) = crate::progress::load_checked(&ctx.home);
     let idx = match &lesson {
         Some(name) => {
             let l = crate::commands::find_lesson(&pack, name)?;
@@ -73,6 +74,9 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
         crate::ui::console::short_path(&ws.lesson_dir(l), &home)
     });
     tracing::info!(lesson = %app.lesson().id, "TUI started at {}x{}", size.0, size.1);
+    if let Some(w) = progress_warning {
+        app.flash = Some(w);
+    }
 
     let mut rt = Runtime {
         ctx: ctx.clone(),
@@ -225,7 +229,11 @@ impl Runtime {
                     tracing::warn!("cannot save progress: {e}");
                     app.flash = Some(format!("cannot save progress: {e}"));
                 } else {
-                    app.progress = crate::progress::load(&self.ctx.home);
+                    let (p, warning) = crate::progress::load_checked(&self.ctx.home);
+                    app.progress = p;
+                    if warning.is_some() {
+                        app.flash = warning;
+                    }
                 }
             }
             Cmd::SaveHints { lesson, shown } => {
