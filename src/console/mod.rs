@@ -7,9 +7,11 @@
 //! sends [`ConsoleEvent::Exited`] once its last output has been forwarded.
 
 mod keys;
+mod terminal;
 mod typing;
 
 pub use keys::encode_key;
+pub use terminal::Terminal;
 pub use typing::typed_bytes;
 
 use std::ffi::OsString;
@@ -84,59 +86,12 @@ impl ShellCommand {
     }
 }
 
-/// Terminal state that the vt100 parser reports through callbacks: replies to
-/// queries the shell's programs make, and the window title.
-#[derive(Debug, Default)]
-struct Replies {
-    /// Bytes to write back to the PTY (cursor position and device reports).
-    pending: Vec<u8>,
-    title: Option<String>,
-    bell: bool,
-}
-
-impl vt100::Callbacks for Replies {
-    fn audible_bell(&mut self, _: &mut vt100::Screen) {
-        self.bell = true;
-    }
-
-    fn set_window_title(&mut self, _: &mut vt100::Screen, title: &[u8]) {
-        let text = String::from_utf8_lossy(title);
-        self.title = Some(crate::sanitize::clean_line(&text));
-    }
-
-    fn unhandled_csi(
-        &mut self,
-        screen: &mut vt100::Screen,
-        i1: Option<u8>,
-        _i2: Option<u8>,
-        params: &[&[u16]],
-        c: char,
-    ) {
-        let first = params.first().and_then(|p| p.first()).copied().unwrap_or(0);
-        match (i1, c, first) {
-            // DSR: status report, "terminal ok".
-            (None, 'n', 5) => self.pending.extend_from_slice(b"\x1b[0n"),
-            // DSR: cursor position report (1-based).
-            (None, 'n', 6) => {
-                let (row, col) = screen.cursor_position();
-                let reply = format!("\x1b[{};{}R", row + 1, col + 1);
-                self.pending.extend_from_slice(reply.as_bytes());
-            }
-            // DA1: a VT220 with ANSI colour, as xterm answers.
-            (None, 'c', 0) => self.pending.extend_from_slice(b"\x1b[?62;22c"),
-            // DA2: secondary device attributes.
-            (Some(b'>'), 'c', 0) => self.pending.extend_from_slice(b"\x1b[>0;10;1c"),
-            _ => {}
-        }
-    }
-}
-
 /// One running shell in a PTY, with the screen it draws on.
 pub struct Console {
     command: ShellCommand,
     cwd: PathBuf,
     tx: UnboundedSender<ConsoleEvent>,
-    parser: vt100::Parser<Replies>,
+    terminal: Terminal,
     session: Option<Session>,
     rows: u16,
     cols: u16,
@@ -181,12 +136,7 @@ impl Console {
             command,
             cwd: cwd.to_path_buf(),
             tx,
-            parser: vt100::Parser::new_with_callbacks(
-                rows,
-                cols,
-                SCROLLBACK_LINES,
-                Replies::default(),
-            ),
+            terminal: Terminal::new(rows, cols),
             session: Some(session),
             rows,
             cols,
@@ -198,8 +148,7 @@ impl Console {
     /// single state owner). Answers terminal queries (cursor position, device
     /// attributes) the way a real terminal would.
     pub fn process(&mut self, bytes: &[u8]) {
-        self.parser.process(bytes);
-        let replies = std::mem::take(&mut self.parser.callbacks_mut().pending);
+        let replies = self.terminal.process(bytes);
         if !replies.is_empty() {
             if let Some(session) = self.session.as_mut() {
                 // A reply that cannot be written means the shell is gone;
@@ -223,17 +172,22 @@ impl Console {
     }
 
     pub fn screen(&self) -> &vt100::Screen {
-        self.parser.screen()
+        self.terminal.screen()
+    }
+
+    /// The terminal state (screen, title, bell) without the process.
+    pub fn terminal(&self) -> &Terminal {
+        &self.terminal
     }
 
     /// The window title the shell's programs set (sanitized), if any.
     pub fn title(&self) -> Option<&str> {
-        self.parser.callbacks().title.as_deref()
+        self.terminal.title()
     }
 
     /// Whether a bell rang since the last call.
     pub fn take_bell(&mut self) -> bool {
-        std::mem::take(&mut self.parser.callbacks_mut().bell)
+        self.terminal.take_bell()
     }
 
     /// The working directory the shell started in.
@@ -255,7 +209,7 @@ impl Console {
         }
         self.rows = rows;
         self.cols = cols;
-        self.parser.screen_mut().set_size(rows, cols);
+        self.terminal.resize(rows, cols);
         if let Some(session) = self.session.as_ref() {
             if let Err(e) = session.master.resize(pty_size(rows, cols)) {
                 tracing::warn!("console resize to {rows}x{cols} failed: {e}");
@@ -304,9 +258,7 @@ impl Console {
     /// Scroll the view into the history: positive goes back (up), negative
     /// towards the live screen. Clamped to the available history.
     pub fn scroll_back(&mut self, lines: isize) {
-        let current = self.screen().scrollback() as isize;
-        let target = current.saturating_add(lines).max(0) as usize;
-        self.parser.screen_mut().set_scrollback(target);
+        self.terminal.scroll_back(lines);
     }
 
     /// How many lines the view is scrolled back (0 = live).
@@ -339,12 +291,7 @@ impl Console {
         let session = start_session(&self.command, &self.cwd, self.rows, self.cols, &self.tx)?;
         self.session = Some(session);
         self.exit_code = None;
-        self.parser = vt100::Parser::new_with_callbacks(
-            self.rows,
-            self.cols,
-            SCROLLBACK_LINES,
-            Replies::default(),
-        );
+        self.terminal = Terminal::new(self.rows, self.cols);
         Ok(())
     }
 
@@ -357,7 +304,7 @@ impl Console {
     }
 
     fn write_input(&mut self, bytes: &[u8]) -> std::io::Result<()> {
-        self.parser.screen_mut().set_scrollback(0);
+        self.terminal.scroll_to_live();
         match self.session.as_mut() {
             Some(session) if session.alive.load(Ordering::SeqCst) => {
                 session.writer.write_all(bytes)?;
