@@ -597,3 +597,40 @@ fn an_unchanged_inventory_does_not_redraw() {
     a.update(Msg::Engine(EngineUpdate::Inventory(changed)));
     assert!(a.dirty);
 }
+
+#[test]
+fn lesson_text_fits_its_pane() {
+    let mut a = app();
+    let mut p = (*a.pack).clone();
+    p.lessons[0].body = "# T\n\n```bash\ndocker build -t calc-app-large .\n```\n".into();
+    a.pack = Arc::new(p);
+    a.load_lesson(0);
+    let width = a.areas().expect("fits").lesson_text().width as usize;
+    for l in &a.text.lines {
+        assert!(l.width() <= width, "{} > {width}: {l:?}", l.width());
+    }
+    assert_eq!(a.text.blocks.len(), 1, "one sendable block");
+}
+
+#[test]
+fn builtin_lesson_text_fits_its_pane() {
+    let pack = crate::lesson::load(None).expect("built-in pack");
+    for (w, h) in [(200, 50), (120, 40), (80, 24)] {
+        let mut a = App::new(
+            Arc::new(pack.clone()),
+            1,
+            Progress::default(),
+            (w, h),
+            |_| String::new(),
+        );
+        a.update(Msg::Term(Event::Resize(w, h)));
+        let width = a.areas().expect("fits").lesson_text().width as usize;
+        for l in &a.text.lines {
+            assert!(
+                l.width() <= width,
+                "{w}x{h}: {} > {width}: {l:?}",
+                l.width()
+            );
+        }
+    }
+}
