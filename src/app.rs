@@ -96,8 +96,8 @@ pub fn first_unfinished(pack: &Pack, progress: &Progress) -> usize {
     pack.lessons
         .iter()
         .position(|l| {
-            progress.lessons.get(&l.id).is_none_or(|p| {
-                p.passed_at.is_none() && !p.last_result.as_ref().is_some_and(|r| r.passed)
+            !progress.lessons.get(&l.id).is_some_and(|p| {
+                p.passed_at.is_some() || p.last_result.as_ref().is_some_and(|r| r.passed)
             })
         })
         .unwrap_or(0)

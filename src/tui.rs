@@ -108,9 +108,16 @@ fn install_panic_hook() {
     }
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        // Restore first, so the message lands on a normal screen.
-        restore();
-        tracing::error!("panic: {info}");
-        previous(info);
+        let thread = std::thread::current();
+        let name = thread.name().unwrap_or("");
+        tracing::error!("panic in thread {name:?}: {info}");
+        // A panic in a background task (a check run, a listing) is caught by
+        // the runtime and reported in the TUI; printing it would scribble
+        // over the screen. A panic on the main thread ends the program:
+        // restore first, so the message lands on a normal screen.
+        if name == "main" || !ACTIVE.load(Ordering::SeqCst) {
+            restore();
+            previous(info);
+        }
     }));
 }

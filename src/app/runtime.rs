@@ -421,17 +421,58 @@ impl Runtime {
         let dir: PathBuf = self.ctx.workspace.lesson_dir(app.lesson());
         let tx = self.tx.clone();
         let engine = self.engine.clone();
+        let run = tokio::spawn({
+            let pack = pack.clone();
+            let dir = dir.clone();
+            async move {
+                let lesson = &pack.lessons[idx];
+                let env = CheckEnv {
+                    engine: engine.as_ref(),
+                    pack: &pack,
+                    lesson,
+                    lesson_dir: &dir,
+                };
+                check::run_lesson(&env).await
+            }
+        });
+        // A run that fails outright still ends: its checks say why, and the
+        // next change runs them again.
         tokio::spawn(async move {
-            let lesson = &pack.lessons[idx];
-            let env = CheckEnv {
-                engine: engine.as_ref(),
-                pack: &pack,
-                lesson,
-                lesson_dir: &dir,
+            let result = match run.await {
+                Ok(r) => r,
+                Err(e) => {
+                    tracing::error!("check run failed: {e}");
+                    failed_run(
+                        &pack.lessons[idx],
+                        &format!("the check run failed ({e}); see the log"),
+                    )
+                }
             };
-            let result = check::run_lesson(&env).await;
             let _ = tx.send(Msg::ChecksDone { generation, result });
         });
+    }
+}
+
+/// Every check of `lesson` as `error` with `why`.
+fn failed_run(lesson: &crate::lesson::Lesson, why: &str) -> check::LessonResult {
+    check::LessonResult {
+        lesson: lesson.id.clone(),
+        passed: false,
+        checks: lesson
+            .checks
+            .iter()
+            .map(|c| check::CheckResult {
+                id: c.id.clone(),
+                title: c.title.clone(),
+                status: check::Status::Error,
+                expected: String::new(),
+                actual: String::new(),
+                message: why.to_string(),
+                hint: c.hint.clone(),
+                why: c.why.clone(),
+                duration_ms: 0,
+            })
+            .collect(),
     }
 }
 
