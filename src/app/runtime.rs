@@ -305,8 +305,12 @@ impl Runtime {
         use notify::{EventKind, RecursiveMode, Watcher};
         self.watcher = None;
         let tx = self.tx.clone();
+        let root = dir.to_path_buf();
         let watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
             if let Ok(ev) = res {
+                if ev.paths.iter().all(|p| is_editor_noise(&root, p)) {
+                    return;
+                }
                 if matches!(
                     ev.kind,
                     EventKind::Create(_)
@@ -474,6 +478,26 @@ fn failed_run(lesson: &crate::lesson::Lesson, why: &str) -> check::LessonResult 
             })
             .collect(),
     }
+}
+
+/// Files editors write beside the real ones (swap, backup, lock and probe
+/// files, hidden files): changing them is no reason to check again.
+pub fn is_editor_noise(dir: &Path, path: &Path) -> bool {
+    let rel = path.strip_prefix(dir).unwrap_or(path);
+    let hidden_dir = rel.parent().is_some_and(|p| {
+        p.components()
+            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+    });
+    let Some(name) = rel.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    hidden_dir
+        || name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name == "4913"
 }
 
 /// Terminal input as messages.

@@ -634,3 +634,23 @@ fn builtin_lesson_text_fits_its_pane() {
         }
     }
 }
+
+#[test]
+fn editor_swap_files_do_not_trigger_checks() {
+    use super::runtime::is_editor_noise;
+    use std::path::Path;
+    let dir = Path::new("/home/u/.local/ws/01-x");
+    for noise in [
+        ".Dockerfile.swp",
+        "Dockerfile~",
+        "4913",
+        ".#Dockerfile",
+        ".git/index",
+        "f.tmp",
+    ] {
+        assert!(is_editor_noise(dir, &dir.join(noise)), "{noise}");
+    }
+    for real in ["Dockerfile", "main.go", "app/Dockerfile.prod", "go.mod"] {
+        assert!(!is_editor_noise(dir, &dir.join(real)), "{real}");
+    }
+}

@@ -27,6 +27,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("Enter s", "type the block at the console prompt (not run)"),
     ("n h l q", "next lesson, hint, lesson list, quit"),
     ("mouse wheel", "scroll the pane under the pointer"),
+    ("click", "focus the pane; Shift-drag selects text"),
     ("", "Console focus"),
     ("any key", "goes to the shell (F4, F9-F12 too)"),
     ("Shift-PgUp/PgDn", "scroll back through output"),
