@@ -44,13 +44,13 @@ pub struct LessonView<'a> {
 pub fn notes_height(notes: &[String], width: u16) -> u16 {
     notes
         .iter()
-        .map(|n| wrap(&format!("⚠ {n}"), width as usize).len() as u16)
+        .map(|n| wrap(&format!("⚠ {n}"), width.saturating_sub(1) as usize).len() as u16)
         .sum()
 }
 
 /// Rows the hint box takes at this pane size.
 pub fn hint_height(hint: &HintBox, inner: Rect) -> u16 {
-    let lines = wrap(hint.text, inner.width.saturating_sub(2) as usize).len() as u16;
+    let lines = wrap(hint.text, inner.width.saturating_sub(4) as usize).len() as u16;
     (lines + 2).min(inner.height / 2).max(3)
 }
 
@@ -96,10 +96,10 @@ pub fn render(f: &mut Frame, area: Rect, v: &LessonView) {
         for note in v.notes {
             for l in wrap(
                 &format!("⚠ {}", crate::sanitize::clean_line(note)),
-                inner.width as usize,
+                inner.width.saturating_sub(1) as usize,
             ) {
                 lines.push(Line::from(Span::styled(
-                    l,
+                    format!(" {l}"),
                     Style::default().fg(theme::WARN),
                 )));
             }
@@ -175,9 +175,10 @@ pub fn render(f: &mut Frame, area: Rect, v: &LessonView) {
                 },
                 theme::dim(),
             )));
+        let block = block.padding(ratatui::widgets::Padding::horizontal(1));
         let text: Vec<Line> = wrap(
             &crate::sanitize::clean(h.text),
-            box_area.width.saturating_sub(2) as usize,
+            box_area.width.saturating_sub(4) as usize,
         )
         .into_iter()
         .map(Line::from)
