@@ -31,6 +31,16 @@ struct Session {
 
 impl Session {
     fn start(home: &Path, workspace: &Path, rows: u16, cols: u16) -> Session {
+        Session::start_with(home, workspace, rows, cols, &[])
+    }
+
+    fn start_with(
+        home: &Path,
+        workspace: &Path,
+        rows: u16,
+        cols: u16,
+        env: &[(&str, &str)],
+    ) -> Session {
         let pty = native_pty_system();
         let pair = pty
             .openpty(PtySize {
@@ -49,6 +59,9 @@ impl Session {
         cmd.env("SHELL", "/bin/sh");
         cmd.env("TERM", "xterm-256color");
         cmd.env("PS1", "e2e$ ");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
         cmd.cwd(workspace);
         let child = pair.slave.spawn_command(cmd).expect("start dockdojo");
         drop(pair.slave);
@@ -254,6 +267,67 @@ async fn too_small_window_says_so_instead_of_panicking() {
     let mut s = Session::start(&home, &ws, 12, 40);
     s.wait_for("the too-small note", |t| {
         t.contains("make the window larger") && t.contains("have 40x12")
+    });
+    s.send(b"\x11");
+    let exit = s.finish();
+    assert!(exit.success(), "exit status {exit:?}");
+    assert_terminal_restored(&s);
+}
+
+/// A socket that forwards to the real engine once started: the engine
+/// "comes back" without touching the shared daemon.
+fn start_proxy(path: &Path) {
+    use std::os::unix::net::{UnixListener, UnixStream};
+    let listener = UnixListener::bind(path).expect("bind proxy socket");
+    std::thread::spawn(move || {
+        for client in listener.incoming() {
+            let Ok(client) = client else { break };
+            let Ok(engine) = UnixStream::connect("/var/run/docker.sock") else {
+                continue;
+            };
+            let pipe = |mut from: UnixStream, mut to: UnixStream| {
+                std::thread::spawn(move || {
+                    let _ = std::io::copy(&mut from, &mut to);
+                    let _ = to.shutdown(std::net::Shutdown::Write);
+                });
+            };
+            if let (Ok(c2), Ok(e2)) = (client.try_clone(), engine.try_clone()) {
+                pipe(client, e2);
+                pipe(engine, c2);
+            }
+        }
+    });
+}
+
+#[tokio::test]
+async fn unreachable_engine_is_explained_and_recovery_needs_no_restart() {
+    let test = "unreachable_engine_is_explained";
+    if common::engine(test).await.is_none() {
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let home = tmp.path().join("home");
+    let ws = tmp.path().join("ws");
+    std::fs::create_dir_all(&ws).expect("workspace");
+    let sock = tmp.path().join("engine.sock");
+    let host = format!("unix://{}", sock.display());
+    let mut s = Session::start_with(&home, &ws, 30, 120, &[("DOCKER_HOST", host.as_str())]);
+    // The lesson opens anyway, and the status bar says why and what to do.
+    s.wait_for("the unreachable status", |t| {
+        t.contains("Lesson: A network of your own")
+            && t.contains(&format!("engine unreachable: {host}"))
+            && t.contains("reconnects by itself")
+    });
+    // Offline checks still run; engine checks say they could not be evaluated.
+    s.wait_for("an unevaluable network check", |t| {
+        t.contains(&format!("! {NET} exists"))
+    });
+    start_proxy(&sock);
+    s.wait_for("the engine back, with no key pressed", |t| {
+        t.contains("engine: ok") && !t.contains("engine unreachable")
+    });
+    s.wait_for("the network check evaluated", |t| {
+        t.contains(&format!("✘ {NET} exists")) || t.contains(&format!("✔ {NET} exists"))
     });
     s.send(b"\x11");
     let exit = s.finish();
