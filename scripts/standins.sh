@@ -19,11 +19,20 @@
 # file systems are kept as tarballs under $DOCKDOJO_STANDIN_CACHE
 # (default /var/cache/dockdojo-standins).
 #
-# Needs: root (debootstrap and chroot), a Docker engine, the Debian mirror
+# Needs: an x86_64 (amd64) Debian 12 host (library paths are those of amd64),
+# root (debootstrap and chroot), a Docker engine, the Debian mirror
 # ($DEBIAN_MIRROR, default http://deb.debian.org/debian) for the debootstrap-based
 # images, and these host packages: busybox-static golang-go debootstrap
 # ca-certificates netbase tzdata media-types libssl3 file. Missing ones are
 # installed with apt-get when the script runs as root on Debian.
+#
+# Time on a busy 2-core machine, first run (cold cache): busybox 1 s, golang 11-19 s,
+# distroless (6 tags) 5-12 s, debian 43 s (debootstrap 36 s), python 85 s
+# (debootstrap 71 s), distroless-python 9-18 s, node 214 s (apt-get of npm's ~300
+# packages: 180 s); about 7 minutes in all. A second cold run with the machine under
+# heavier load took 13 minutes (debootstrap 135 s and 261 s, npm's apt-get 272 s), the
+# mirror and dpkg being the slow parts. With the cache, a rebuild of everything
+# takes about a minute; when every image is current the script takes 1-2 s.
 set -euo pipefail
 
 CACHE=${DOCKDOJO_STANDIN_CACHE:-/var/cache/dockdojo-standins}

@@ -295,3 +295,61 @@ async fn dev_verify_reports_broken_lessons() {
     assert!(t.contains("0 of 1 lessons verified"), "{t}");
     assert!(!t.contains("[fails]"), "{t}");
 }
+
+#[tokio::test]
+async fn ctrl_c_stops_solve_sh_and_its_children() {
+    let Some(_e) = common::engine("ctrl_c_stops_solve_sh_and_its_children").await else {
+        return;
+    };
+    use std::io::BufRead;
+    let tmp = tempfile::tempdir().expect("tmp");
+    let pack = tmp.path().join("pack");
+    write(
+        &pack.join("pack.toml"),
+        "format_version = 1\ntitle = \"Hang\"\nprobe_image = \"busybox:1.36\"\n",
+    );
+    write(
+        &pack.join("01-hang/lesson.md"),
+        "+++\nid = \"hang\"\ntitle = \"hang\"\ncreates = { images = [\"ddt-classroom-hang\"] }\n\n[[check]]\nid = \"e\"\ntitle = \"e\"\nkind = \"image.exists\"\nimage = \"ddt-classroom-hang\"\n+++\n# h\n",
+    );
+    // a child that would outlive bash if only bash were killed
+    write(
+        &pack.join("01-hang/solution/solve.sh"),
+        "sleep 4321 &\necho started\nwait\n",
+    );
+    let mut child = Command::new(common::bin())
+        .args(["dev", "verify", "--lessons"])
+        .arg(&pack)
+        .env("DOCKDOJO_HOME", tmp.path().join("home"))
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut seen = String::new();
+    for line in std::io::BufReader::new(stdout).lines() {
+        let line = line.expect("line");
+        seen.push_str(&line);
+        seen.push('\n');
+        if line.contains("[hang] started") {
+            break;
+        }
+    }
+    assert!(seen.contains("[hang] started"), "{seen}");
+    let int = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(int.success());
+    let status = child.wait().expect("wait");
+    assert_eq!(status.code(), Some(130), "{seen}");
+    let left = Command::new("pgrep")
+        .args(["-f", "sleep 4321"])
+        .output()
+        .expect("pgrep");
+    assert!(
+        String::from_utf8_lossy(&left.stdout).trim().is_empty(),
+        "solve.sh's child survived Ctrl-C"
+    );
+}

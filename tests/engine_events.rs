@@ -49,6 +49,24 @@ async fn wait_for(
     }
 }
 
+/// Like `wait_for`, but `None` instead of a panic.
+async fn try_wait_for(
+    rx: &mut mpsc::Receiver<EngineMsg>,
+    mut pred: impl FnMut(&EngineMsg) -> bool,
+) -> Option<EngineMsg> {
+    tokio::time::timeout(WAIT, async {
+        while let Some(m) = rx.recv().await {
+            if pred(&m) {
+                return Some(m);
+            }
+        }
+        None
+    })
+    .await
+    .ok()
+    .flatten()
+}
+
 fn is_network_event(m: &EngineMsg, want_action: &str, want_name: &str) -> bool {
     matches!(m, EngineMsg::Event { kind: EventKind::Network, action, name, .. }
         if action == want_action && name == want_name)
@@ -94,18 +112,20 @@ async fn feed_sends_inventory_and_network_events() {
         })
         .await
         .expect("create test network");
-    let created = tokio::time::timeout(
-        WAIT,
-        wait_for(&mut rx, "network create event", |m| {
-            is_network_event(m, "create", &net)
-        }),
+    // Wait without panicking first, so the network is removed either way.
+    let created = try_wait_for(&mut rx, |m| is_network_event(m, "create", &net)).await;
+    // The feed follows a change with a fresh inventory that shows it.
+    let inv_seen = try_wait_for(
+        &mut rx,
+        |m| matches!(m, EngineMsg::Inventory(inv) if inv.network(&net).is_some()),
     )
     .await;
     eng.docker
         .remove_network(&net)
         .await
         .expect("remove test network");
-    let created = created.expect("create event arrives");
+    let created = created.expect("network create event arrives");
+    inv_seen.expect("an inventory showing the new network arrives");
     if let EngineMsg::Event { id, attributes, .. } = created {
         assert!(!id.is_empty());
         assert_eq!(attributes.get("type").map(String::as_str), Some("bridge"));

@@ -8,9 +8,29 @@ use std::os::unix::net::UnixListener;
 use std::path::Path;
 use std::process::{Command, Output};
 
+/// A one-lesson pack whose check needs the engine.
+fn write_pack(dir: &Path) -> std::path::PathBuf {
+    let pack = dir.join("pack");
+    std::fs::create_dir_all(pack.join("01-needs-engine")).expect("mkdir");
+    std::fs::write(
+        pack.join("pack.toml"),
+        "format_version = 1\ntitle = \"Engine fixture\"\nprobe_image = \"busybox:1.36\"\n",
+    )
+    .expect("pack.toml");
+    std::fs::write(
+        pack.join("01-needs-engine/lesson.md"),
+        "+++\ntitle = \"Needs the engine\"\nsummary = \"One image check.\"\nimages = [\"busybox:1.36\"]\n\n\
+         [[check]]\nid = \"img\"\ntitle = \"busybox exists\"\nkind = \"image.exists\"\nimage = \"busybox:1.36\"\n+++\n# Needs the engine\n",
+    )
+    .expect("lesson.md");
+    pack
+}
+
 fn run(args: &[&str], docker_host: &str, dir: &Path) -> Output {
+    let pack = write_pack(dir);
     Command::new(common::bin())
         .args(args)
+        .env("DOCKDOJO_LESSONS", pack)
         .env("DOCKER_HOST", docker_host)
         .env_remove("DOCKER_CONTEXT")
         .env("DOCKDOJO_HOME", dir.join("home"))

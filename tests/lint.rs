@@ -592,3 +592,20 @@ fn escape_sequences_in_names_never_reach_the_terminal() {
         "{out}"
     );
 }
+
+#[test]
+fn a_pack_too_big_in_total_is_not_read_whole() {
+    let t = temp_pack();
+    let p = t.path().join("pack");
+    // Sparse files: 11 x 9.5 MB is over the 100 MB total, each under 10 MB.
+    for i in 0..11 {
+        let f = std::fs::File::create(p.join(format!("01-a/starter/part{i:02}"))).expect("create");
+        f.set_len(9_500_000).expect("set_len");
+    }
+    let (code, out, _) = lint_pack(&t);
+    assert_eq!(code, Some(1), "{out}");
+    assert_eq!(
+        out.trim(),
+        "pack/01-a/starter/part10:1:1: the pack's files add up to more than 100 MB; this file is not read"
+    );
+}

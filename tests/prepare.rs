@@ -120,6 +120,18 @@ async fn save_remove_load_makes_the_image_present_again() {
     let (code, text) = prepare(&pack, &home, &["--save", archive.to_str().expect("utf8")]);
     assert_eq!(code, Some(0), "{text}");
     assert!(text.contains("Saved 2 images"), "{text}");
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&archive)
+            .expect("archive written")
+            .permissions()
+            .mode();
+        assert_eq!(
+            mode & 0o044,
+            0o044,
+            "the archive can be handed out: {mode:o}"
+        );
+    }
     let tags = archive_tags(&archive);
     assert!(
         tags.iter().any(|t| t == img),

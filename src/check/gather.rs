@@ -431,14 +431,46 @@ async fn scan_paths(
     reqs: &[(String, Option<PathSet>)],
     out: &mut [Option<PathMatch>],
 ) -> Result<(), EngineError> {
-    // literal paths: one stat each, a few at a time
+    // literal paths: one stat each, a few at a time; first the distinct
+    // parent directories, so that paths under a missing directory cost nothing
+    // (a scratch or distroless image has few of the usual bin directories)
     let literal: Vec<usize> = (0..reqs.len())
         .filter(|&i| out[i].is_none() && !glob::is_glob(&reqs[i].0))
         .collect();
+    let mut parents: Vec<String> = literal
+        .iter()
+        .map(|&i| parent_dir(&glob::normalize(&reqs[i].0)))
+        .filter(|p| p != "/")
+        .collect();
+    parents.sort();
+    parents.dedup();
+    let parent_exists: HashMap<String, bool> = if parents.len() * 2 < literal.len() {
+        let checked: Vec<(String, Result<bool, EngineError>)> = futures_util::stream::iter(parents)
+            .map(|p| async move {
+                let r = scan.exists(&p).await;
+                (p, r)
+            })
+            .buffered(8)
+            .collect()
+            .await;
+        let mut m = HashMap::new();
+        for (p, r) in checked {
+            m.insert(p, r?);
+        }
+        m
+    } else {
+        HashMap::new()
+    };
+    let parent_exists = &parent_exists;
     let results: Vec<(usize, Result<bool, EngineError>)> = futures_util::stream::iter(literal)
         .map(|i| {
             let path = glob::normalize(&reqs[i].0);
-            async move { (i, scan.exists(&path).await) }
+            async move {
+                if parent_exists.get(&parent_dir(&path)) == Some(&false) {
+                    return (i, Ok(false));
+                }
+                (i, scan.exists(&path).await)
+            }
         })
         .buffered(8)
         .collect()
@@ -485,6 +517,13 @@ async fn scan_paths(
         });
     }
     Ok(())
+}
+
+fn parent_dir(path: &str) -> String {
+    match path.rsplit_once('/') {
+        Some(("", _)) | None => "/".to_string(),
+        Some((p, _)) => p.to_string(),
+    }
 }
 
 async fn count_packages(scan: &ScanContainer) -> Result<PackageCount, EngineError> {

@@ -7,6 +7,7 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicI32, Ordering};
 use std::time::Duration;
 
 use tokio::io::{AsyncBufReadExt, BufReader};
@@ -20,6 +21,27 @@ use crate::engine::Engine;
 use crate::lesson::{Lesson, Pack};
 use crate::sanitize::clean_line;
 use crate::workspace::{safe_join, Workspace};
+
+/// The process group of the running `solve.sh` (0: none), for Ctrl-C.
+static SOLVE_GROUP: AtomicI32 = AtomicI32::new(0);
+
+/// Ctrl-C during `dev verify`: stop a running solve.sh (its whole process
+/// group) and exit 130, as an interrupted command does.
+fn stop_on_ctrl_c() {
+    tokio::spawn(async {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            #[cfg(unix)]
+            {
+                let g = SOLVE_GROUP.load(Ordering::SeqCst);
+                if let Some(pid) = rustix::process::Pid::from_raw(g) {
+                    let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
+                }
+            }
+            eprintln!("\ndockdojo: dev verify interrupted; the lesson's objects may still exist (dockdojo reset LESSON removes them)");
+            std::process::exit(130);
+        }
+    });
+}
 
 /// Default bound on one `solve.sh` run; `DOCKDOJO_SOLVE_TIMEOUT` (seconds) overrides.
 pub const DEFAULT_SOLVE_TIMEOUT: Duration = Duration::from_secs(600);
@@ -265,6 +287,7 @@ async fn verify(ctx: &Ctx, names: &[String]) -> anyhow::Result<i32> {
             return Ok(EXIT_CANNOT);
         }
     };
+    stop_on_ctrl_c();
     let platform = match crate::engine::platform::detect(&engine).await {
         Ok(p) => Some(p),
         Err(e) => {
@@ -534,6 +557,7 @@ async fn run_solve(
         .spawn()
         .map_err(|e| format!("cannot run bash (is it installed?): {e}"))?;
     let pid = child.id();
+    SOLVE_GROUP.store(pid.map(|p| p as i32).unwrap_or(0), Ordering::SeqCst);
     let prefix = format!("  [{}] ", clean_line(lesson));
     let mut pumps = Vec::new();
     if let Some(out) = child.stdout.take() {
@@ -565,19 +589,16 @@ async fn run_solve(
         _ = tokio::time::sleep(timeout) => {
             kill_group();
             let _ = child.wait().await;
+            SOLVE_GROUP.store(0, Ordering::SeqCst);
             return Err(format!(
                 "solve.sh did not finish within {}s and was stopped (set DOCKDOJO_SOLVE_TIMEOUT to allow longer)",
                 timeout.as_secs()
             ));
         }
-        _ = tokio::signal::ctrl_c() => {
-            kill_group();
-            let _ = child.wait().await;
-            return Err("interrupted: solve.sh was stopped".into());
-        }
     };
     // Children of solve.sh that outlive it would hold the pipes open.
     kill_group();
+    SOLVE_GROUP.store(0, Ordering::SeqCst);
     for p in pumps {
         let _ = p.await;
     }

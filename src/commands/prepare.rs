@@ -290,7 +290,7 @@ async fn save(
     let (std_file, tmp_path) = tmp.into_parts();
     let mut out = tokio::fs::File::from_std(std_file);
     ui.line(&format!(
-        "Saving {} images (about {} before compression by layers shared) into {} ...",
+        "Saving {} images (about {}; layers they share are stored once) into {} ...",
         present.len(),
         format_size(total),
         file.display()
@@ -312,6 +312,11 @@ async fn save(
     out.sync_all().await?;
     drop(out);
     pb.finish_and_clear();
+    // A temporary file is private; the archive is meant to be handed out.
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(&tmp_path, std::fs::Permissions::from_mode(0o644));
+    }
     tmp_path
         .persist(file)
         .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", file.display()))?;

@@ -184,8 +184,17 @@ pub async fn run(ctx: &Ctx, args: crate::cli::ResetArgs) -> anyhow::Result<i32> 
             clean_line(&e.to_string())
         ),
     }
-    for (_, r) in &restores {
+    let not_opened = restores.iter().filter(|(_, r)| r.not_opened).count();
+    for (_, r) in restores.iter().filter(|(_, r)| !r.not_opened) {
         print_restore(r);
+    }
+    if not_opened == restores.len() {
+        println!(
+            "  no lesson folder in {} yet: no files to restore",
+            ctx.workspace.root.display()
+        );
+    } else if not_opened > 0 {
+        println!("  ({not_opened} other lesson(s) not opened yet: no files to restore)");
     }
     println!(
         "Nothing else is touched: other containers, images, networks and volumes stay as they are."

@@ -155,6 +155,8 @@ pub struct Target {
     pub managed: ManagedScope,
     /// This install's `dev.dockdojo.install` value.
     pub install: String,
+    /// Podman names local images `localhost/NAME`: compare without that prefix.
+    pub podman: bool,
 }
 
 impl Target {
@@ -166,6 +168,7 @@ impl Target {
             volumes: vec![],
             managed,
             install,
+            podman: false,
         };
         for l in lessons {
             let id = &l.id;
@@ -343,7 +346,10 @@ pub fn select(target: &Target, inv: &Inventory) -> Plan {
             if tag == "<none>:<none>" {
                 continue;
             }
-            let norm = normalize_image_ref(tag);
+            let norm = match tag.strip_prefix("localhost/") {
+                Some(local) if target.podman => normalize_image_ref(local),
+                _ => normalize_image_ref(tag),
+            };
             if let Some((_, lesson)) = wanted.iter().find(|(w, _)| *w == norm) {
                 by_name = true;
                 plan.images.push(Planned {
@@ -506,7 +512,15 @@ pub async fn inventory(engine: &Engine) -> Result<Inventory, EngineError> {
 
 /// Inventory + selection.
 pub async fn plan(engine: &Engine, target: &Target) -> Result<Plan, EngineError> {
-    Ok(select(target, &inventory(engine).await?))
+    let inv = inventory(engine).await?;
+    let mut target = target.clone();
+    if !target.podman {
+        target.podman = super::platform::detect(engine)
+            .await
+            .map(|p| p.podman)
+            .unwrap_or(false);
+    }
+    Ok(select(&target, &inv))
 }
 
 /// What happened to each planned object.
@@ -613,6 +627,7 @@ mod tests {
             volumes: vec![("data".into(), "vol".into())],
             managed: scope,
             install: "a".repeat(32),
+            podman: false,
         }
     }
 
@@ -779,6 +794,27 @@ mod tests {
         );
         assert!(scoped.containers.is_empty(), "{scoped:?}");
         assert!(scoped.images.is_empty());
+    }
+
+    #[test]
+    fn podman_local_prefix_only_on_podman() {
+        let inv = Inventory {
+            images: vec![ImageInfo {
+                id: "i".into(),
+                tags: vec!["localhost/calc-app-large:latest".into()],
+                labels: HashMap::new(),
+            }],
+            ..Default::default()
+        };
+        let mut t = target(ManagedScope::All);
+        assert!(
+            select(&t, &inv).images.is_empty(),
+            "on Docker, localhost/ is a registry"
+        );
+        t.podman = true;
+        let p = select(&t, &inv);
+        assert_eq!(p.images.len(), 1);
+        assert_eq!(p.images[0].target, "localhost/calc-app-large:latest");
     }
 
     #[test]

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use bollard::models::{EventMessage, EventMessageTypeEnum};
 use bollard::query_parameters::EventsOptions;
-use futures_util::StreamExt;
+use futures_util::{FutureExt, StreamExt};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
@@ -242,27 +242,82 @@ async fn session(
         Err(e) => return Some(e),
     }
     backoff.reset();
+    let ended = || EngineError::Unreachable {
+        endpoint: engine.endpoint.url.clone(),
+        reason: "the engine closed its event stream (was Docker restarted?)".into(),
+    };
     loop {
-        tokio::select! {
-            item = stream.next() => match item {
+        let first = tokio::select! {
+            item = stream.next() => item,
+            _ = tx.closed() => return None,
+        };
+        // Forward this event and every one already waiting, then send one
+        // fresh inventory for the whole burst if any of them changed what
+        // the engine holds (no timers: "waiting" means ready right now).
+        let mut item = first;
+        let mut changed = false;
+        loop {
+            match item {
                 Some(Ok(ev)) => {
                     if let Some(msg) = to_msg(ev) {
+                        if let EngineMsg::Event {
+                            kind,
+                            action,
+                            attributes,
+                            ..
+                        } = &msg
+                        {
+                            // dockdojo's own short-lived scan and probe
+                            // containers do not change what a learner sees.
+                            let helper = *kind == EventKind::Container
+                                && attributes.get(super::labels::MANAGED).map(String::as_str)
+                                    == Some("true");
+                            changed |= !helper && changes_inventory(action);
+                        }
                         if tx.send(msg).await.is_err() {
                             return None;
                         }
                     }
                 }
                 Some(Err(e)) => return Some(engine.err(e)),
-                None => {
-                    return Some(EngineError::Unreachable {
-                        endpoint: engine.endpoint.url.clone(),
-                        reason: "the engine closed its event stream (was Docker restarted?)".into(),
-                    })
+                None => return Some(ended()),
+            }
+            match stream.next().now_or_never() {
+                Some(next) => item = next,
+                None => break,
+            }
+        }
+        if changed {
+            match inventory::gather(engine).await {
+                Ok(inv) => {
+                    if tx.send(EngineMsg::Inventory(inv)).await.is_err() {
+                        return None;
+                    }
                 }
-            },
-            _ = tx.closed() => return None,
+                Err(e) if e.is_connection() => return Some(e),
+                // An object vanished between the event and the listing: the
+                // next event brings a fresh inventory.
+                Err(e) => tracing::debug!("inventory after event: {e}"),
+            }
         }
     }
+}
+
+/// Whether an event's action can change the inventory (images, containers,
+/// their states, networks and their members). Exec, health and attach
+/// chatter does not.
+pub fn changes_inventory(action: &str) -> bool {
+    const QUIET: [&str; 8] = [
+        "exec_",
+        "health_status",
+        "attach",
+        "detach",
+        "resize",
+        "top",
+        "archive-path",
+        "extract-to-dir",
+    ];
+    !QUIET.iter().any(|q| action.starts_with(q))
 }
 
 /// `2026-11-25T17:10:00.123456789Z` (or with `+01:00`) -> (unix seconds, nanos).
@@ -328,6 +383,34 @@ mod tests {
         assert_eq!(ms, vec![250, 500, 1000, 2000, 4000, 5000, 5000, 5000]);
         b.reset();
         assert_eq!(b.next_delay(), Duration::from_millis(250));
+    }
+
+    #[test]
+    fn exec_and_health_chatter_does_not_refresh_the_inventory() {
+        for a in [
+            "create",
+            "destroy",
+            "tag",
+            "untag",
+            "delete",
+            "connect",
+            "disconnect",
+            "start",
+            "die",
+            "rename",
+        ] {
+            assert!(changes_inventory(a), "{a}");
+        }
+        for a in [
+            "exec_create: sh",
+            "exec_start: sh -c x",
+            "health_status: healthy",
+            "attach",
+            "resize",
+            "top",
+        ] {
+            assert!(!changes_inventory(a), "{a}");
+        }
     }
 
     #[test]

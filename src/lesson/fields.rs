@@ -19,6 +19,11 @@ pub fn unknown_fields(r: &mut Reporter, t: &Table, allowed: &[&str], place: &str
         if allowed.contains(&e.key.as_str()) {
             continue;
         }
+        if r.is_full() {
+            // Only counted from here on; skip building the message.
+            r.at(&e.key_span, "");
+            continue;
+        }
         let mut msg = format!("unknown field `{}` {place}", e.key);
         let hint = did_you_mean(&e.key, allowed);
         if !hint.is_empty() {

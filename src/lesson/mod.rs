@@ -1,5 +1,20 @@
 //! Lesson packs: loading (built-in or from a directory), front matter,
 //! validation with `path:line:col` diagnostics.
+//!
+//! Both sources (the pack embedded from `lessons/`, a `--lessons DIR`) are
+//! turned into one list of [`SourceEntry`] and go through [`load_entries`].
+//! What a pack may contain, beyond LESSON-FORMAT.md:
+//! - every folder beside `pack.toml` is a lesson, except folders starting
+//!   with `.` or `_`; other files beside `pack.toml` are ignored;
+//! - only `pack.toml`, `*/lesson.md`, `*/starter/**` and `*/solution/**`
+//!   are read; files are at most 10 MB (100 MB for the whole pack);
+//!   `lesson.md` and `pack.toml` are UTF-8;
+//! - symlinks may point only inside the pack; FIFOs, sockets and devices are
+//!   never opened; paths are relative without `..`;
+//! - a file is executable if its mode says so or it starts with `#!`
+//!   (the embedded pack keeps no modes);
+//! - `creates.volumes` lists volumes, like images, containers and networks;
+//! - loading never executes anything.
 
 mod checks;
 pub mod diag;

@@ -244,7 +244,21 @@ pub fn parse_lesson(
         ),
     };
     let summary = fields::string(&mut r, &t, "summary", "summary = \"Shrink a Go image\"");
-    let images = strings(&mut r, &t, "images", "images = [\"golang:1.22-bookworm\"]");
+    let images_raw =
+        fields::string_list(&mut r, &t, "images", "images = [\"golang:1.22-bookworm\"]")
+            .unwrap_or_default();
+    for img in &images_raw {
+        if img.v.trim().is_empty() || img.v.chars().any(char::is_whitespace) {
+            r.at(
+                &img.span,
+                format!(
+                    "`{}` is not an image name; write e.g. \"golang:1.22-bookworm\"",
+                    img.v
+                ),
+            );
+        }
+    }
+    let images: Vec<String> = images_raw.into_iter().map(|a| a.v).collect();
     let requires_raw =
         fields::string_list(&mut r, &t, "requires", "requires = [\"swarm\"]").unwrap_or_default();
     let mut requires = Vec::new();
@@ -396,9 +410,14 @@ fn validate_check_ids(r: &mut Reporter, checks: &[ParsedCheck]) {
             }
             match first.get(n.v.as_str()) {
                 Some(&j) => edges[i].push(j),
+                None if r.is_full() => r.at(&n.span, ""),
                 None => {
-                    let others: Vec<&str> =
-                        known.iter().copied().filter(|k| Some(*k) != own).collect();
+                    // Suggestions only among a reasonable number of ids.
+                    let others: Vec<&str> = if known.len() <= 200 {
+                        known.iter().copied().filter(|k| Some(*k) != own).collect()
+                    } else {
+                        Vec::new()
+                    };
                     r.at(
                         &n.span,
                         format!(

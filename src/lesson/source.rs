@@ -8,6 +8,8 @@ use std::path::{Component, Path, PathBuf};
 pub const MAX_FILE_BYTES: u64 = 10_000_000;
 /// Most entries (files and folders) read from one pack.
 pub const MAX_ENTRIES: usize = 10_000;
+/// Most bytes read from one pack, all files together.
+pub const MAX_PACK_BYTES: u64 = 100_000_000;
 /// Deepest folder nesting inside a pack.
 pub const MAX_DEPTH: usize = 24;
 
@@ -146,6 +148,7 @@ pub fn read_dir(root: &Path) -> Vec<SourceEntry> {
     let mut stack: Vec<(PathBuf, Vec<String>, Vec<PathBuf>)> =
         vec![(canon_root.clone(), Vec::new(), vec![canon_root.clone()])];
     let mut count = 0usize;
+    let mut total = 0u64;
     while let Some((dir, parts, chain)) = stack.pop() {
         let listing = match std::fs::read_dir(&dir) {
             Ok(l) => l,
@@ -242,7 +245,21 @@ pub fn read_dir(root: &Path) -> Vec<SourceEntry> {
                 if want(&refs, false) != Want::Read {
                     continue;
                 }
-                out.push(read_file(&target, rel, meta.len(), executable_bits(&meta)));
+                if total.saturating_add(meta.len()) > MAX_PACK_BYTES {
+                    out.push(SourceEntry {
+                        rel,
+                        item: SourceItem::Refused(format!(
+                            "the pack's files add up to more than {}; this file is not read",
+                            super::size::format_size(MAX_PACK_BYTES)
+                        )),
+                    });
+                    continue;
+                }
+                let entry = read_file(&target, rel, meta.len(), executable_bits(&meta));
+                if let SourceItem::File { bytes, .. } = &entry.item {
+                    total += bytes.len() as u64;
+                }
+                out.push(entry);
             } else if want(&refs, false) == Want::Read {
                 out.push(SourceEntry {
                     rel,

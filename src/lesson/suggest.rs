@@ -38,7 +38,7 @@ fn normalise(s: &str) -> String {
 
 /// The known name closest to `input`, if it is close enough to be a typo.
 pub fn closest<'k>(input: &str, known: &[&'k str]) -> Option<&'k str> {
-    if input.chars().count() > 64 {
+    if input.chars().count() > 64 || known.len() > 1000 {
         return None;
     }
     let n = normalise(input);

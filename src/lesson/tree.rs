@@ -81,9 +81,31 @@ pub fn parse(text: &str) -> Result<Table, (Range<usize>, String)> {
             .filter(|l| !l.is_empty())
             .collect::<Vec<_>>()
             .join("; ");
-        (e.span().unwrap_or(0..0), msg)
+        let span = e.span().unwrap_or(0..0);
+        let hint = friendly(&msg, text, span.start);
+        (span, format!("{msg}{hint}"))
     })?;
     Ok(convert_table(doc.as_table(), 0))
+}
+
+/// A plain-words hint for the TOML mistakes authors make most.
+fn friendly(msg: &str, text: &str, at: usize) -> &'static str {
+    let here = text.get(at..).and_then(|t| t.chars().next());
+    if here == Some(':') && msg.contains("expected `.`, `=`") {
+        " (TOML writes `key = value`, not `key: value`)"
+    } else if msg.starts_with("invalid basic string") || msg.starts_with("invalid literal string") {
+        " (is the closing quote missing on this line?)"
+    } else if msg.starts_with("invalid multiline") {
+        " (a string opened with three quotes is never closed)"
+    } else if msg.starts_with("invalid inline table") {
+        " (an inline table `{ ... }` must be on one line; use a [table] header for longer ones)"
+    } else if msg.starts_with("invalid string") {
+        " (text values need quotes, e.g. kind = \"image.size\")"
+    } else if msg.starts_with("invalid array") {
+        " (is a `]` or a comma missing?)"
+    } else {
+        ""
+    }
 }
 
 fn convert_table(t: &toml_edit::Table, depth: usize) -> Table {
@@ -205,6 +227,12 @@ impl<'a> Reporter<'a> {
         }
         self.diags
             .push(Diagnostic::new(self.path.clone(), line, col, msg));
+    }
+
+    /// True once the per-file limit is reached: further problems are only
+    /// counted, so callers may skip building messages.
+    pub fn is_full(&self) -> bool {
+        self.diags.len() >= MAX_PER_FILE
     }
 
     /// The 1-based (line, col) of a span's start.
