@@ -269,3 +269,67 @@ async fn typing_is_refused_while_a_full_screen_program_runs() {
     assert!(!console.screen().alternate_screen());
     console.type_text("echo ok").expect("typing allowed again");
 }
+
+/// Ending the console never runs what the learner had half typed.
+#[tokio::test]
+async fn ending_the_console_does_not_run_a_half_typed_line() {
+    for end in ["kill", "drop", "restart"] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (mut console, mut rx) = sh(dir.path(), 24, 80);
+        wait_prompt(&mut console, &mut rx).await;
+        let marker = dir.path().join("half-typed");
+        console
+            .type_text(&format!("touch {}", marker.display()))
+            .expect("type");
+        pump_until(&mut console, &mut rx, "the half-typed line", |s| {
+            s.contains("touch ")
+        })
+        .await;
+        match end {
+            "kill" => {
+                console.kill();
+                wait_exit(&mut console, &mut rx).await;
+            }
+            "restart" => {
+                console.restart().expect("restart");
+                wait_prompt(&mut console, &mut rx).await;
+                run_line(&mut console, &mut rx, "echo fresh").await;
+                pump_until(&mut console, &mut rx, "fresh", |s| s.contains("\nfresh")).await;
+            }
+            _ => {
+                drop(console);
+                // the channel closes once every thread of the console is done
+                let deadline = tokio::time::Instant::now() + WAIT;
+                while tokio::time::timeout_at(deadline, rx.recv())
+                    .await
+                    .expect("console threads end")
+                    .is_some()
+                {}
+            }
+        }
+        assert!(!marker.exists(), "{end}: the half-typed command ran");
+    }
+}
+
+#[tokio::test]
+async fn restart_after_kill_does_not_report_the_old_shell_exit() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut console, mut rx) = sh(dir.path(), 24, 80);
+    wait_prompt(&mut console, &mut rx).await;
+    console.kill();
+    assert!(!console.is_alive());
+    assert!(console.send_key(key(KeyCode::Char('x'))).is_err());
+    console.restart().expect("restart");
+    assert!(console.is_alive());
+    run_line(&mut console, &mut rx, "sleep 0.2; echo fresh-$((1+1))").await;
+    pump_until(&mut console, &mut rx, "fresh-2", |s| {
+        s.contains("\nfresh-2")
+    })
+    .await;
+    assert_eq!(
+        console.exit_code(),
+        None,
+        "no Exited event from the old shell"
+    );
+    assert!(console.is_alive());
+}

@@ -3,8 +3,10 @@
 //! The [`Console`] owns the PTY master, the child shell and a [`vt100::Parser`].
 //! A reader thread forwards the shell's output as [`ConsoleEvent::Output`] to the
 //! app's main loop, which feeds it back through [`Console::process`]: the main loop
-//! stays the single owner of the screen state. A waiter thread reaps the shell and
-//! sends [`ConsoleEvent::Exited`] once its last output has been forwarded.
+//! stays the single owner of the screen state. A writer thread takes the input
+//! (keys, pastes, typed code), so a program that does not read its input never
+//! blocks the main loop. A waiter thread reaps the shell and sends
+//! [`ConsoleEvent::Exited`] once its last output has been forwarded.
 
 mod keys;
 mod terminal;
@@ -101,11 +103,15 @@ pub struct Console {
 /// The parts of a console that belong to one child process.
 struct Session {
     master: Box<dyn MasterPty + Send>,
-    writer: Box<dyn Write + Send>,
+    /// Input for the writer thread: writing never blocks the main loop, even
+    /// when the program in the console does not read its input.
+    input: mpsc::Sender<Vec<u8>>,
     killer: Box<dyn ChildKiller + Send + Sync>,
     alive: Arc<AtomicBool>,
     /// Set when the console no longer wants this session's events (restart, drop).
     detached: Arc<AtomicBool>,
+    /// [`Console::kill`] was called: no more input, even before the shell is reaped.
+    killed: bool,
     pid: Option<u32>,
 }
 
@@ -153,8 +159,7 @@ impl Console {
             if let Some(session) = self.session.as_mut() {
                 // A reply that cannot be written means the shell is gone;
                 // the Exited event tells the app about that.
-                let _ = session.writer.write_all(&replies);
-                let _ = session.writer.flush();
+                let _ = session.input.send(replies);
             }
         }
     }
@@ -267,16 +272,14 @@ impl Console {
     }
 
     pub fn is_alive(&self) -> bool {
-        self.session
-            .as_ref()
-            .is_some_and(|s| s.alive.load(Ordering::SeqCst))
+        self.session.as_ref().is_some_and(Session::running)
     }
 
     /// The shell's process id, while it runs.
     pub fn pid(&self) -> Option<u32> {
         self.session
             .as_ref()
-            .filter(|s| s.alive.load(Ordering::SeqCst))
+            .filter(|s| s.running())
             .and_then(|s| s.pid)
     }
 
@@ -295,20 +298,30 @@ impl Console {
         Ok(())
     }
 
-    /// End the shell: SIGHUP, as a terminal that closes does, and hang up the
-    /// PTY. The waiter thread reaps it and still reports [`ConsoleEvent::Exited`].
+    /// End the shell with SIGHUP, as a terminal that closes does (bash passes
+    /// it on to its jobs). The waiter thread reaps it and still reports
+    /// [`ConsoleEvent::Exited`]; [`Console::restart`] starts a new one.
     pub fn kill(&mut self) {
-        if let Some(session) = self.session.take() {
-            end_session(session);
+        if let Some(session) = self.session.as_mut() {
+            if session.running() {
+                session.killed = true;
+                if let Err(e) = session.killer.kill() {
+                    tracing::debug!("console: signalling the shell failed: {e}");
+                }
+            }
         }
     }
 
     fn write_input(&mut self, bytes: &[u8]) -> std::io::Result<()> {
         self.terminal.scroll_to_live();
         match self.session.as_mut() {
-            Some(session) if session.alive.load(Ordering::SeqCst) => {
-                session.writer.write_all(bytes)?;
-                session.writer.flush()
+            Some(session) if session.running() => {
+                session.input.send(bytes.to_vec()).map_err(|_| {
+                    std::io::Error::new(
+                        std::io::ErrorKind::BrokenPipe,
+                        "the console terminal is closed",
+                    )
+                })
             }
             _ => Err(std::io::Error::new(
                 std::io::ErrorKind::BrokenPipe,
@@ -327,13 +340,20 @@ impl Drop for Console {
     }
 }
 
+impl Session {
+    fn running(&self) -> bool {
+        !self.killed && self.alive.load(Ordering::SeqCst)
+    }
+}
+
 fn end_session(mut session: Session) {
-    if session.alive.load(Ordering::SeqCst) {
+    if !session.killed && session.alive.load(Ordering::SeqCst) {
         if let Err(e) = session.killer.kill() {
             tracing::debug!("console: signalling the shell failed: {e}");
         }
     }
-    // Dropping the master and writer hangs up the terminal.
+    // Dropping the master hangs up the terminal; the writer thread lets go
+    // of its end once the shell is gone.
     drop(session);
 }
 
@@ -386,6 +406,12 @@ fn start_session(
     let alive = Arc::new(AtomicBool::new(true));
     let detached = Arc::new(AtomicBool::new(false));
     let (drained_tx, drained_rx) = mpsc::channel::<()>();
+    let (input, input_rx) = mpsc::channel::<Vec<u8>>();
+    let (exited_tx, exited_rx) = mpsc::channel::<()>();
+    std::thread::Builder::new()
+        .name("console-writer".into())
+        .spawn(move || write_loop(writer, input_rx, exited_rx))
+        .context("cannot start the console writer")?;
 
     {
         let tx = tx.clone();
@@ -411,6 +437,7 @@ fn start_session(
                     }
                 };
                 alive.store(false, Ordering::SeqCst);
+                drop(exited_tx);
                 // Let the reader forward the shell's last words first.
                 let _ = drained_rx.recv_timeout(DRAIN_GRACE);
                 if !detached.load(Ordering::SeqCst) {
@@ -421,12 +448,37 @@ fn start_session(
     }
     Ok(Session {
         master,
-        writer,
+        input,
+        killed: false,
         killer,
         alive,
         detached,
         pid,
     })
+}
+
+fn write_loop(
+    mut writer: Box<dyn Write + Send>,
+    input: mpsc::Receiver<Vec<u8>>,
+    exited: mpsc::Receiver<()>,
+) {
+    let mut broken = false;
+    while let Ok(bytes) = input.recv() {
+        if !broken
+            && writer
+                .write_all(&bytes)
+                .and_then(|()| writer.flush())
+                .is_err()
+        {
+            // The shell is gone; the waiter reports that. Keep draining.
+            broken = true;
+        }
+    }
+    // portable-pty types a newline and EOF into the terminal when its writer
+    // is dropped. While the shell still runs, that newline would run whatever
+    // the learner had half typed: let go only after the shell has ended.
+    let _ = exited.recv();
+    drop(writer);
 }
 
 fn read_loop(

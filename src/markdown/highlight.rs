@@ -256,7 +256,7 @@ pub(crate) fn expand_tabs(text: &str, mut col: usize) -> (String, usize) {
     for c in text.chars() {
         if c == '\t' {
             let n = 4 - col % 4;
-            out.extend(std::iter::repeat_n(' ', n));
+            out.push_str(&" ".repeat(n));
             col += n;
         } else {
             out.push(c);
