@@ -176,6 +176,25 @@ fn check_reports_json_junit_and_exit_status() {
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );
+    // no lesson named: the lesson whose workspace folder we are in
+    let out = Command::new(common::bin())
+        .arg("--lessons")
+        .arg(&pack)
+        .arg("--workspace")
+        .arg(&ws)
+        .env("DOCKDOJO_HOME", &home)
+        .current_dir(ws.join("02-other"))
+        .args(["check", "--json"])
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["lesson"], "other");
     let out = run(&pack, &ws, &home, &["check", "--all", "--json"], None);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     let arr = v.as_array().expect("an array with --all");
@@ -191,6 +210,20 @@ fn check_cannot_evaluate_exits_2() {
     let ws = tmp.path().join("ws");
     let home = tmp.path().join("home");
     make_pack(&pack, "ddt-checks-cli-never");
+
+    // no lesson named, and not inside a lesson folder
+    let out = Command::new(common::bin())
+        .arg("--lessons")
+        .arg(&pack)
+        .arg("--workspace")
+        .arg(&ws)
+        .env("DOCKDOJO_HOME", &home)
+        .current_dir(tmp.path())
+        .arg("check")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("say which lesson to check"));
 
     // unknown lesson
     let out = run(&pack, &ws, &home, &["check", "no-such-lesson"], None);

@@ -1193,3 +1193,42 @@ async fn swarm_check_matches_the_engine_state() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_dropped_scan_container_is_still_removed() {
+    use futures_util::StreamExt;
+    let Some(engine) = common::engine("a_dropped_scan_container_is_still_removed").await else {
+        return;
+    };
+    let lid = uniq("lesson-drop");
+    let scan = dockdojo::engine::fs::ScanContainer::create(&engine, "busybox:1.36", &lid)
+        .await
+        .expect("create scan container");
+    let id = scan.id.clone();
+    // labelled as dockdojo's own, for this lesson
+    let info = engine
+        .docker
+        .inspect_container(&id, None)
+        .await
+        .expect("inspect");
+    let labels = info.config.and_then(|c| c.labels).unwrap_or_default();
+    assert_eq!(
+        labels.get("dev.dockdojo.managed").map(String::as_str),
+        Some("true")
+    );
+    assert_eq!(labels.get("dev.dockdojo.lesson"), Some(&lid));
+    assert!(scan.exists("/bin/sh").await.expect("stat"));
+    assert!(!scan.exists("/no/such/file").await.expect("stat"));
+    // dropped without `remove` (a cancelled check): removal still happens
+    drop(scan);
+    let mut wait = engine.docker.wait_container(
+        &id,
+        Some(bollard::query_parameters::WaitContainerOptions {
+            condition: "removed".into(),
+        }),
+    );
+    let _ = tokio::time::timeout(Duration::from_secs(60), wait.next()).await;
+    let gone = engine.docker.inspect_container(&id, None).await;
+    assert!(gone.is_err(), "scan container {id} was not removed");
+    assert_no_helpers(&lid);
+}

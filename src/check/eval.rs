@@ -268,7 +268,21 @@ pub fn image_lacks(
         Ok(m) => m,
         Err(e) => return Outcome::error(expected, e),
     };
-    let found: Vec<&PathMatch> = matches.iter().filter(|m| !m.present.is_empty()).collect();
+    // one file once: on merged-/usr images /bin/apt and /usr/bin/apt are the same
+    let mut seen = std::collections::HashSet::new();
+    let deduped: Vec<PathMatch> = matches
+        .iter()
+        .map(|m| {
+            let mut m = m.clone();
+            let keep: Vec<bool> = (0..m.present.len())
+                .map(|i| seen.insert(m.canonical.get(i).unwrap_or(&m.present[i]).clone()))
+                .collect();
+            let mut k = keep.iter();
+            m.present.retain(|_| *k.next().unwrap_or(&true));
+            m
+        })
+        .collect();
+    let found: Vec<&PathMatch> = deduped.iter().filter(|m| !m.present.is_empty()).collect();
     if found.is_empty() {
         return Outcome::pass(
             expected,

@@ -108,6 +108,7 @@ fn pm(pattern: &str, set: Option<PathSet>, present: &[&str]) -> PathMatch {
         pattern: pattern.into(),
         set,
         present: present.iter().map(|s| s.to_string()).collect(),
+        canonical: vec![],
     }
 }
 
@@ -147,6 +148,23 @@ fn image_lacks_pass_fail_error() {
         Status::Fail
     );
     assert_error(&image_lacks("x", &[], &sets, &img(1), &down()));
+    // merged-/usr: the same file under two spellings is listed once
+    let mut a = pm("/bin/apt", Some(PathSet::PackageManager), &["/bin/apt"]);
+    a.canonical = vec!["/usr/bin/apt".into()];
+    let mut b = pm(
+        "/usr/bin/apt",
+        Some(PathSet::PackageManager),
+        &["/usr/bin/apt"],
+    );
+    b.canonical = vec!["/usr/bin/apt".into()];
+    let o = image_lacks(
+        "deb",
+        &[],
+        &[PathSet::PackageManager],
+        &img(1),
+        &Ok(vec![a, b]),
+    );
+    assert_eq!(o.actual, "found /bin/apt");
 }
 
 #[test]

@@ -49,6 +49,10 @@ pub struct PathMatch {
     pub set: Option<PathSet>,
     /// Paths present in the image that match (empty: absent).
     pub present: Vec<String>,
+    /// The same paths with symbolic links in their directories resolved
+    /// (`/bin/apt` -> `/usr/bin/apt` on merged-/usr images), to list one file
+    /// once. Empty when unknown.
+    pub canonical: Vec<String>,
 }
 
 /// OS package database contents.

@@ -24,13 +24,13 @@ pub const TRY_BOUND: Duration = Duration::from_secs(2);
 /// Time for a probe container to start and stop, on top of its tries.
 const PROBE_OVERHEAD: Duration = Duration::from_secs(5);
 
-/// (image id, pattern) -> present paths.
-type PathCache = HashMap<(String, String), Vec<String>>;
+/// (image id, pattern) -> (present paths, their canonical spellings).
+type PathCache = HashMap<(String, String), (Vec<String>, Vec<String>)>;
 
 static PATHS: LazyLock<Mutex<PathCache>> = LazyLock::new(Default::default);
 static PACKAGES: LazyLock<Mutex<HashMap<String, PackageCount>>> = LazyLock::new(Default::default);
 
-fn cached_paths(image_id: &str, pattern: &str) -> Option<Vec<String>> {
+fn cached_paths(image_id: &str, pattern: &str) -> Option<(Vec<String>, Vec<String>)> {
     PATHS
         .lock()
         .ok()?
@@ -38,11 +38,11 @@ fn cached_paths(image_id: &str, pattern: &str) -> Option<Vec<String>> {
         .cloned()
 }
 
-fn store_paths(image_id: &str, pattern: &str, present: &[String]) {
+fn store_paths(image_id: &str, pattern: &str, present: &[String], canonical: &[String]) {
     if let Ok(mut m) = PATHS.lock() {
         m.insert(
             (image_id.to_string(), pattern.to_string()),
-            present.to_vec(),
+            (present.to_vec(), canonical.to_vec()),
         );
     }
 }
@@ -99,10 +99,11 @@ impl<'a> Gatherer<'a> {
         let mut out: Vec<Option<PathMatch>> = reqs
             .iter()
             .map(|(p, set)| {
-                cached_paths(&info.id, p).map(|present| PathMatch {
+                cached_paths(&info.id, p).map(|(present, canonical)| PathMatch {
                     pattern: p.clone(),
                     set: *set,
                     present,
+                    canonical,
                 })
             })
             .collect();
@@ -114,7 +115,7 @@ impl<'a> Gatherer<'a> {
         scan.remove().await;
         r?;
         for m in out.iter().flatten() {
-            store_paths(&info.id, &m.pattern, &m.present);
+            store_paths(&info.id, &m.pattern, &m.present, &m.canonical);
         }
         Ok(out.into_iter().flatten().collect())
     }
@@ -444,15 +445,17 @@ async fn scan_paths(
         .collect();
     parents.sort();
     parents.dedup();
-    let parent_exists: HashMap<String, bool> = if parents.len() * 2 < literal.len() {
-        let checked: Vec<(String, Result<bool, EngineError>)> = futures_util::stream::iter(parents)
-            .map(|p| async move {
-                let r = scan.exists(&p).await;
-                (p, r)
-            })
-            .buffered(8)
-            .collect()
-            .await;
+    // directory -> where it really is (None: missing)
+    let parent_real: HashMap<String, Option<String>> = if parents.len() * 2 < literal.len() {
+        let checked: Vec<(String, Result<Option<String>, EngineError>)> =
+            futures_util::stream::iter(parents)
+                .map(|p| async move {
+                    let r = scan.resolve(&p).await;
+                    (p, r)
+                })
+                .buffered(8)
+                .collect()
+                .await;
         let mut m = HashMap::new();
         for (p, r) in checked {
             m.insert(p, r?);
@@ -461,12 +464,12 @@ async fn scan_paths(
     } else {
         HashMap::new()
     };
-    let parent_exists = &parent_exists;
+    let parent_real = &parent_real;
     let results: Vec<(usize, Result<bool, EngineError>)> = futures_util::stream::iter(literal)
         .map(|i| {
             let path = glob::normalize(&reqs[i].0);
             async move {
-                if parent_exists.get(&parent_dir(&path)) == Some(&false) {
+                if parent_real.get(&parent_dir(&path)) == Some(&None) {
                     return (i, Ok(false));
                 }
                 (i, scan.exists(&path).await)
@@ -476,15 +479,24 @@ async fn scan_paths(
         .collect()
         .await;
     for (i, r) in results {
-        let present = if r? {
-            vec![glob::normalize(&reqs[i].0)]
+        let path = glob::normalize(&reqs[i].0);
+        let (present, canonical) = if r? {
+            let canon = match parent_real.get(&parent_dir(&path)) {
+                Some(Some(real)) => {
+                    let name = path.rsplit('/').next().unwrap_or("");
+                    glob::normalize(&format!("{real}/{name}"))
+                }
+                _ => path.clone(),
+            };
+            (vec![path], vec![canon])
         } else {
-            vec![]
+            (vec![], vec![])
         };
         out[i] = Some(PathMatch {
             pattern: reqs[i].0.clone(),
             set: reqs[i].1,
             present,
+            canonical,
         });
     }
     // patterns: walk what lies under their literal prefix
@@ -513,6 +525,7 @@ async fn scan_paths(
         out[i] = Some(PathMatch {
             pattern,
             set: reqs[i].1,
+            canonical: present.clone(),
             present,
         });
     }

@@ -5,10 +5,16 @@
 use crate::check::facts::ReachAttempt;
 
 /// `$1` = port, then the addresses. One TCP connect per address, bounded to 2 s.
-/// busybox `nc` connects, then runs `true` on the socket: exit 0 only on connect.
+/// With a full busybox `nc`: `-z` (connect only). With the small one: connect,
+/// then run `true` on the socket, so the exit status is 0 only on connect.
 pub const TCP_SCRIPT: &str = r#"port="$1"; shift
+if nc --help 2>&1 | grep -q -- '-z'; then z=1; else z=0; fi
 for ip in "$@"; do
-  if nc -w 2 "$ip" "$port" -e true </dev/null >/dev/null 2>&1; then r=ok; else r=no; fi
+  if [ "$z" = 1 ]; then
+    nc -z -w 2 "$ip" "$port" </dev/null >/dev/null 2>&1 && r=ok || r=no
+  else
+    nc -w 2 "$ip" "$port" -e true </dev/null >/dev/null 2>&1 && r=ok || r=no
+  fi
   echo "dockdojo-reach $ip $r"
 done"#;
 

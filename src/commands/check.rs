@@ -171,6 +171,7 @@ pub fn render_human(results: &[LessonResult], titles: &[&str], color: bool) -> S
             color,
         ));
         out.push('\n');
+        let mut last_error: Option<String> = None;
         for c in &r.checks {
             let (mark, code) = match c.status {
                 Status::Pass => ("✔", "32"),
@@ -194,10 +195,15 @@ pub fn render_human(results: &[LessonResult], titles: &[&str], color: bool) -> S
                     }
                 }
                 Status::Error => {
-                    out.push_str(&format!(
-                        "      could not check: {}\n",
-                        clean_line(&c.message)
-                    ));
+                    if last_error.as_deref() == Some(c.message.as_str()) {
+                        out.push_str("      could not check: same reason as above\n");
+                    } else {
+                        out.push_str(&format!(
+                            "      could not check: {}\n",
+                            clean_line(&c.message)
+                        ));
+                        last_error = Some(c.message.clone());
+                    }
                 }
                 Status::Skipped => {
                     out.push_str(&format!("      {}\n", clean_line(&c.message)));
@@ -389,7 +395,22 @@ mod tests {
             "{out}"
         );
         assert!(out.contains("hint: use \"scratch\""), "{out}");
-        assert!(out.contains("! title <c>\n      could not check:"), "{out}");
+        assert!(
+            out.contains("! title <c>\n      could not check: calc-app-small"),
+            "{out}"
+        );
+        let twice = render_human(
+            &[lesson(vec![
+                res("a", Status::Error),
+                res("b", Status::Error),
+            ])],
+            &["t"],
+            false,
+        );
+        assert!(
+            twice.contains("! title <b>\n      could not check: same reason as above"),
+            "{twice}"
+        );
         assert!(out.contains("1 of 3 checks pass."), "{out}");
         assert!(!out.contains('\x1b'));
         let colored = render_human(&[lesson(vec![res("a", Status::Pass)])], &["t"], true);

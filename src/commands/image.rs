@@ -109,13 +109,18 @@ pub async fn run(_ctx: &Ctx, image: &str, json: bool) -> anyhow::Result<i32> {
             return Ok(EXIT_CANNOT);
         }
     };
+    // one file once: on merged-/usr images /bin/sh and /usr/bin/sh are the same
+    let mut seen = std::collections::HashSet::new();
     let mut found = std::collections::BTreeMap::new();
     for set in PathSet::ALL {
-        let v: Vec<String> = found_paths
-            .iter()
-            .filter(|m| m.set == Some(set))
-            .flat_map(|m| m.present.iter().cloned())
-            .collect();
+        let mut v: Vec<String> = Vec::new();
+        for m in found_paths.iter().filter(|m| m.set == Some(set)) {
+            for (i, p) in m.present.iter().enumerate() {
+                if seen.insert(m.canonical.get(i).unwrap_or(p).clone()) {
+                    v.push(p.clone());
+                }
+            }
+        }
         found.insert(set.name().to_string(), v);
     }
     let a = Anatomy {
