@@ -5,7 +5,6 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
 
 use anyhow::Context as _;
 use futures_util::StreamExt;
@@ -21,15 +20,10 @@ use crate::event::{Cmd, EngineChange, EngineUpdate, Msg};
 use crate::lesson::Pack;
 use crate::tui::Tui;
 
-/// How long a burst of engine events is collected before the engine pane re-lists.
-const RELIST_DELAY: Duration = Duration::from_millis(200);
-
 struct Runtime {
     ctx: Ctx,
     /// The connected engine (for check runs and re-listing), or why there is none.
     engine: Result<crate::engine::Engine, crate::engine::EngineError>,
-    /// When to re-list the engine's objects after a burst of events.
-    relist_at: Option<Instant>,
     /// Ids of dockdojo's own helper containers seen in events.
     helper_ids: std::collections::HashSet<String>,
     tx: UnboundedSender<Msg>,
@@ -84,7 +78,6 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
             endpoint: String::from("(connecting)"),
             reason: "not connected yet".into(),
         }),
-        relist_at: None,
         helper_ids: Default::default(),
         tx: tx.clone(),
         console: None,
@@ -150,11 +143,6 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
                 Some(m) => m,
                 None => continue,
             },
-            _ = sleep_until(rt.relist_at), if rt.relist_at.is_some() => {
-                rt.relist_at = None;
-                rt.spawn_relist();
-                continue;
-            }
             _ = sleep_until(check_at), if check_at.is_some() => {
                 rt.check_deadline = None;
                 Msg::CheckTimer
@@ -353,7 +341,6 @@ impl Runtime {
                 tracing::info!("engine unreachable: {e}");
                 let update = unreachable_update(&e);
                 self.engine = Err(e);
-                self.relist_at = None;
                 update
             }
             EngineMsg::Inventory(inv) => EngineUpdate::Inventory(view_of(&inv)),
@@ -364,8 +351,6 @@ impl Runtime {
                 id,
                 attributes,
             } => {
-                self.relist_at
-                    .get_or_insert_with(|| Instant::now() + RELIST_DELAY);
                 let helper = match kind {
                     EventKind::Container => {
                         let h = attributes.contains_key(crate::engine::labels::MANAGED)
@@ -398,23 +383,6 @@ impl Runtime {
                 })
             }
         }))
-    }
-
-    /// List the engine's objects again (after events) off the main loop.
-    fn spawn_relist(&self) {
-        let Ok(engine) = self.engine.clone() else {
-            return;
-        };
-        let tx = self.tx.clone();
-        tokio::spawn(async move {
-            match crate::engine::inventory::gather(&engine).await {
-                Ok(inv) => {
-                    let _ = tx.send(Msg::Engine(EngineUpdate::Inventory(view_of(&inv))));
-                }
-                // The feed reports a lost engine by itself.
-                Err(e) => tracing::info!("re-listing failed: {e}"),
-            }
-        });
     }
 
     /// Evaluate the lesson's checks off the main loop.
