@@ -56,6 +56,7 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
         None => first_unfinished(&pack, &progress),
     };
     let pack = Arc::new(pack);
+    tracing::info!("pack loaded after {} ms", started.elapsed().as_millis());
 
     let (tx, mut rx) = unbounded_channel::<Msg>();
     let (console_tx, mut console_rx) = unbounded_channel::<ConsoleEvent>();
@@ -67,7 +68,13 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
     let mut app = App::new(pack.clone(), idx, progress, size, |l| {
         crate::ui::console::short_path(&ws.lesson_dir(l), &home)
     });
-    tracing::info!(lesson = %app.lesson().id, "TUI started at {}x{}", size.0, size.1);
+    tracing::info!(
+        lesson = %app.lesson().id,
+        "lesson rendered at {}x{} after {} ms",
+        size.0,
+        size.1,
+        started.elapsed().as_millis()
+    );
     if let Some(w) = progress_warning {
         app.flash = Some(w);
     }
