@@ -19,6 +19,9 @@ use crate::lesson::PathSet;
 const MAX_MATCHES: usize = 20;
 /// Most bytes read from package databases.
 const PACKAGE_DB_LIMIT: u64 = 64 * 1024 * 1024;
+/// With more path look-ups than this, the scan container's filesystem is
+/// kept mounted while they run ([`ScanContainer::pin_mount`]).
+const PIN_MOUNT_FROM: usize = 4;
 /// Each probe try is bounded to this.
 pub const TRY_BOUND: Duration = Duration::from_secs(2);
 /// Time for a probe container to start and stop, on top of its tries.
@@ -111,7 +114,14 @@ impl<'a> Gatherer<'a> {
             return Ok(out.into_iter().flatten().collect());
         }
         let scan = ScanContainer::create(self.engine, &info.id, self.lesson).await?;
+        // Many stats ahead: keep the filesystem mounted meanwhile (each stat
+        // would otherwise mount and unmount it).
+        let todo = out.iter().filter(|m| m.is_none()).count();
+        let pin = (todo > PIN_MOUNT_FROM).then(|| scan.pin_mount());
         let r = scan_paths(&scan, reqs, &mut out).await;
+        if let Some(pin) = pin {
+            pin.release().await;
+        }
         scan.remove().await;
         r?;
         for m in out.iter().flatten() {

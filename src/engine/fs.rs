@@ -221,6 +221,38 @@ impl ScanContainer {
         Ok(r.is_some())
     }
 
+    /// Keep the container's filesystem mounted in the engine until the pin is
+    /// released, so that a series of [`stat`](Self::stat) calls does not pay a
+    /// mount and an unmount each (on dockerd that is most of a stat's cost on
+    /// a container that never ran: about 1.2 ms against 0.4 ms).
+    ///
+    /// How: an export of the container is started and never read past its
+    /// first chunk. The engine holds a reference on the mount while the export
+    /// is open, and the unread stream stops it after a socket buffer's worth
+    /// of data. Correctness does not depend on it: an engine that does not
+    /// keep the mount just answers the stats as before. Release the pin
+    /// before removing the container.
+    pub fn pin_mount(&self) -> MountPin {
+        let docker = self.docker.clone();
+        let id = self.id.clone();
+        let (tx, mut rx) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            let mut stream = docker.export_container(&id);
+            tokio::select! {
+                _ = stream.next() => {
+                    // Hold the stream unread until released (or the pin dropped).
+                    let _ = (&mut rx).await;
+                }
+                _ = &mut rx => {}
+            }
+            drop(stream);
+        });
+        MountPin {
+            release: Some(tx),
+            task: Some(task),
+        }
+    }
+
     /// Remove the container (forced). Errors are logged, not returned: the
     /// container is dockdojo's own and labelled, `reset` finds leftovers.
     pub async fn remove(mut self) {
@@ -248,6 +280,33 @@ impl Drop for ScanContainer {
             return;
         }
         remove_in_background(self.docker.clone(), self.id.clone());
+    }
+}
+
+/// See [`ScanContainer::pin_mount`]. Dropping it releases it too, without
+/// waiting for the export to be closed.
+pub struct MountPin {
+    release: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl MountPin {
+    /// Close the export and wait (briefly) until its stream is dropped.
+    pub async fn release(mut self) {
+        if let Some(tx) = self.release.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(1), task).await;
+        }
+    }
+}
+
+impl Drop for MountPin {
+    fn drop(&mut self) {
+        if let Some(tx) = self.release.take() {
+            let _ = tx.send(());
+        }
     }
 }
 
