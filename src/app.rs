@@ -27,8 +27,11 @@ use crate::ui::lessons_list::LessonStatus;
 use crate::ui::status::EngineStatus;
 use crate::ui::{self, Areas};
 
-/// How long a burst of engine events or file changes is collected before checks run.
-pub const CHECK_DEBOUNCE: Duration = Duration::from_millis(150);
+/// How long after an engine event or a file change checks run. Zero: the
+/// first change of a burst runs them at once (leading edge); what arrives
+/// while that run is in flight coalesces into one more run after it
+/// (`check_again`). A trailing delay here would add to every check turn.
+pub const CHECK_DEBOUNCE: Duration = Duration::from_millis(0);
 /// The shortest time between two frames (~60 fps).
 pub const FRAME: Duration = Duration::from_millis(16);
 
@@ -52,6 +55,8 @@ pub struct App {
     pub pack: Arc<Pack>,
     pub lesson_idx: usize,
     doc: Document,
+    /// `doc` was parsed without colouring code (the grammars were still loading).
+    doc_unhighlighted: bool,
     /// Indices into `doc.code_blocks()` of the sendable blocks, in `text.blocks` order.
     sendable: Vec<usize>,
     pub text: LessonText,
@@ -247,7 +252,8 @@ impl App {
         let mut app = App {
             pack,
             lesson_idx: 0,
-            doc: Document::parse(""),
+            doc: Document::parse_unhighlighted(""),
+            doc_unhighlighted: true,
             sendable: Vec::new(),
             text: LessonText::default(),
             text_width: 0,
@@ -305,7 +311,14 @@ impl App {
         self.lesson_idx = idx;
         self.generation += 1;
         let lesson = self.lesson().clone();
-        self.doc = Document::parse(&lesson.body);
+        // Never wait for the grammars on the way to a frame: until they are
+        // loaded (in the background), code is shown uncoloured.
+        self.doc_unhighlighted = !crate::markdown::is_loaded();
+        self.doc = if self.doc_unhighlighted {
+            Document::parse_unhighlighted(&lesson.body)
+        } else {
+            Document::parse(&lesson.body)
+        };
         self.sendable = self
             .doc
             .code_blocks()
@@ -512,6 +525,15 @@ impl App {
             Msg::CheckTimer => {
                 self.run_checks(&mut cmds);
                 self.dirty = true;
+            }
+            Msg::HighlighterReady => {
+                if self.doc_unhighlighted {
+                    self.doc = Document::parse(&self.lesson().body);
+                    self.doc_unhighlighted = false;
+                    self.text_width = 0;
+                    self.relayout();
+                    self.dirty = true;
+                }
             }
             Msg::Quit(why) => {
                 tracing::info!("leaving on {why}");

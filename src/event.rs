@@ -27,6 +27,8 @@ pub enum Msg {
     FilesChanged,
     /// The debounce timer for a scheduled check run fired.
     CheckTimer,
+    /// The code highlighter finished loading: the lesson can be coloured.
+    HighlighterReady,
     /// SIGTERM, SIGHUP or the like: leave cleanly.
     Quit(&'static str),
 }

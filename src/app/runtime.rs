@@ -31,6 +31,26 @@ struct Runtime {
     console_tx: UnboundedSender<ConsoleEvent>,
     watcher: Option<notify::RecommendedWatcher>,
     check_deadline: Option<Instant>,
+    bench: BenchProbe,
+}
+
+/// Benchmark hooks (see BENCHMARKS.md), off unless their variables are set:
+/// `DOCKDOJO_EXIT_AFTER_FIRST_FRAME=1` quits right after the first full frame
+/// is flushed; `DOCKDOJO_BENCH=1` logs, for each engine event that makes the
+/// checks run, the time until a frame shows the result of that run.
+#[derive(Default)]
+struct BenchProbe {
+    enabled: bool,
+    /// An event that asked for checks, not yet covered by a started run.
+    event: Option<std::time::Instant>,
+    /// The event the run in flight covers.
+    in_flight: Option<std::time::Instant>,
+    /// The event whose result is in the state, waiting for the next frame.
+    ready: Option<std::time::Instant>,
+}
+
+fn env_flag(name: &str) -> bool {
+    std::env::var_os(name).is_some_and(|v| v == "1")
 }
 
 pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
@@ -91,10 +111,16 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
         console_tx,
         watcher: None,
         check_deadline: None,
+        bench: BenchProbe {
+            enabled: env_flag("DOCKDOJO_BENCH"),
+            ..Default::default()
+        },
     };
+    let exit_after_first_frame = env_flag("DOCKDOJO_EXIT_AFTER_FIRST_FRAME");
 
     spawn_input(tx.clone());
     spawn_signals(tx.clone());
+    spawn_highlighter_load(tx.clone());
     let (engine_tx, mut engine_rx) = tokio::sync::mpsc::channel::<EngineMsg>(256);
     let _feed = crate::engine::events::spawn(crate::engine::events::Target::Resolve, engine_tx);
     rt.open_lesson(&mut app);
@@ -113,7 +139,20 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
                 _ => {
                     tui.draw(&app, rt.console.as_ref().map(Console::screen))?;
                     if frames == 0 {
-                        tracing::info!("first frame after {} ms", started.elapsed().as_millis());
+                        tracing::info!("first frame after {} us", started.elapsed().as_micros());
+                        if exit_after_first_frame {
+                            app.quit = true;
+                        }
+                    }
+                    if let Some(ev) = rt.bench.ready.take() {
+                        let wall = std::time::SystemTime::now()
+                            .duration_since(std::time::UNIX_EPOCH)
+                            .map_or(0, |d| d.as_micros());
+                        tracing::info!(
+                            target: "dockdojo::bench",
+                            "checks pane updated event_to_frame_us={} frame_unix_us={wall}",
+                            ev.elapsed().as_micros()
+                        );
                     }
                     frames += 1;
                     app.dirty = false;
@@ -126,6 +165,7 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
             break;
         }
         let check_at = rt.check_deadline;
+        let mut event_received = None;
         let msg = tokio::select! {
             m = rx.recv() => match m {
                 Some(m) => m,
@@ -146,9 +186,17 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
                     Msg::ConsoleExited
                 }
             },
-            Some(em) = engine_rx.recv() => match rt.on_engine(em) {
-                Some(m) => m,
-                None => continue,
+            Some(em) = engine_rx.recv() => {
+                let received = std::time::Instant::now();
+                match rt.on_engine(em) {
+                    Some(m) => {
+                        if matches!(m, Msg::Engine(EngineUpdate::Change(_))) {
+                            event_received = Some(received);
+                        }
+                        m
+                    }
+                    None => continue,
+                }
             },
             _ = sleep_until(check_at), if check_at.is_some() => {
                 rt.check_deadline = None;
@@ -160,7 +208,21 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
                 continue;
             }
         };
+        let checks_done = matches!(msg, Msg::ChecksDone { .. });
         let cmds = app.update(msg);
+        if rt.bench.enabled {
+            if checks_done {
+                if let Some(ev) = rt.bench.in_flight.take() {
+                    rt.bench.ready = Some(ev);
+                }
+            }
+            // Only events that make the checks run are measured.
+            if let Some(at) = event_received {
+                if cmds.contains(&Cmd::ScheduleChecks) {
+                    rt.bench.event.get_or_insert(at);
+                }
+            }
+        }
         for cmd in cmds {
             rt.exec(cmd, &mut app);
         }
@@ -194,6 +256,9 @@ impl Runtime {
             }
             Cmd::RunChecks => {
                 self.check_deadline = None;
+                if let Some(ev) = self.bench.event.take() {
+                    self.bench.in_flight.get_or_insert(ev);
+                }
                 self.spawn_checks(app);
             }
             Cmd::OpenLesson => self.open_lesson(app),
@@ -473,6 +538,23 @@ pub fn is_editor_noise(dir: &Path, path: &Path) -> bool {
         || name.ends_with(".swx")
         || name.ends_with(".tmp")
         || name == "4913"
+}
+
+/// Load the code highlighter's grammars off the main loop; the lesson is
+/// coloured when they are there.
+fn spawn_highlighter_load(tx: UnboundedSender<Msg>) {
+    if crate::markdown::is_loaded() {
+        return;
+    }
+    let spawned = std::thread::Builder::new()
+        .name("highlighter".into())
+        .spawn(move || {
+            crate::markdown::warm_up();
+            let _ = tx.send(Msg::HighlighterReady);
+        });
+    if let Err(e) = spawned {
+        tracing::warn!("cannot load the highlighter in the background: {e}");
+    }
 }
 
 /// Terminal input as messages.

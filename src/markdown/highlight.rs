@@ -59,6 +59,20 @@ fn highlighter() -> &'static Highlighter {
     })
 }
 
+/// Whether the grammars and the theme are loaded (so highlighting costs no
+/// start-up wait).
+pub fn is_loaded() -> bool {
+    HIGHLIGHTER.get().is_some()
+}
+
+/// Code lines without colours and without touching the grammars: what a
+/// lesson shows while they load ([`super::Document::parse_unhighlighted`]).
+pub(crate) fn unstyled(code: &str) -> Vec<StyledLine> {
+    code.lines()
+        .map(|l| vec![(Style::new(), expand_tabs(l, 0).0)])
+        .collect()
+}
+
 /// Load the grammars and the theme now (they take a while to deserialize), so
 /// the first lesson opens without that wait. Safe to call from any thread, any
 /// number of times.

@@ -15,7 +15,7 @@ use std::ops::Range;
 use ratatui::style::{Color, Style};
 use ratatui::text::Line;
 
-pub use highlight::{has_grammar, rgb_to_xterm256, warm_up, ColorMode};
+pub use highlight::{has_grammar, is_loaded, rgb_to_xterm256, warm_up, ColorMode};
 
 /// Parsed + highlighted once per lesson load (syntect highlighting happens
 /// here, never per frame).
@@ -65,6 +65,14 @@ impl Document {
     /// Like [`Document::parse`] with a given colour mode.
     pub fn parse_with(markdown: &str, colors: ColorMode) -> Document {
         parse::parse(markdown, colors)
+    }
+
+    /// Like [`Document::parse`] without colouring code: it never waits for the
+    /// grammars to load (tens of milliseconds once per process), so the first
+    /// frame need not either. Parse again with [`Document::parse`] once
+    /// [`is_loaded`] says they are there.
+    pub fn parse_unhighlighted(markdown: &str) -> Document {
+        parse::parse_opts(markdown, ColorMode::detect(), false)
     }
 
     /// Lay out for a width (wrapping prose; code lines are hard-wrapped at the

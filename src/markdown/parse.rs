@@ -98,6 +98,8 @@ struct LinkAcc {
 
 struct Builder {
     colors: ColorMode,
+    /// False: code stays unstyled and the grammars are not loaded.
+    highlight: bool,
     blocks: Vec<Block>,
     containers: Vec<Container>,
     lists: Vec<ListInfo>,
@@ -129,8 +131,13 @@ pub(crate) fn options() -> Options {
 }
 
 pub(crate) fn parse(markdown: &str, colors: ColorMode) -> Document {
+    parse_opts(markdown, colors, true)
+}
+
+pub(crate) fn parse_opts(markdown: &str, colors: ColorMode, highlight: bool) -> Document {
     let mut b = Builder {
         colors,
+        highlight,
         blocks: Vec::new(),
         containers: Vec::new(),
         lists: Vec::new(),
@@ -159,7 +166,11 @@ pub(crate) fn parse(markdown: &str, colors: ColorMode) -> Document {
         lists: b.lists,
         code_blocks: b.code_blocks,
         highlighted: b.highlighted,
-        code_bg: highlight::code_background(colors),
+        code_bg: if highlight {
+            highlight::code_background(colors)
+        } else {
+            None
+        },
     }
 }
 
@@ -468,7 +479,11 @@ impl Builder {
                     let raw = raw.replace("\r\n", "\n");
                     let code = sanitize::clean(&raw);
                     let sendable = is_shell(&lang);
-                    let lines = highlight::highlight(&code, &lang, self.colors);
+                    let lines = if self.highlight {
+                        highlight::highlight(&code, &lang, self.colors)
+                    } else {
+                        highlight::unstyled(&code)
+                    };
                     self.code_blocks.push(CodeBlock {
                         lang,
                         code,
