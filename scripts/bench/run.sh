@@ -1,0 +1,248 @@
+#!/usr/bin/env bash
+# dockdojo benchmarks, one command:   scripts/bench/run.sh
+#
+# Builds --release, runs the criterion benches (frame render, markdown, check
+# evaluation), then the whole-process measurements against the real engine:
+# `dockdojo check` (image.lacks on a ~455 MB and a ~1.2 GB image, metadata
+# only) beside `docker image inspect` and `docker export`, TUI start to first
+# frame, idle CPU, memory, and engine event -> checks pane latency; oxker too
+# when it is installed (OXKER=/path/to/oxker, default /tmp/oxker/bin/oxker).
+# Prints a table; raw results go to target/bench/.
+#
+# Needs: docker (engine reachable), hyperfine, /usr/bin/time, script, tmux,
+# python3, and the stand-in images golang:1.22-bookworm and busybox:1.36.
+# It creates only ddt-perf-* images and dockdojo's own labelled scan
+# containers, and removes the containers it creates.
+#
+# Environment: RUNS (hyperfine runs, default 30), IDLE_SECONDS (default 40),
+# EVENTS (default 50), SKIP_CRITERION=1, SKIP_TUI=1.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$ROOT"
+OUT="$ROOT/target/bench"
+mkdir -p "$OUT"
+RUNS="${RUNS:-30}"
+IDLE_SECONDS="${IDLE_SECONDS:-40}"
+EVENTS="${EVENTS:-50}"
+OXKER="${OXKER:-/tmp/oxker/bin/oxker}"
+BIN="$ROOT/target/release/dockdojo"
+PACK="$ROOT/benches/packs"
+LARGE=ddt-perf-calc-large
+HUGE=ddt-perf-calc-huge
+EVENT_IMAGE=ddt-perf-event
+TMUX_SOCKET="ddt-perf-bench-$$"
+export DOCKDOJO_HOME="$OUT/home"
+export DOCKDOJO_WORKSPACE="$OUT/workspace"
+rm -rf "$DOCKDOJO_HOME" "$DOCKDOJO_WORKSPACE"
+mkdir -p "$DOCKDOJO_HOME" "$DOCKDOJO_WORKSPACE"
+
+say() { printf '\n== %s\n' "$*" >&2; }
+cleanup() {
+    tmux -L "$TMUX_SOCKET" kill-server 2>/dev/null || true
+    docker rmi "$EVENT_IMAGE" >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+
+for tool in docker hyperfine /usr/bin/time script tmux python3; do
+    command -v "$tool" >/dev/null || { echo "missing: $tool" >&2; exit 2; }
+done
+
+say "machine"
+{
+    echo "date: $(date -u +%FT%TZ)"
+    echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(nproc) cores"
+    echo "kernel: $(uname -r)"
+    echo "engine: $(docker version --format '{{.Server.Version}} (API {{.Server.APIVersion}})')"
+    echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+} | tee "$OUT/machine.txt" >&2
+
+say "build (release)"
+cargo build --release --bins
+
+if [ "${SKIP_CRITERION:-0}" != 1 ]; then
+    say "criterion: render, markdown, check_eval"
+    cargo bench --bench render --bench markdown --bench check_eval 2>&1 | tee "$OUT/criterion.txt" >&2
+fi
+
+say "images"
+if ! docker image inspect "$LARGE" >/dev/null 2>&1; then
+    docker build -q -t "$LARGE" lessons/02-multi-stage/starter >&2
+fi
+if ! docker image inspect "$HUGE" >/dev/null 2>&1; then
+    docker build -q -t "$HUGE" benches/packs/_images/huge >&2
+fi
+docker image inspect "$LARGE" "$HUGE" --format '{{index .RepoTags 0}} {{.Size}} bytes, {{len .RootFS.Layers}} layers' | tee "$OUT/images.txt" >&2
+docker rmi "$EVENT_IMAGE" >/dev/null 2>&1 || true
+
+say "whole process: check, and the engine baselines"
+# Every dockdojo process starts with empty caches (image facts are cached per
+# process only), so each run is a cold check. -i: a failing check exits 1.
+CONTENT_BASELINE="sh -c 'c=\$(docker create $LARGE) && docker export \$c > /dev/null; docker rm \$c > /dev/null'"
+hyperfine -N -i -w 3 -r "$RUNS" --export-json "$OUT/check.json" \
+    -n "check image.lacks $LARGE" "$BIN --lessons $PACK check lacks-large" \
+    -n "check image.lacks $HUGE" "$BIN --lessons $PACK check lacks-huge" \
+    -n "check metadata only" "$BIN --lessons $PACK check metadata" \
+    -n "docker image inspect (CLI)" "docker image inspect $LARGE" >&2
+hyperfine -i -w 1 -r 5 --export-json "$OUT/export.json" \
+    -n "docker create + export + rm (content baseline)" "$CONTENT_BASELINE" >&2
+/usr/bin/time -v "$BIN" --lessons "$PACK" check lacks-large >/dev/null 2>"$OUT/time-check.txt" || true
+/usr/bin/time -v "$BIN" --lessons "$PACK" check metadata >/dev/null 2>"$OUT/time-meta.txt" || true
+
+# Engine floors for the figures above, over the socket, one request each.
+say "engine floors (curl --unix-socket)"
+python3 - "$LARGE" >"$OUT/floors.json" <<'PY'
+import http.client, json, socket, statistics, sys, time
+img = sys.argv[1]
+class C(http.client.HTTPConnection):
+    def __init__(s): super().__init__("engine")
+    def connect(s):
+        s.sock = socket.socket(socket.AF_UNIX); s.sock.connect("/var/run/docker.sock")
+def req(conn, method, path, body=None):
+    h = {"Content-Type": "application/json"} if body is not None else {}
+    t = time.perf_counter()
+    conn.request(method, path, body=json.dumps(body) if body is not None else None, headers=h)
+    r = conn.getresponse(); d = r.read()
+    return (time.perf_counter() - t) * 1000, r.status, d
+out = {k: [] for k in ["ping", "version", "image inspect", "container create", "stat (unmounted)", "stat (mount held)", "container remove"]}
+c = C()
+for i in range(15):
+    out["ping"].append(req(c, "GET", "/_ping")[0])
+    out["version"].append(req(c, "GET", "/version")[0])
+    out["image inspect"].append(req(c, "GET", "/images/%s/json" % img)[0])
+    ms, st, d = req(c, "POST", "/containers/create?name=ddt-perf-floor-%d" % i,
+                    {"Image": img, "Entrypoint": ["/nonexistent"], "Cmd": [], "NetworkDisabled": True,
+                     "Labels": {"dev.dockdojo.managed": "true"}, "HostConfig": {"NetworkMode": "none"}})
+    out["container create"].append(ms)
+    cid = json.loads(d)["Id"]
+    for p in ["/bin/sh", "/usr/bin/gcc", "/usr/local/go"]:
+        out["stat (unmounted)"].append(req(c, "HEAD", "/containers/%s/archive?path=%s" % (cid, p))[0])
+    hold = C(); hold.connect(); hold.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    hold.sock.sendall(("GET /containers/%s/export HTTP/1.1\r\nHost: engine\r\n\r\n" % cid).encode())
+    time.sleep(0.05)
+    for p in ["/bin/sh", "/usr/bin/gcc", "/usr/local/go"]:
+        out["stat (mount held)"].append(req(c, "HEAD", "/containers/%s/archive?path=%s" % (cid, p))[0])
+    hold.sock.close(); time.sleep(0.02)
+    out["container remove"].append(req(c, "DELETE", "/containers/%s?force=1&v=1" % cid)[0])
+print(json.dumps(out))
+PY
+
+if [ "${SKIP_TUI:-0}" != 1 ]; then
+    say "TUI: start to first frame"
+    # In-process figure from the log (first frame flushed), and the whole
+    # process under `script` (a pty), minus `script` itself.
+    rm -f "$DOCKDOJO_HOME/dockdojo.log"
+    hyperfine -w 3 -r "$RUNS" --export-json "$OUT/tui-start.json" \
+        -n "script -c true (pty floor)" "script -qfc 'stty cols 200 rows 50' /dev/null > /dev/null" \
+        -n "dockdojo start to first frame, exit" \
+        "script -qfc 'stty cols 200 rows 50; DOCKDOJO_EXIT_AFTER_FIRST_FRAME=1 $BIN --lessons $PACK tui' /dev/null > /dev/null" >&2
+    grep -o 'first frame after [0-9]* us' "$DOCKDOJO_HOME/dockdojo.log" | awk '{print $4}' >"$OUT/tui-first-frame-us.txt"
+
+    # The same for both programs: the time from the start of `script` until
+    # the first output chunk that completes a frame (script's timing log).
+    first_frame_by_timing() { # name command...
+        local name="$1"; shift
+        : >"$OUT/ff-$name.txt"
+        for i in $(seq 1 "$((RUNS / 3 + 1))"); do
+            rm -f "$OUT/ff-timing"
+            script -qf --timing="$OUT/ff-timing" -c "stty cols 200 rows 50; timeout -s TERM 1.5 $*" /dev/null >"$OUT/ff-out" 2>&1 || true
+            python3 - "$OUT/ff-timing" >>"$OUT/ff-$name.txt" <<'PY'
+import sys
+t = 0.0; total = 0
+for line in open(sys.argv[1]):
+    d, n = line.split()[:2]
+    t += float(d); total += int(n)
+    if total >= 6000:   # a 200x50 frame is well over 6 kB of output
+        print("%.1f" % (t * 1000)); break
+PY
+        done
+    }
+    first_frame_by_timing dockdojo "$BIN --lessons $PACK tui"
+    if [ -x "$OXKER" ]; then first_frame_by_timing oxker "$OXKER"; fi
+
+    # Idle CPU and memory: the program in a 200x50 tmux pane, nothing typed.
+    idle_measure() { # name command...
+        local name="$1"; shift
+        tmux -L "$TMUX_SOCKET" new-session -d -s "$name" -x 200 -y 50 "$*"
+        sleep 6
+        local pid
+        pid=$(tmux -L "$TMUX_SOCKET" list-panes -t "$name" -F '#{pane_pid}')
+        python3 - "$pid" "$IDLE_SECONDS" >"$OUT/idle-$name.json" <<'PY'
+import json, os, sys, time
+pid, secs = int(sys.argv[1]), float(sys.argv[2])
+tck = os.sysconf("SC_CLK_TCK")
+def tree(p):
+    out = [p]
+    try:
+        for t in os.listdir("/proc/%d/task" % p):
+            for c in open("/proc/%d/task/%s/children" % (p, t)).read().split():
+                out += tree(int(c))
+    except OSError:
+        pass
+    return out
+def ticks(p):
+    try:
+        f = open("/proc/%d/stat" % p).read().rsplit(")", 1)[1].split()
+        return int(f[11]) + int(f[12])   # utime + stime
+    except OSError:
+        return 0
+def status(p):
+    d = {}
+    try:
+        for l in open("/proc/%d/status" % p):
+            k, v = l.split(":", 1); d[k] = v.strip()
+    except OSError:
+        pass
+    return d
+procs = tree(pid)
+a = {p: ticks(p) for p in procs}; t0 = time.time()
+time.sleep(secs)
+b = {p: ticks(p) for p in procs}; dt = time.time() - t0
+main = procs[0]
+res = {
+    "seconds": dt,
+    "cpu_percent_main": 100.0 * (b[main] - a[main]) / tck / dt,
+    "cpu_percent_tree": 100.0 * sum(b[p] - a[p] for p in procs) / tck / dt,
+    "tick_resolution_percent": 100.0 / tck / dt,
+    "processes": {p: open("/proc/%d/comm" % p).read().strip() for p in procs if os.path.exists("/proc/%d" % p)},
+    "vmrss_kb_main": int(status(main).get("VmRSS", "0 kB").split()[0]),
+    "vmhwm_kb_main": int(status(main).get("VmHWM", "0 kB").split()[0]),
+    "vmrss_kb_tree": sum(int(status(p).get("VmRSS", "0 kB").split()[0]) for p in procs),
+    "threads_main": int(status(main).get("Threads", "0")),
+}
+print(json.dumps(res))
+PY
+        tmux -L "$TMUX_SOCKET" kill-session -t "$name" 2>/dev/null || true
+    }
+    say "TUI: idle CPU and memory over ${IDLE_SECONDS}s (console open)"
+    idle_measure dockdojo "exec $BIN --lessons $PACK tui"
+    if [ -x "$OXKER" ]; then
+        say "oxker: idle CPU and memory over ${IDLE_SECONDS}s"
+        idle_measure oxker "exec $OXKER"
+    fi
+
+    say "TUI: engine event -> checks pane ($EVENTS events)"
+    rm -f "$DOCKDOJO_HOME/dockdojo.log"
+    tmux -L "$TMUX_SOCKET" new-session -d -s events -x 200 -y 50 \
+        "DOCKDOJO_BENCH=1 exec $BIN --lessons $PACK tui"
+    sleep 6
+    : >"$OUT/event-cli.txt"
+    for i in $(seq 1 "$EVENTS"); do
+        if [ $((i % 2)) = 1 ]; then
+            docker tag busybox:1.36 "$EVENT_IMAGE"
+        else
+            docker rmi "$EVENT_IMAGE" >/dev/null   # untags: busybox:1.36 keeps the image
+        fi
+        date +%s%6N >>"$OUT/event-cli.txt"
+        sleep 0.5
+    done
+    sleep 1
+    tmux -L "$TMUX_SOCKET" kill-session -t events 2>/dev/null || true
+    grep -o 'event_to_frame_us=[0-9]* frame_unix_us=[0-9]*' "$DOCKDOJO_HOME/dockdojo.log" \
+        | sed 's/[a-z_]*=//g' >"$OUT/event-frames.txt" || true
+fi
+
+say "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/machine.txt"
+
+python3 "$ROOT/scripts/bench/table.py" "$OUT"
