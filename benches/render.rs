@@ -108,14 +108,6 @@ fn bench(c: &mut Criterion) {
                 .expect("draw")
         })
     });
-    let mut term = Terminal::new(TestBackend::new(80, 24)).expect("a test terminal");
-    c.bench_function("full 80x24 frame", |b| {
-        b.iter(|| {
-            term.draw(|f| dockdojo::ui::draw(f, black_box(&app), Some(parser.screen())))
-                .map(|_| ())
-                .expect("draw")
-        })
-    });
 }
 
 criterion_group!(benches, bench);

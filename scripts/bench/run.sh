@@ -164,9 +164,11 @@ PY
     idle_measure() { # name command...
         local name="$1"; shift
         tmux -L "$TMUX_SOCKET" new-session -d -s "$name" -x 200 -y 50 "$*"
-        sleep 6
-        local pid
+        # Let the start-up work (first check run, grammar loading) finish.
+        sleep 10
+        local pid since
         pid=$(tmux -L "$TMUX_SOCKET" list-panes -t "$name" -F '#{pane_pid}')
+        since=$(date +%s)
         python3 - "$pid" "$IDLE_SECONDS" >"$OUT/idle-$name.json" <<'PY'
 import json, os, sys, time
 pid, secs = int(sys.argv[1]), float(sys.argv[2])
@@ -212,6 +214,8 @@ res = {
 }
 print(json.dumps(res))
 PY
+        # Others share this engine: how many events it sent meanwhile.
+        docker events --since "$since" --until "$(date +%s)" 2>/dev/null | wc -l >"$OUT/idle-$name-engine-events.txt" || true
         tmux -L "$TMUX_SOCKET" kill-session -t "$name" 2>/dev/null || true
     }
     say "TUI: idle CPU and memory over ${IDLE_SECONDS}s (console open)"

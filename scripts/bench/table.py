@@ -154,6 +154,10 @@ for name in ["dockdojo", "oxker"]:
             name, d["cpu_percent_main"], d["cpu_percent_tree"], d["tick_resolution_percent"],
             d["vmrss_kb_main"] / 1024, d["vmhwm_kb_main"] / 1024, d["vmrss_kb_tree"] / 1024,
             d["threads_main"]))
+for name in ["dockdojo", "oxker"]:
+    p = os.path.join(OUT, "idle-%s-engine-events.txt" % name)
+    if os.path.exists(p):
+        print("engine events from others during the %s window: %s" % (name, open(p).read().strip()))
 print("targets: idle CPU ≤ 0.1 %, RSS with console ≤ 30 MB")
 
 p = os.path.join(OUT, "event-frames.txt")
