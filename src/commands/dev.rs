@@ -288,6 +288,8 @@ async fn verify(ctx: &Ctx, names: &[String]) -> anyhow::Result<i32> {
         }
     };
     stop_on_ctrl_c();
+    // Helpers an earlier, killed or cut-off run could not remove.
+    cleanup::sweep_leftovers(&engine).await;
     let platform = match crate::engine::platform::detect(&engine).await {
         Ok(p) => Some(p),
         Err(e) => {
@@ -312,7 +314,29 @@ async fn verify(ctx: &Ctx, names: &[String]) -> anyhow::Result<i32> {
         let verdict = if !unmet.is_empty() {
             Verdict::Skipped(unmet)
         } else {
-            verify_lesson(ctx, &engine, &pack, lesson).await
+            let v = verify_lesson(ctx, &engine, &pack, lesson).await;
+            let was_in_swarm = platform
+                .as_ref()
+                .map(|p| swarm_member(&p.swarm.local_node_state));
+            if lesson
+                .requires
+                .iter()
+                .any(|r| r == crate::engine::platform::SWARM)
+                && was_in_swarm == Some(false)
+            {
+                match leave_swarm_made_by_verify(&engine).await {
+                    Ok(false) => v,
+                    Ok(true) => {
+                        println!(
+                            "-- left the swarm solve.sh made (the engine was not in one before)"
+                        );
+                        v
+                    }
+                    Err(e) => add_problem(v, e),
+                }
+            } else {
+                v
+            }
         };
         match &verdict {
             Verdict::Verified => println!("VERIFIED {}", clean_line(&lesson.id)),
@@ -363,6 +387,44 @@ async fn verify(ctx: &Ctx, names: &[String]) -> anyhow::Result<i32> {
     } else {
         EXIT_FAIL
     })
+}
+
+/// Is a node in this swarm state part of a swarm (`active`, `pending`,
+/// `locked`, `error`), as opposed to `inactive` or unknown?
+fn swarm_member(state: &str) -> bool {
+    !matches!(state, "" | "inactive")
+}
+
+/// The engine was in no swarm before `dev verify` ran a lesson that needs
+/// one: leave the swarm its solve.sh made. `Ok(true)` when it left one.
+async fn leave_swarm_made_by_verify(engine: &Engine) -> Result<bool, String> {
+    let now = crate::engine::platform::detect(engine)
+        .await
+        .map_err(|e| format!("cannot read the swarm state after verifying: {e}"))?;
+    if !swarm_member(&now.swarm.local_node_state) {
+        return Ok(false);
+    }
+    engine
+        .docker
+        .leave_swarm(Some(bollard::query_parameters::LeaveSwarmOptions { force: true }))
+        .await
+        .map_err(|e| {
+            format!(
+                "the engine was in no swarm before dev verify, and leaving the one solve.sh made failed: {}",
+                crate::engine::EngineError::from_bollard(&engine.endpoint, e)
+            )
+        })?;
+    Ok(true)
+}
+
+fn add_problem(v: Verdict, problem: String) -> Verdict {
+    match v {
+        Verdict::Failed(mut p) => {
+            p.push(problem);
+            Verdict::Failed(p)
+        }
+        _ => Verdict::Failed(vec![problem]),
+    }
 }
 
 /// Remove the lesson's own objects (its `creates` names and managed objects
@@ -612,6 +674,15 @@ async fn run_solve(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn swarm_membership() {
+        assert!(!swarm_member("inactive"));
+        assert!(!swarm_member(""));
+        for s in ["active", "pending", "locked", "error"] {
+            assert!(swarm_member(s), "{s}");
+        }
+    }
 
     #[test]
     fn names() {
