@@ -148,7 +148,7 @@ fn managed(labels: &HashMap<String, String>) -> bool {
 async fn make_user_objects(eng: &Engine, prefix: &str) -> Vec<String> {
     let d = &eng.docker;
     let mut problems = Vec::new();
-    let mut create = |name: String, cmd: Vec<&str>, labels: Option<HashMap<String, String>>| {
+    let create = |name: String, cmd: Vec<&str>, labels: Option<HashMap<String, String>>| {
         let body = ContainerCreateBody {
             image: Some("busybox:1.36".into()),
             cmd: Some(cmd.into_iter().map(String::from).collect()),

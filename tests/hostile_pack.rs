@@ -80,6 +80,20 @@ network = "ddt-harden-hostile-{CLEAR}net"
 why = "networks {BLINK}matter"
 
 [[check]]
+id = "img"
+title = "an {BLINK}image"
+kind = "image.exists"
+image = "ddt-harden-hostile-{TITLE}img"
+
+[[check]]
+id = "run"
+title = "a {CLIP}run"
+kind = "image.run"
+image = "busybox:1.36"
+args = ["printf", "out\\033]0;pwned\\007\\033[2J"]
+stdout_equals = "something else"
+
+[[check]]
 id = "stages"
 title = "two {CLEAR}stages"
 kind = "dockerfile.stages"
@@ -235,6 +249,7 @@ async fn a_strangers_pack_runs_nothing_and_cannot_drive_the_terminal() {
         vec!["report", "--format", "markdown"],
         vec!["report", "--format", "junit"],
         vec!["reset", LESSON, "--dry-run"],
+        vec!["image", "ddt-harden-hostile-\x1b]0;pwned\x07img"],
     ];
     for args in &commands {
         let o = run(args, &pack, tmp.path());
@@ -254,6 +269,10 @@ async fn a_strangers_pack_runs_nothing_and_cannot_drive_the_terminal() {
         text.contains("pwned"),
         "the text stays, made harmless: {text}"
     );
+    // An engine error message that echoes a hostile name, and a container's
+    // output, both reached the printed result (cleaned).
+    assert!(text.contains("invalid reference format"), "{text}");
+    assert!(text.contains("printed \"out"), "{text}");
 
     // The solution is shown, never run.
     let sol = run(&["solution", LESSON], &pack, tmp.path());

@@ -578,7 +578,7 @@ async fn verify_lesson(ctx: &Ctx, engine: &Engine, pack: &Pack, lesson: &Lesson)
         &[lesson],
         ManagedScope::Lessons(BTreeSet::from([lesson.id.clone()])),
     );
-    match cleanup::plan(engine, &target).await {
+    match leftovers_after_reset(engine, &target).await {
         Ok(left) => {
             for p in left.all() {
                 problems.push(format!(
@@ -595,6 +595,28 @@ async fn verify_lesson(ctx: &Ctx, engine: &Engine, pack: &Pack, lesson: &Lesson)
     } else {
         Verdict::Failed(problems)
     }
+}
+
+/// What is left after a reset. A swarm removes overlay networks
+/// asynchronously: a network the engine said it removed can still be listed
+/// for a moment, so while only networks are left, look again (bounded).
+async fn leftovers_after_reset(
+    engine: &Engine,
+    target: &cleanup::Target,
+) -> Result<cleanup::Plan, crate::engine::EngineError> {
+    let mut left = cleanup::plan(engine, target).await?;
+    for _ in 0..40 {
+        let only_networks = left.containers.is_empty()
+            && left.images.is_empty()
+            && left.volumes.is_empty()
+            && !left.networks.is_empty();
+        if !only_networks {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        left = cleanup::plan(engine, target).await?;
+    }
+    Ok(left)
 }
 
 /// Run `bash solve.sh` in `cwd` with `DOCKDOJO_SOLUTION_DIR`, streaming its
