@@ -365,3 +365,138 @@ async fn engine_gone_during_a_network_probe_is_an_error_and_the_next_start_clean
     let _ = eng.docker.remove_network(&net).await;
     started.expect("start the probe target");
 }
+
+/// A helper container as a killed run leaves it: this install's value and
+/// the pid of a process that has ended.
+async fn fake_leftover(eng: &dockdojo::engine::Engine, install: &str, lesson: &str) -> String {
+    let labels = HashMap::from([
+        (MANAGED.to_string(), "true".to_string()),
+        (INSTALL.to_string(), install.to_string()),
+        (LESSON.to_string(), lesson.to_string()),
+        (PURPOSE.to_string(), "probe".to_string()),
+        (PID.to_string(), dead_pid().to_string()),
+    ]);
+    eng.docker
+        .create_container(
+            Some(CreateContainerOptions {
+                name: Some(unique("leftover")),
+                ..Default::default()
+            }),
+            ContainerCreateBody {
+                image: Some("busybox:1.36".into()),
+                cmd: Some(vec!["true".into()]),
+                labels: Some(labels),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("create leftover")
+        .id
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dev_verify_and_the_tui_remove_leftovers_when_they_start() {
+    let test = "dev_verify_and_the_tui_remove_leftovers_when_they_start";
+    let Some(eng) = common::engine(test).await else {
+        return;
+    };
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let home = tmp.path().join("home");
+    let checks = "[[check]]\nid = \"img\"\ntitle = \"busybox exists\"\n\
+                  kind = \"image.exists\"\nimage = \"busybox:1.36\"\n";
+    let pack = write_pack(tmp.path(), "harden-start", checks);
+    let install = dockdojo::engine::cleanup::install_id(&home).expect("install id");
+    let real = format!("unix://{}", proxy::upstream());
+
+    // dev verify (the lesson has no solve.sh: the verdict does not matter here).
+    let left = fake_leftover(&eng, &install, "harden-start").await;
+    let other = bystander(
+        &eng,
+        &unique("other"),
+        Some("fedcba9876543210fedcba9876543210"),
+    )
+    .await;
+    let v = dockdojo(&["dev", "verify"], &pack, &home, &real).await;
+    let gone_after_verify = !exists(&eng, &left).await;
+    let other_kept = exists(&eng, &other).await;
+    remove(&eng, &left).await;
+
+    // The TUI: the sweep runs when the engine connects.
+    let left = fake_leftover(&eng, &install, "harden-start").await;
+    let gone_after_tui = tui_until_gone(&pack, &home, &eng, &left).await;
+    let other_kept_tui = exists(&eng, &other).await;
+    remove(&eng, &left).await;
+    remove(&eng, &other).await;
+
+    assert!(!v.stderr.contains("panicked"), "{}", v.stderr);
+    assert!(
+        gone_after_verify,
+        "dev verify removed the leftover\n{}",
+        v.stdout
+    );
+    assert!(
+        other_kept && other_kept_tui,
+        "another install's container stays"
+    );
+    assert!(
+        gone_after_tui,
+        "the TUI removed the leftover when it connected"
+    );
+}
+
+/// Run the TUI in a PTY until `id` is gone (bounded), then quit it.
+async fn tui_until_gone(
+    pack: &Path,
+    home: &Path,
+    eng: &dockdojo::engine::Engine,
+    id: &str,
+) -> bool {
+    use portable_pty::{native_pty_system, CommandBuilder, PtySize};
+    use std::io::{Read, Write};
+    let pair = native_pty_system()
+        .openpty(PtySize {
+            rows: 30,
+            cols: 120,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .expect("pty");
+    let mut cmd = CommandBuilder::new(common::bin());
+    cmd.env("DOCKDOJO_LESSONS", pack);
+    cmd.env("DOCKDOJO_HOME", home);
+    cmd.env("DOCKDOJO_WORKSPACE", home.join("ws"));
+    cmd.env("DOCKER_HOST", format!("unix://{}", proxy::upstream()));
+    cmd.env("SHELL", "/bin/sh");
+    cmd.env("TERM", "xterm-256color");
+    let mut child = pair.slave.spawn_command(cmd).expect("start the TUI");
+    drop(pair.slave);
+    let mut reader = pair.master.try_clone_reader().expect("reader");
+    let mut writer = pair.master.take_writer().expect("writer");
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 8192];
+        while matches!(reader.read(&mut buf), Ok(n) if n > 0) {}
+    });
+    let limit = std::time::Instant::now() + Duration::from_secs(60);
+    let mut gone = false;
+    while std::time::Instant::now() < limit {
+        if !exists(eng, id).await {
+            gone = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let _ = writer.write_all(b"\x11");
+    let _ = writer.flush();
+    let end = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Ok(Some(_)) = child.try_wait() {
+            break;
+        }
+        if std::time::Instant::now() > end {
+            let _ = child.kill();
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    gone
+}
