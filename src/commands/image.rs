@@ -183,11 +183,16 @@ pub fn render(a: &Anatomy) -> String {
     let max = a.layers.iter().map(|l| l.size).max().unwrap_or(0);
     let files = a.layers.iter().filter(|l| !l.empty).count();
     o.push_str(&format!(
-        "steps ({} in all, {files} add files):\n",
-        a.layers.len()
+        "{} step{}, {files} adding files (size per step, build order):\n",
+        a.layers.len(),
+        if a.layers.len() == 1 { "" } else { "s" }
     ));
     for l in &a.layers {
-        let mut instr = clean_line(&l.created_by);
+        let mut instr = if l.created_by.is_empty() {
+            "(no instruction recorded: an imported or base layer)".to_string()
+        } else {
+            clean_line(&l.created_by)
+        };
         if instr.chars().count() > 70 {
             instr = instr.chars().take(69).collect::<String>() + "…";
         }
