@@ -1,9 +1,906 @@
-//! The TUI application: one state owner (TEA style). Input, the engine task
-//! and the console reader send messages; only the main loop changes state.
+//! The TUI application: one state owner (TEA style). Input, the engine task,
+//! the console reader, the check runner and the file watcher send messages;
+//! only the main loop changes state ([`App::update`]), and drawing only reads it.
+//!
+//! `update` is pure: it changes [`App`] and returns the side effects ([`Cmd`])
+//! the loop must carry out (talk to the shell, run checks, save progress).
 
+use std::sync::Arc;
+use std::time::Duration;
+
+use crossterm::event::{
+    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
+use ratatui::layout::{Position, Rect};
+use ratatui::text::Line;
+
+use crate::check::LessonResult;
 use crate::commands::Ctx;
+use crate::event::{Cmd, EngineChange, EngineUpdate, Msg};
+use crate::lesson::{CheckKind, Lesson, Pack};
+use crate::markdown::Document;
+use crate::progress::Progress;
+use crate::ui::engine::{EngineView, Named};
+use crate::ui::lesson::LessonText;
+use crate::ui::lessons_list::LessonStatus;
+use crate::ui::status::EngineStatus;
+use crate::ui::{self, Areas};
+
+/// How long a burst of engine events or file changes is collected before checks run.
+pub const CHECK_DEBOUNCE: Duration = Duration::from_millis(150);
+/// The shortest time between two frames (~60 fps).
+pub const FRAME: Duration = Duration::from_millis(16);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Console,
+    Lesson,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Overlay {
+    None,
+    Help,
+    Lessons { selected: usize },
+    ConfirmSolution,
+    Solution { scroll: usize },
+}
+
+/// The whole state of the TUI.
+pub struct App {
+    pub pack: Arc<Pack>,
+    pub lesson_idx: usize,
+    doc: Document,
+    /// Indices into `doc.code_blocks()` of the sendable blocks, in `text.blocks` order.
+    sendable: Vec<usize>,
+    pub text: LessonText,
+    text_width: u16,
+    pub scroll: usize,
+    pub selected_block: Option<usize>,
+    pub focus: Focus,
+    pub overlay: Overlay,
+    /// Terminal size (columns, rows).
+    pub size: (u16, u16),
+    pub engine_status: EngineStatus,
+    pub engine_view: Option<EngineView>,
+    /// Names the current lesson mentions.
+    pub named: Named,
+    /// Sentences about requirements this platform cannot meet.
+    pub notes: Vec<String>,
+    /// What the engine runs on, once known.
+    pub platform: Option<crate::engine::platform::Platform>,
+    pub result: Option<LessonResult>,
+    /// Checks are scheduled or running (drawn as `…`).
+    pub checking: bool,
+    check_running: bool,
+    check_again: bool,
+    /// Increases with each lesson opened; results of older lessons are dropped.
+    pub generation: u64,
+    pub hints_shown: usize,
+    pub hint_visible: bool,
+    pub solution_lines: Vec<Line<'static>>,
+    pub console_exited: bool,
+    pub console_error: Option<String>,
+    /// The console's folder, shortened for its title.
+    pub console_folder: String,
+    pub progress: Progress,
+    /// A short message in the status bar until the next key.
+    pub flash: Option<String>,
+    pub dirty: bool,
+    pub quit: bool,
+}
+
+/// The lesson to open: the one named, else the first not yet passed.
+pub fn first_unfinished(pack: &Pack, progress: &Progress) -> usize {
+    pack.lessons
+        .iter()
+        .position(|l| {
+            !progress.lessons.get(&l.id).is_some_and(|p| {
+                p.passed_at.is_some() || p.last_result.as_ref().is_some_and(|r| r.passed)
+            })
+        })
+        .unwrap_or(0)
+}
+
+/// The names a lesson mentions: what it creates and what its checks look at.
+pub fn lesson_names(lesson: &Lesson) -> Named {
+    let mut n = Named {
+        images: lesson.creates.images.clone(),
+        containers: lesson.creates.containers.clone(),
+        networks: lesson.creates.networks.clone(),
+    };
+    fn add(v: &mut Vec<String>, s: &str) {
+        if !s.is_empty() && !v.iter().any(|x| x == s) {
+            v.push(s.to_string());
+        }
+    }
+    for c in &lesson.checks {
+        match &c.kind {
+            CheckKind::ImageExists { image }
+            | CheckKind::ImageSize { image, .. }
+            | CheckKind::ImageLacks { image, .. }
+            | CheckKind::ImageHas { image, .. }
+            | CheckKind::ImageUser { image, .. }
+            | CheckKind::ImageLayers { image, .. }
+            | CheckKind::ImagePackages { image, .. }
+            | CheckKind::ImageRun { image, .. } => add(&mut n.images, image),
+            CheckKind::ImageSizeRatio { image, of, .. } => {
+                add(&mut n.images, of);
+                add(&mut n.images, image);
+            }
+            CheckKind::ContainerRunning { container, image } => {
+                add(&mut n.containers, container);
+                if let Some(i) = image {
+                    add(&mut n.images, i);
+                }
+            }
+            CheckKind::ContainerNetworkMode { container, .. }
+            | CheckKind::ContainerPort { container, .. } => add(&mut n.containers, container),
+            CheckKind::ContainerNetworks {
+                container,
+                includes,
+                excludes,
+            } => {
+                add(&mut n.containers, container);
+                for x in includes.iter().chain(excludes) {
+                    add(&mut n.networks, x);
+                }
+            }
+            CheckKind::NetworkExists { network, .. }
+            | CheckKind::NetworkAbsent { network }
+            | CheckKind::NetworkResolves { network, .. } => add(&mut n.networks, network),
+            CheckKind::NetworkReach {
+                from_network, to, ..
+            } => {
+                add(&mut n.networks, from_network);
+                add(&mut n.containers, to);
+            }
+            CheckKind::DockerfileStages { .. }
+            | CheckKind::DockerfileFinalBase { .. }
+            | CheckKind::SwarmActive => {}
+        }
+    }
+    n
+}
+
+/// Does this engine event concern the lesson? Unknown kinds count as yes.
+pub fn concerns(lesson: &Lesson, named: &Named, ch: &EngineChange) -> bool {
+    if ch.helper {
+        return false;
+    }
+    let action = ch.action.split(':').next().unwrap_or("");
+    let relevant_action = match ch.kind.as_str() {
+        "image" => matches!(
+            action,
+            "tag" | "untag" | "delete" | "import" | "load" | "pull"
+        ),
+        "container" => matches!(
+            action,
+            "create"
+                | "start"
+                | "stop"
+                | "die"
+                | "destroy"
+                | "kill"
+                | "pause"
+                | "unpause"
+                | "rename"
+                | "restart"
+        ),
+        "network" => matches!(
+            action,
+            "create" | "connect" | "disconnect" | "destroy" | "remove"
+        ),
+        "node" | "swarm" | "service" => {
+            return lesson
+                .checks
+                .iter()
+                .any(|c| matches!(c.kind, CheckKind::SwarmActive))
+        }
+        "volume" | "plugin" | "daemon" | "secret" | "config" => return false,
+        _ => return true,
+    };
+    if !relevant_action {
+        return false;
+    }
+    // Image ids change with every build: an image event matches when any name it
+    // carries is one the lesson names; untag/delete events carry only ids, so
+    // they always count.
+    let list: &[String] = match ch.kind.as_str() {
+        "image" => &named.images,
+        "container" => &named.containers,
+        _ => &named.networks,
+    };
+    if ch.kind == "image" && matches!(action, "untag" | "delete") {
+        return !named.images.is_empty();
+    }
+    if list.is_empty() {
+        // Nothing named of this kind: a container lesson still cares about the
+        // networks its containers join (the event carries only the container id).
+        return ch.kind == "network"
+            && !named.containers.is_empty()
+            && matches!(action, "connect" | "disconnect");
+    }
+    ch.names.iter().any(|name| {
+        list.iter().any(|n| {
+            if ch.kind == "image" {
+                ui::engine::same_image(n, name)
+            } else {
+                n == name
+            }
+        })
+    }) || (ch.kind == "network"
+        // connect/disconnect events name the network and only the container's id.
+        && !named.containers.is_empty()
+        && matches!(action, "connect" | "disconnect"))
+}
+
+impl App {
+    pub fn new(
+        pack: Arc<Pack>,
+        lesson_idx: usize,
+        progress: Progress,
+        size: (u16, u16),
+        home_short: impl Fn(&Lesson) -> String,
+    ) -> App {
+        let mut app = App {
+            pack,
+            lesson_idx: 0,
+            doc: Document::parse(""),
+            sendable: Vec::new(),
+            text: LessonText::default(),
+            text_width: 0,
+            scroll: 0,
+            selected_block: None,
+            focus: Focus::Console,
+            overlay: Overlay::None,
+            size,
+            engine_status: EngineStatus::Connecting,
+            engine_view: None,
+            named: Named::default(),
+            notes: Vec::new(),
+            platform: None,
+            result: None,
+            checking: false,
+            check_running: false,
+            check_again: false,
+            generation: 0,
+            hints_shown: 0,
+            hint_visible: false,
+            solution_lines: Vec::new(),
+            console_exited: false,
+            console_error: None,
+            console_folder: String::new(),
+            progress,
+            flash: None,
+            dirty: true,
+            quit: false,
+        };
+        app.load_lesson(lesson_idx.min(app.pack.lessons.len().saturating_sub(1)));
+        app.console_folder = home_short(app.lesson());
+        app
+    }
+
+    pub fn lesson(&self) -> &Lesson {
+        &self.pack.lessons[self.lesson_idx]
+    }
+
+    /// The pane layout for the current size, `None` when the window is too small.
+    pub fn areas(&self) -> Option<Areas> {
+        let area = Rect::new(0, 0, self.size.0, self.size.1);
+        let status_h = self.engine_status.height(self.size.0);
+        let first = ui::layout(area, status_h)?;
+        let view = ui::checks::ChecksView {
+            specs: &self.lesson().checks,
+            result: self.result.as_ref(),
+            checking: self.checking,
+        };
+        let want = ui::checks::content_height(&view, ui::inner(first.checks).width as usize) + 2;
+        ui::layout_with(area, status_h, Some(want as u16))
+    }
+
+    /// Reset lesson state for `idx` (no I/O: the caller carries out `Cmd::OpenLesson`).
+    fn load_lesson(&mut self, idx: usize) {
+        self.lesson_idx = idx;
+        self.generation += 1;
+        let lesson = self.lesson().clone();
+        self.doc = Document::parse(&lesson.body);
+        self.sendable = self
+            .doc
+            .code_blocks()
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| b.sendable)
+            .map(|(i, _)| i)
+            .collect();
+        self.text_width = 0;
+        self.relayout();
+        self.scroll = 0;
+        self.selected_block = if self.sendable.is_empty() {
+            None
+        } else {
+            Some(0)
+        };
+        self.focus = Focus::Console;
+        self.overlay = Overlay::None;
+        self.named = lesson_names(&lesson);
+        self.update_notes();
+        self.result = None;
+        self.checking = true;
+        self.check_running = false;
+        self.check_again = false;
+        self.hints_shown = self
+            .progress
+            .lessons
+            .get(&lesson.id)
+            .map_or(0, |p| p.hints_shown)
+            .min(lesson.hints.len());
+        self.hint_visible = false;
+        self.solution_lines = ui::solution::solution_text(&lesson.solution);
+        self.console_exited = false;
+        self.console_error = None;
+        self.dirty = true;
+    }
+
+    /// What this platform cannot do that the lesson needs (known once connected).
+    fn update_notes(&mut self) {
+        self.notes = match &self.platform {
+            Some(p) => crate::engine::platform::unmet_requirements(&self.lesson().requires, p),
+            None => Vec::new(),
+        };
+    }
+
+    /// Lay the lesson text out again if the pane's width changed.
+    fn relayout(&mut self) {
+        let width = self.areas().map_or(40, |a| a.lesson_text().width).max(10);
+        if width == self.text_width {
+            return;
+        }
+        self.text_width = width;
+        let rendered = self.doc.layout(width);
+        let blocks = self
+            .sendable
+            .iter()
+            .filter_map(|&i| rendered.block_lines.get(i))
+            .map(|r| (r.start, r.end))
+            .collect();
+        self.text = LessonText {
+            lines: rendered.lines,
+            blocks,
+        };
+        self.scroll = self.scroll.min(self.max_scroll());
+    }
+
+    /// Rows of lesson text visible at once.
+    pub fn text_rows(&self) -> usize {
+        let Some(a) = self.areas() else { return 1 };
+        let inner = ui::inner(a.lesson);
+        let notes = ui::lesson::notes_height(&self.notes, inner.width);
+        let hint = self
+            .hint_box()
+            .map_or(0, |h| ui::lesson::hint_height(&h, inner));
+        inner.height.saturating_sub(notes + hint).max(1) as usize
+    }
+
+    fn max_scroll(&self) -> usize {
+        self.text.lines.len().saturating_sub(self.text_rows())
+    }
+
+    fn scroll_by(&mut self, delta: isize) {
+        let max = self.max_scroll() as isize;
+        self.scroll = (self.scroll as isize + delta).clamp(0, max.max(0)) as usize;
+    }
+
+    /// The hint box to draw, if shown.
+    pub fn hint_box(&self) -> Option<ui::lesson::HintBox<'_>> {
+        if !self.hint_visible || self.hints_shown == 0 {
+            return None;
+        }
+        let hints = &self.lesson().hints;
+        hints
+            .get(self.hints_shown - 1)
+            .map(|t| ui::lesson::HintBox {
+                n: self.hints_shown,
+                of: hints.len(),
+                text: t,
+            })
+    }
+
+    /// The lesson's status for the list.
+    pub fn status_of(&self, lesson: &Lesson) -> LessonStatus {
+        let p = self.progress.lessons.get(&lesson.id);
+        if p.is_some_and(|p| {
+            p.passed_at.is_some() || p.last_result.as_ref().is_some_and(|r| r.passed)
+        }) {
+            LessonStatus::Passed
+        } else if p.is_some_and(|p| p.last_result.is_some()) {
+            LessonStatus::Failing
+        } else {
+            LessonStatus::NotStarted
+        }
+    }
+
+    pub fn passed(&self) -> bool {
+        !self.checking
+            && self
+                .result
+                .as_ref()
+                .is_some_and(|r| r.passed && !r.checks.is_empty())
+    }
+
+    fn ever_passed(&self) -> bool {
+        self.passed() || self.status_of(self.lesson()) == LessonStatus::Passed
+    }
+
+    fn open(&mut self, idx: usize, cmds: &mut Vec<Cmd>) {
+        self.load_lesson(idx);
+        cmds.push(Cmd::OpenLesson);
+        self.run_checks(cmds);
+    }
+
+    /// Ask for a check run now; if one is in flight, one more follows it.
+    /// Before the engine feed has said anything, the run waits for it.
+    fn run_checks(&mut self, cmds: &mut Vec<Cmd>) {
+        self.checking = true;
+        if self.engine_status == EngineStatus::Connecting {
+            return;
+        }
+        if self.check_running {
+            self.check_again = true;
+        } else {
+            self.check_running = true;
+            cmds.push(Cmd::RunChecks);
+        }
+    }
+
+    /// Ask for a check run after the debounce delay.
+    fn schedule_checks(&mut self, cmds: &mut Vec<Cmd>) {
+        self.checking = true;
+        if !cmds.contains(&Cmd::ScheduleChecks) {
+            cmds.push(Cmd::ScheduleChecks);
+        }
+    }
+
+    /// The one place state changes.
+    pub fn update(&mut self, msg: Msg) -> Vec<Cmd> {
+        let mut cmds = Vec::new();
+        match msg {
+            Msg::Term(ev) => self.on_term(ev, &mut cmds),
+            Msg::TermClosed(why) => {
+                tracing::warn!("terminal input ended: {why}");
+                self.quit = true;
+                cmds.push(Cmd::Quit);
+            }
+            Msg::ConsoleOutput => self.dirty = true,
+            Msg::ConsoleExited => {
+                self.console_exited = true;
+                self.dirty = true;
+            }
+            Msg::Engine(u) => self.on_engine(u, &mut cmds),
+            Msg::ChecksDone { generation, result } => {
+                if generation != self.generation {
+                    return cmds;
+                }
+                self.check_running = false;
+                if self.check_again {
+                    self.check_again = false;
+                    self.check_running = true;
+                    cmds.push(Cmd::RunChecks);
+                } else {
+                    self.checking = false;
+                }
+                let newly_passed = result.passed && !self.passed();
+                if newly_passed {
+                    self.hint_visible = false;
+                }
+                cmds.push(Cmd::SaveResult(Box::new(result.clone())));
+                // Keep the in-memory progress in step for the lesson list.
+                let e = self
+                    .progress
+                    .lessons
+                    .entry(result.lesson.clone())
+                    .or_default();
+                e.last_result = Some(result.clone());
+                self.result = Some(result);
+                self.dirty = true;
+            }
+            Msg::FilesChanged => {
+                self.schedule_checks(&mut cmds);
+                self.dirty = true;
+            }
+            Msg::CheckTimer => {
+                self.run_checks(&mut cmds);
+                self.dirty = true;
+            }
+            Msg::Quit(why) => {
+                tracing::info!("leaving on {why}");
+                self.quit = true;
+                cmds.push(Cmd::Quit);
+            }
+        }
+        cmds
+    }
+
+    fn on_engine(&mut self, u: EngineUpdate, cmds: &mut Vec<Cmd>) {
+        match u {
+            EngineUpdate::Connected {
+                version, platform, ..
+            } => {
+                let before =
+                    std::mem::replace(&mut self.engine_status, EngineStatus::Ok { version });
+                if let Some(p) = platform {
+                    self.platform = Some(*p);
+                    self.update_notes();
+                }
+                if before == EngineStatus::Connecting {
+                    self.run_checks(cmds);
+                } else if !before.is_ok() {
+                    self.schedule_checks(cmds);
+                }
+                self.relayout();
+                self.push_resize(cmds);
+            }
+            EngineUpdate::Unreachable {
+                endpoint,
+                reason,
+                advice,
+            } => {
+                let new = EngineStatus::Unreachable {
+                    endpoint,
+                    reason,
+                    advice,
+                };
+                if self.engine_status != new {
+                    let before = std::mem::replace(&mut self.engine_status, new);
+                    if before == EngineStatus::Connecting {
+                        // Offline checks (Dockerfile) can still run.
+                        self.run_checks(cmds);
+                    } else if before.is_ok() {
+                        self.schedule_checks(cmds);
+                    }
+                    self.relayout();
+                    self.push_resize(cmds);
+                }
+            }
+            EngineUpdate::Inventory(view) => {
+                // Others' containers come and go all the time on a shared
+                // engine: redraw only when what we show changed.
+                if self.engine_view.as_ref() == Some(&view) {
+                    return;
+                }
+                self.engine_view = Some(view);
+            }
+            EngineUpdate::Change(ch) => {
+                if concerns(self.lesson(), &self.named, &ch) {
+                    self.schedule_checks(cmds);
+                } else {
+                    return;
+                }
+            }
+        }
+        self.dirty = true;
+    }
+
+    fn push_resize(&self, cmds: &mut Vec<Cmd>) {
+        if let Some(a) = self.areas() {
+            let i = a.console_inner();
+            cmds.push(Cmd::ConsoleResize {
+                rows: i.height.max(1),
+                cols: i.width.max(1),
+            });
+        }
+    }
+
+    fn on_term(&mut self, ev: Event, cmds: &mut Vec<Cmd>) {
+        match ev {
+            Event::Key(k) if k.kind != KeyEventKind::Release => {
+                self.flash = None;
+                self.on_key(k, cmds);
+                self.dirty = true;
+            }
+            Event::Key(_) => {}
+            Event::Mouse(m) => self.on_mouse(m, cmds),
+            Event::Paste(text) => {
+                if self.focus == Focus::Console
+                    && self.overlay == Overlay::None
+                    && !self.console_exited
+                {
+                    cmds.push(Cmd::ConsolePaste(text));
+                }
+            }
+            Event::Resize(w, h) => {
+                self.size = (w, h);
+                self.relayout();
+                self.push_resize(cmds);
+                self.dirty = true;
+            }
+            Event::FocusGained | Event::FocusLost => {}
+        }
+    }
+
+    fn on_mouse(&mut self, m: MouseEvent, cmds: &mut Vec<Cmd>) {
+        let Some(a) = self.areas() else { return };
+        if self.overlay != Overlay::None {
+            return;
+        }
+        let p = Position::new(m.column, m.row);
+        let in_lesson = a.lesson.contains(p);
+        let in_console = a.console.contains(p);
+        match m.kind {
+            MouseEventKind::ScrollUp if in_lesson => self.scroll_by(-3),
+            MouseEventKind::ScrollDown if in_lesson => self.scroll_by(3),
+            MouseEventKind::ScrollUp if in_console => cmds.push(Cmd::ConsoleScroll(3)),
+            MouseEventKind::ScrollDown if in_console => cmds.push(Cmd::ConsoleScroll(-3)),
+            MouseEventKind::Down(MouseButton::Left) if in_lesson => self.focus = Focus::Lesson,
+            MouseEventKind::Down(MouseButton::Left) if in_console => self.focus = Focus::Console,
+            _ => return,
+        }
+        self.dirty = true;
+    }
+
+    fn on_key(&mut self, k: KeyEvent, cmds: &mut Vec<Cmd>) {
+        let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
+        if ctrl && matches!(k.code, KeyCode::Char('q') | KeyCode::Char('Q')) {
+            self.quit = true;
+            cmds.push(Cmd::Quit);
+            return;
+        }
+        if self.overlay != Overlay::None {
+            self.on_overlay_key(k, cmds);
+            return;
+        }
+        // Keys dockdojo reserves, whatever has focus.
+        match k.code {
+            KeyCode::F(1) => {
+                self.overlay = Overlay::Help;
+                return;
+            }
+            KeyCode::F(2) => {
+                self.focus = match self.focus {
+                    Focus::Console => Focus::Lesson,
+                    Focus::Lesson => Focus::Console,
+                };
+                return;
+            }
+            KeyCode::F(3) => {
+                self.overlay = Overlay::Lessons {
+                    selected: self.lesson_idx,
+                };
+                return;
+            }
+            KeyCode::F(5) => {
+                self.run_checks(cmds);
+                return;
+            }
+            KeyCode::F(6) => {
+                self.next_hint(cmds);
+                return;
+            }
+            KeyCode::F(7) => {
+                self.next_lesson(cmds);
+                return;
+            }
+            KeyCode::F(8) => {
+                self.ask_solution();
+                return;
+            }
+            _ => {}
+        }
+        match self.focus {
+            Focus::Console => self.on_console_key(k, cmds),
+            Focus::Lesson => self.on_lesson_key(k, cmds),
+        }
+    }
+
+    fn on_console_key(&mut self, k: KeyEvent, cmds: &mut Vec<Cmd>) {
+        let shift = k.modifiers.contains(KeyModifiers::SHIFT);
+        match k.code {
+            KeyCode::PageUp if shift => {
+                let rows = self.areas().map_or(10, |a| a.console_inner().height as i32);
+                cmds.push(Cmd::ConsoleScroll((rows / 2).max(1)));
+            }
+            KeyCode::PageDown if shift => {
+                let rows = self.areas().map_or(10, |a| a.console_inner().height as i32);
+                cmds.push(Cmd::ConsoleScroll(-(rows / 2).max(1)));
+            }
+            KeyCode::Enter if self.console_exited => {
+                self.console_exited = false;
+                cmds.push(Cmd::ConsoleRestart);
+            }
+            _ if self.console_exited => {}
+            _ => cmds.push(Cmd::ConsoleKey(k)),
+        }
+    }
+
+    fn on_lesson_key(&mut self, k: KeyEvent, cmds: &mut Vec<Cmd>) {
+        let page = self.text_rows().saturating_sub(2).max(1) as isize;
+        let shift = k.modifiers.contains(KeyModifiers::SHIFT);
+        match k.code {
+            KeyCode::Char('j') | KeyCode::Down => self.scroll_by(1),
+            KeyCode::Char('k') | KeyCode::Up => self.scroll_by(-1),
+            KeyCode::PageDown | KeyCode::Char(' ') => self.scroll_by(page),
+            KeyCode::PageUp => self.scroll_by(-page),
+            KeyCode::Char('g') | KeyCode::Home => self.scroll = 0,
+            KeyCode::Char('G') | KeyCode::End => self.scroll = self.max_scroll(),
+            KeyCode::Tab if shift => self.move_block(-1),
+            KeyCode::BackTab | KeyCode::Char('[') => self.move_block(-1),
+            KeyCode::Tab | KeyCode::Char(']') => self.move_block(1),
+            KeyCode::Enter | KeyCode::Char('s') => self.send_block(cmds),
+            KeyCode::Char('q') => {
+                self.quit = true;
+                cmds.push(Cmd::Quit);
+            }
+            KeyCode::Char('n') => self.next_lesson(cmds),
+            KeyCode::Char('h') => self.next_hint(cmds),
+            KeyCode::Char('l') => {
+                self.overlay = Overlay::Lessons {
+                    selected: self.lesson_idx,
+                }
+            }
+            KeyCode::Char('?') => self.overlay = Overlay::Help,
+            KeyCode::Esc => self.hint_visible = false,
+            _ => {}
+        }
+    }
+
+    fn on_overlay_key(&mut self, k: KeyEvent, cmds: &mut Vec<Cmd>) {
+        let close = matches!(k.code, KeyCode::Esc | KeyCode::Char('q'));
+        match self.overlay.clone() {
+            Overlay::Help => {
+                if close || matches!(k.code, KeyCode::F(1) | KeyCode::Enter | KeyCode::Char('?')) {
+                    self.overlay = Overlay::None;
+                }
+            }
+            Overlay::Lessons { selected } => {
+                let n = self.pack.lessons.len();
+                match k.code {
+                    KeyCode::Up | KeyCode::Char('k') => {
+                        self.overlay = Overlay::Lessons {
+                            selected: selected.saturating_sub(1),
+                        }
+                    }
+                    KeyCode::Down | KeyCode::Char('j') => {
+                        self.overlay = Overlay::Lessons {
+                            selected: (selected + 1).min(n.saturating_sub(1)),
+                        }
+                    }
+                    KeyCode::Enter => {
+                        self.overlay = Overlay::None;
+                        if selected != self.lesson_idx {
+                            self.open(selected, cmds);
+                        }
+                    }
+                    KeyCode::F(3) | KeyCode::Char('l') => self.overlay = Overlay::None,
+                    _ if close => self.overlay = Overlay::None,
+                    _ => {}
+                }
+            }
+            Overlay::ConfirmSolution => match k.code {
+                KeyCode::Char('y') | KeyCode::Char('Y') => {
+                    self.overlay = Overlay::Solution { scroll: 0 }
+                }
+                KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => {
+                    self.overlay = Overlay::None
+                }
+                _ => {}
+            },
+            Overlay::Solution { scroll } => {
+                let max = self.solution_lines.len().saturating_sub(1);
+                let scroll = match k.code {
+                    KeyCode::Char('j') | KeyCode::Down => (scroll + 1).min(max),
+                    KeyCode::Char('k') | KeyCode::Up => scroll.saturating_sub(1),
+                    KeyCode::PageDown | KeyCode::Char(' ') => (scroll + 10).min(max),
+                    KeyCode::PageUp => scroll.saturating_sub(10),
+                    _ if close || k.code == KeyCode::F(8) => {
+                        self.overlay = Overlay::None;
+                        return;
+                    }
+                    _ => scroll,
+                };
+                self.overlay = Overlay::Solution { scroll };
+            }
+            Overlay::None => {}
+        }
+    }
+
+    fn move_block(&mut self, delta: isize) {
+        let n = self.text.blocks.len();
+        if n == 0 {
+            self.flash = Some("This lesson has no commands to send.".into());
+            return;
+        }
+        let cur = self.selected_block.unwrap_or(0) as isize;
+        let next = (cur + delta).rem_euclid(n as isize) as usize;
+        self.selected_block = Some(next);
+        // Bring the block into view.
+        let (start, end) = self.text.blocks[next];
+        let rows = self.text_rows();
+        if start < self.scroll || end > self.scroll + rows {
+            self.scroll = start.saturating_sub(2).min(self.max_scroll());
+        }
+    }
+
+    fn send_block(&mut self, cmds: &mut Vec<Cmd>) {
+        let Some(sel) = self.selected_block else {
+            self.flash = Some("This lesson has no commands to send.".into());
+            return;
+        };
+        let Some(block) = self
+            .sendable
+            .get(sel)
+            .and_then(|&i| self.doc.code_blocks().get(i))
+        else {
+            return;
+        };
+        let text = crate::markdown::command_text(block);
+        if self.console_exited {
+            self.console_exited = false;
+            cmds.push(Cmd::ConsoleRestart);
+        }
+        cmds.push(Cmd::ConsoleType(text));
+        self.focus = Focus::Console;
+    }
+
+    fn next_hint(&mut self, cmds: &mut Vec<Cmd>) {
+        let total = self.lesson().hints.len();
+        if total == 0 {
+            self.flash = Some("This lesson has no hints.".into());
+            return;
+        }
+        if !self.hint_visible && self.hints_shown > 0 {
+            // Show again the last hint seen before going further.
+            self.hint_visible = true;
+            return;
+        }
+        if self.hints_shown < total {
+            self.hints_shown += 1;
+            self.hint_visible = true;
+            cmds.push(Cmd::SaveHints {
+                lesson: self.lesson().id.clone(),
+                shown: self.hints_shown,
+            });
+        } else {
+            self.ask_solution();
+        }
+    }
+
+    fn ask_solution(&mut self) {
+        if self.ever_passed() {
+            self.overlay = Overlay::Solution { scroll: 0 };
+        } else if self.hints_shown >= self.lesson().hints.len() {
+            self.overlay = Overlay::ConfirmSolution;
+        } else {
+            self.flash = Some(format!(
+                "The solution opens once the checks pass, or after the last hint (F6: {} of {} seen).",
+                self.hints_shown,
+                self.lesson().hints.len()
+            ));
+        }
+    }
+
+    fn next_lesson(&mut self, cmds: &mut Vec<Cmd>) {
+        if self.lesson_idx + 1 < self.pack.lessons.len() {
+            self.open(self.lesson_idx + 1, cmds);
+        } else {
+            self.flash = Some("This is the last lesson. F3 lists them all.".into());
+        }
+    }
+
+    /// Set the console title folder (done by the loop, which knows the home folder).
+    pub fn set_console_folder(&mut self, folder: String) {
+        self.console_folder = folder;
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The loop: carries out commands, owns the terminal, the console, the tasks.
+
+mod runtime;
 
 /// Open the course at `lesson`, or at the first unfinished one.
-pub async fn run(_ctx: &Ctx, _lesson: Option<String>) -> anyhow::Result<i32> {
-    anyhow::bail!("the TUI is not built yet")
+pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
+    runtime::run(ctx, lesson).await
 }
+
+#[cfg(test)]
+pub(crate) mod tests;

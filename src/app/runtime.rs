@@ -1,0 +1,604 @@
+//! The main loop: gathers messages from every source, hands them to
+//! [`App::update`], carries out the commands it returns, and draws at most
+//! once per frame when something changed. It waits on channels and timers
+//! only: no polling, no sleeps.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use futures_util::StreamExt;
+use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
+use tokio::time::Instant;
+
+use super::{first_unfinished, App, CHECK_DEBOUNCE, FRAME};
+use crate::check::{self, CheckEnv};
+use crate::commands::Ctx;
+use crate::console::{Console, ConsoleEvent};
+use crate::engine::events::{EngineMsg, EventKind};
+use crate::event::{Cmd, EngineChange, EngineUpdate, Msg};
+use crate::lesson::Pack;
+use crate::tui::Tui;
+
+struct Runtime {
+    ctx: Ctx,
+    /// The connected engine (for check runs and re-listing), or why there is none.
+    engine: Result<crate::engine::Engine, crate::engine::EngineError>,
+    /// Ids of dockdojo's own helper containers seen in events.
+    helper_ids: std::collections::HashSet<String>,
+    tx: UnboundedSender<Msg>,
+    console: Option<Console>,
+    console_tx: UnboundedSender<ConsoleEvent>,
+    watcher: Option<notify::RecommendedWatcher>,
+    check_deadline: Option<Instant>,
+}
+
+pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
+    let started = std::time::Instant::now();
+    init_logging();
+    let pack = match ctx.pack() {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("dockdojo: the lesson pack has problems:\n{e}");
+            return Ok(crate::commands::EXIT_CANNOT);
+        }
+    };
+    if pack.lessons.is_empty() {
+        anyhow::bail!("the lesson pack has no lessons");
+    }
+    // Never print while the TUI owns the terminal: a warning goes to the status bar.
+    let (progress, progress_warning) = crate::progress::load_checked(&ctx.home);
+    let idx = match &lesson {
+        Some(name) => {
+            let l = crate::commands::find_lesson(&pack, name)?;
+            pack.lessons.iter().position(|x| x.id == l.id).unwrap_or(0)
+        }
+        None => first_unfinished(&pack, &progress),
+    };
+    let pack = Arc::new(pack);
+    tracing::info!("pack loaded after {} ms", started.elapsed().as_millis());
+
+    let (tx, mut rx) = unbounded_channel::<Msg>();
+    let (console_tx, mut console_rx) = unbounded_channel::<ConsoleEvent>();
+
+    let mut tui = Tui::enter().context("cannot set up the terminal")?;
+    let size = tui.size();
+    let home = crate::paths::home_dir();
+    let ws = ctx.workspace.clone();
+    let mut app = App::new(pack.clone(), idx, progress, size, |l| {
+        crate::ui::console::short_path(&ws.lesson_dir(l), &home)
+    });
+    tracing::info!(
+        lesson = %app.lesson().id,
+        "lesson rendered at {}x{} after {} ms",
+        size.0,
+        size.1,
+        started.elapsed().as_millis()
+    );
+    if let Some(w) = progress_warning {
+        app.flash = Some(w);
+    }
+
+    let mut rt = Runtime {
+        ctx: ctx.clone(),
+        engine: Err(crate::engine::EngineError::Unreachable {
+            endpoint: String::from("(connecting)"),
+            reason: "not connected yet".into(),
+        }),
+        helper_ids: Default::default(),
+        tx: tx.clone(),
+        console: None,
+        console_tx,
+        watcher: None,
+        check_deadline: None,
+    };
+
+    spawn_input(tx.clone());
+    spawn_signals(tx.clone());
+    let (engine_tx, mut engine_rx) = tokio::sync::mpsc::channel::<EngineMsg>(256);
+    let _feed = crate::engine::events::spawn(crate::engine::events::Target::Resolve, engine_tx);
+    rt.open_lesson(&mut app);
+    // The first check run starts when the engine feed has answered (connected or not).
+
+    let mut last_draw: Option<Instant> = None;
+    let mut draw_at: Option<Instant> = None;
+    let mut frames: u64 = 0;
+    loop {
+        if app.dirty {
+            let now = Instant::now();
+            match last_draw {
+                Some(t) if now < t + FRAME => {
+                    draw_at.get_or_insert(t + FRAME);
+                }
+                _ => {
+                    tui.draw(&app, rt.console.as_ref().map(Console::screen))?;
+                    if frames == 0 {
+                        tracing::info!("first frame after {} ms", started.elapsed().as_millis());
+                    }
+                    frames += 1;
+                    app.dirty = false;
+                    last_draw = Some(now);
+                    draw_at = None;
+                }
+            }
+        }
+        if app.quit {
+            break;
+        }
+        let check_at = rt.check_deadline;
+        let msg = tokio::select! {
+            m = rx.recv() => match m {
+                Some(m) => m,
+                None => break,
+            },
+            Some(ev) = console_rx.recv() => match ev {
+                ConsoleEvent::Output(bytes) => {
+                    if let Some(c) = rt.console.as_mut() {
+                        c.process(&bytes);
+                    }
+                    Msg::ConsoleOutput
+                }
+                ConsoleEvent::Exited(code) => {
+                    tracing::info!("shell exited with {code:?}");
+                    if let Some(c) = rt.console.as_mut() {
+                        c.mark_exited(code);
+                    }
+                    Msg::ConsoleExited
+                }
+            },
+            Some(em) = engine_rx.recv() => match rt.on_engine(em) {
+                Some(m) => m,
+                None => continue,
+            },
+            _ = sleep_until(check_at), if check_at.is_some() => {
+                rt.check_deadline = None;
+                Msg::CheckTimer
+            }
+            _ = sleep_until(draw_at), if draw_at.is_some() => {
+                draw_at = None;
+                last_draw = None;
+                continue;
+            }
+        };
+        let cmds = app.update(msg);
+        for cmd in cmds {
+            rt.exec(cmd, &mut app);
+        }
+    }
+
+    if let Some(mut c) = rt.console.take() {
+        c.kill();
+    }
+    drop(rt.watcher.take());
+    tui.leave();
+    tracing::info!("left after {frames} frames");
+    Ok(crate::commands::EXIT_OK)
+}
+
+async fn sleep_until(at: Option<Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
+}
+
+impl Runtime {
+    fn exec(&mut self, cmd: Cmd, app: &mut App) {
+        match cmd {
+            Cmd::Quit => {}
+            Cmd::ScheduleChecks => {
+                // Keep the first deadline of a burst: bursts coalesce into one run
+                // and a steady stream of events cannot postpone checks forever.
+                self.check_deadline
+                    .get_or_insert_with(|| Instant::now() + CHECK_DEBOUNCE);
+            }
+            Cmd::RunChecks => {
+                self.check_deadline = None;
+                self.spawn_checks(app);
+            }
+            Cmd::OpenLesson => self.open_lesson(app),
+            Cmd::ConsoleKey(k) => self.with_console(app, |c| c.send_key(k)),
+            Cmd::ConsolePaste(t) => self.with_console(app, |c| c.paste(&t)),
+            Cmd::ConsoleType(t) => self.with_console(app, |c| c.type_text(&t)),
+            Cmd::ConsoleScroll(n) => {
+                if let Some(c) = self.console.as_mut() {
+                    c.scroll_back(n as isize);
+                    app.dirty = true;
+                }
+            }
+            Cmd::ConsoleResize { rows, cols } => {
+                if let Some(c) = self.console.as_mut() {
+                    c.resize(rows, cols);
+                }
+            }
+            Cmd::ConsoleRestart => match self.console.as_mut() {
+                Some(c) => {
+                    if let Err(e) = c.restart() {
+                        app.console_error = Some(format!("cannot start a shell: {e:#}"));
+                    }
+                }
+                None => self.start_console(app),
+            },
+            Cmd::SaveResult(r) => {
+                if let Err(e) = crate::progress::record_result(&self.ctx.home, &r) {
+                    tracing::warn!("cannot save progress: {e}");
+                    app.flash = Some(format!("cannot save progress: {e}"));
+                } else {
+                    let (p, warning) = crate::progress::load_checked(&self.ctx.home);
+                    app.progress = p;
+                    if warning.is_some() {
+                        app.flash = warning;
+                    }
+                }
+            }
+            Cmd::SaveHints { lesson, shown } => {
+                if let Err(e) = crate::progress::record_hints_shown(&self.ctx.home, &lesson, shown)
+                {
+                    tracing::warn!("cannot save progress: {e}");
+                }
+            }
+        }
+    }
+
+    fn with_console(&mut self, app: &mut App, f: impl FnOnce(&mut Console) -> std::io::Result<()>) {
+        if let Some(c) = self.console.as_mut() {
+            if let Err(e) = f(c) {
+                app.flash = Some(format!("console: {e}"));
+                app.dirty = true;
+            }
+        }
+    }
+
+    /// Copy starter files (never over the learner's edits), start the shell in
+    /// the lesson's folder and watch that folder.
+    fn open_lesson(&mut self, app: &mut App) {
+        let lesson = app.lesson().clone();
+        let dir = self.ctx.workspace.lesson_dir(&lesson);
+        app.set_console_folder(crate::ui::console::short_path(
+            &dir,
+            &crate::paths::home_dir(),
+        ));
+        if let Err(e) = self.ctx.workspace.ensure_starter(&lesson) {
+            app.console_error = Some(format!(
+                "cannot prepare the lesson folder {}: {e}",
+                dir.display()
+            ));
+            tracing::warn!("ensure_starter: {e}");
+        }
+        if let Some(mut old) = self.console.take() {
+            old.kill();
+        }
+        self.start_console(app);
+        self.watch(&dir);
+        app.dirty = true;
+    }
+
+    fn start_console(&mut self, app: &mut App) {
+        let lesson = app.lesson().clone();
+        let dir = self.ctx.workspace.lesson_dir(&lesson);
+        let (rows, cols) = app
+            .areas()
+            .map(|a| {
+                let i = a.console_inner();
+                (i.height.max(1), i.width.max(1))
+            })
+            .unwrap_or((24, 80));
+        match Console::spawn(&dir, rows, cols, self.console_tx.clone()) {
+            Ok(c) => {
+                self.console = Some(c);
+                app.console_error = None;
+            }
+            Err(e) => {
+                tracing::warn!("cannot start the shell: {e:#}");
+                app.console_error =
+                    Some(format!("cannot start a shell in {}: {e:#}", dir.display()));
+            }
+        }
+    }
+
+    fn watch(&mut self, dir: &Path) {
+        use notify::{EventKind, RecursiveMode, Watcher};
+        self.watcher = None;
+        let tx = self.tx.clone();
+        let root = dir.to_path_buf();
+        let watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+            if let Ok(ev) = res {
+                if ev.paths.iter().all(|p| is_editor_noise(&root, p)) {
+                    return;
+                }
+                if matches!(
+                    ev.kind,
+                    EventKind::Create(_)
+                        | EventKind::Remove(_)
+                        | EventKind::Modify(
+                            notify::event::ModifyKind::Data(_)
+                                | notify::event::ModifyKind::Name(_)
+                                | notify::event::ModifyKind::Any
+                        )
+                ) {
+                    let _ = tx.send(Msg::FilesChanged);
+                }
+            }
+        });
+        match watcher {
+            Ok(mut w) => match w.watch(dir, RecursiveMode::Recursive) {
+                Ok(()) => self.watcher = Some(w),
+                Err(e) => tracing::warn!("cannot watch {}: {e}", dir.display()),
+            },
+            Err(e) => tracing::warn!("cannot watch files: {e}"),
+        }
+    }
+
+    /// Turn a message of the engine feed into an app message, keeping the
+    /// engine handle for check runs.
+    fn on_engine(&mut self, em: EngineMsg) -> Option<Msg> {
+        Some(Msg::Engine(match em {
+            EngineMsg::Connected(c) => {
+                let c = *c;
+                tracing::info!(endpoint = %c.engine.endpoint.url, "engine connected");
+                let update = EngineUpdate::Connected {
+                    endpoint: c.engine.endpoint.url.clone(),
+                    version: c.engine.version.clone(),
+                    platform: c.platform.map(Box::new),
+                };
+                self.engine = Ok(c.engine);
+                update
+            }
+            EngineMsg::Disconnected(e) => {
+                tracing::info!("engine unreachable: {e}");
+                let update = unreachable_update(&e);
+                self.engine = Err(e);
+                update
+            }
+            EngineMsg::Inventory(inv) => EngineUpdate::Inventory(view_of(&inv)),
+            EngineMsg::Event {
+                kind,
+                action,
+                name,
+                id,
+                attributes,
+            } => {
+                let helper = match kind {
+                    EventKind::Container => {
+                        let h = attributes.contains_key(crate::engine::labels::MANAGED)
+                            && crate::ui::engine::is_helper_name(&name);
+                        if h && action != "destroy" {
+                            self.helper_ids.insert(id.clone());
+                        } else {
+                            self.helper_ids.remove(&id);
+                        }
+                        h
+                    }
+                    EventKind::Network => attributes
+                        .get("container")
+                        .is_some_and(|c| self.helper_ids.contains(c)),
+                    _ => false,
+                };
+                let kind = match kind {
+                    EventKind::Image => "image",
+                    EventKind::Container => "container",
+                    EventKind::Network => "network",
+                    EventKind::Volume => "volume",
+                };
+                let mut names = vec![name, id];
+                names.extend(attributes.get("image").cloned());
+                EngineUpdate::Change(EngineChange {
+                    kind: kind.into(),
+                    action,
+                    names,
+                    helper,
+                })
+            }
+        }))
+    }
+
+    /// Evaluate the lesson's checks off the main loop.
+    fn spawn_checks(&self, app: &App) {
+        let pack: Arc<Pack> = app.pack.clone();
+        let idx = app.lesson_idx;
+        let generation = app.generation;
+        let dir: PathBuf = self.ctx.workspace.lesson_dir(app.lesson());
+        let tx = self.tx.clone();
+        let engine = self.engine.clone();
+        let run = tokio::spawn({
+            let pack = pack.clone();
+            let dir = dir.clone();
+            async move {
+                let lesson = &pack.lessons[idx];
+                let env = CheckEnv {
+                    engine: engine.as_ref(),
+                    pack: &pack,
+                    lesson,
+                    lesson_dir: &dir,
+                };
+                check::run_lesson(&env).await
+            }
+        });
+        // A run that fails outright still ends: its checks say why, and the
+        // next change runs them again.
+        tokio::spawn(async move {
+            let result = match run.await {
+                Ok(r) => r,
+                Err(e) => {
+                    tracing::error!("check run failed: {e}");
+                    failed_run(
+                        &pack.lessons[idx],
+                        &format!("the check run failed ({e}); see the log"),
+                    )
+                }
+            };
+            let _ = tx.send(Msg::ChecksDone { generation, result });
+        });
+    }
+}
+
+/// Every check of `lesson` as `error` with `why`.
+fn failed_run(lesson: &crate::lesson::Lesson, why: &str) -> check::LessonResult {
+    check::LessonResult {
+        lesson: lesson.id.clone(),
+        passed: false,
+        checks: lesson
+            .checks
+            .iter()
+            .map(|c| check::CheckResult {
+                id: c.id.clone(),
+                title: c.title.clone(),
+                status: check::Status::Error,
+                expected: String::new(),
+                actual: String::new(),
+                message: why.to_string(),
+                hint: c.hint.clone(),
+                why: c.why.clone(),
+                duration_ms: 0,
+            })
+            .collect(),
+    }
+}
+
+/// Files editors write beside the real ones (swap, backup, lock and probe
+/// files, hidden files): changing them is no reason to check again.
+pub fn is_editor_noise(dir: &Path, path: &Path) -> bool {
+    let rel = path.strip_prefix(dir).unwrap_or(path);
+    let hidden_dir = rel.parent().is_some_and(|p| {
+        p.components()
+            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+    });
+    let Some(name) = rel.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    hidden_dir
+        || name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name == "4913"
+}
+
+/// Terminal input as messages.
+fn spawn_input(tx: UnboundedSender<Msg>) {
+    tokio::spawn(async move {
+        let mut events = crossterm::event::EventStream::new();
+        while let Some(ev) = events.next().await {
+            match ev {
+                Ok(ev) => {
+                    if tx.send(Msg::Term(ev)).is_err() {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    let _ = tx.send(Msg::TermClosed(e.to_string()));
+                    break;
+                }
+            }
+        }
+    });
+}
+
+/// SIGTERM and SIGHUP end the loop cleanly (the terminal is restored, the shell ends).
+fn spawn_signals(tx: UnboundedSender<Msg>) {
+    use tokio::signal::unix::{signal, SignalKind};
+    tokio::spawn(async move {
+        let (Ok(mut term), Ok(mut hup)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::hangup()),
+        ) else {
+            tracing::warn!("cannot install signal handlers");
+            return;
+        };
+        let why = tokio::select! {
+            _ = term.recv() => "SIGTERM",
+            _ = hup.recv() => "SIGHUP",
+        };
+        let _ = tx.send(Msg::Quit(why));
+    });
+}
+
+fn unreachable_update(e: &crate::engine::EngineError) -> EngineUpdate {
+    use crate::engine::EngineError as E;
+    let (endpoint, reason) = match e {
+        E::Unreachable { endpoint, reason } => (endpoint.clone(), short_reason(reason)),
+        E::PermissionDenied { endpoint } => (endpoint.clone(), "permission denied".to_string()),
+        E::Timeout { endpoint, seconds } => {
+            (endpoint.clone(), format!("no answer after {seconds}s"))
+        }
+        E::Api {
+            endpoint, message, ..
+        } => (endpoint.clone(), message.clone()),
+        other => (String::from("?"), other.to_string()),
+    };
+    let advice = match e {
+        E::PermissionDenied { .. } => "Add yourself to the docker group (sudo usermod -aG docker $USER, log in again); dockdojo reconnects by itself.",
+        _ => "Start Docker (sudo systemctl start docker, or open Docker Desktop) or set DOCKER_HOST; dockdojo reconnects by itself.",
+    };
+    EngineUpdate::Unreachable {
+        endpoint: crate::sanitize::clean_line(&endpoint),
+        reason: crate::sanitize::clean_line(&reason),
+        advice: advice.to_string(),
+    }
+}
+
+/// The last, most specific part of an error chain ("Connection refused (os error 111)").
+fn short_reason(reason: &str) -> String {
+    let last = reason.rsplit(": ").next().unwrap_or(reason).trim();
+    if last.is_empty() {
+        reason.to_string()
+    } else {
+        last.to_string()
+    }
+}
+
+/// The engine pane's view of an inventory.
+pub fn view_of(inv: &crate::engine::inventory::Inventory) -> crate::ui::engine::EngineView {
+    use crate::ui::engine::{ContainerInfo, EngineView, ImageInfo, NetworkInfo};
+    EngineView {
+        images: inv
+            .images
+            .iter()
+            .map(|i| ImageInfo {
+                tags: i.names.clone(),
+                size: i.size,
+            })
+            .collect(),
+        containers: inv
+            .containers
+            .iter()
+            .map(|c| ContainerInfo {
+                name: c.name.clone(),
+                image: c.image.clone(),
+                state: c.state.clone(),
+            })
+            .collect(),
+        networks: inv
+            .networks
+            .iter()
+            .map(|n| NetworkInfo {
+                name: n.name.clone(),
+                driver: n.driver.clone(),
+                containers: n.containers.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// Logs go to a file under DOCKDOJO_HOME, never to the terminal the TUI owns.
+fn init_logging() {
+    let path = crate::paths::log_file();
+    if let Some(dir) = path.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    let Ok(file) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+    else {
+        return;
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("DOCKDOJO_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(false)
+        .with_writer(std::sync::Mutex::new(file))
+        .try_init();
+}

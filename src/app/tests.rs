@@ -1,0 +1,656 @@
+//! Pure `update` tests: a message in, a state change and commands out.
+
+use std::sync::Arc;
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
+
+use super::*;
+use crate::check::{CheckResult, Status};
+use crate::lesson::{CheckSpec, Creates, Manifest, PackFile, PackSource};
+
+pub fn lesson(id: &str, n: usize) -> Lesson {
+    Lesson {
+        id: id.into(),
+        dir_name: format!("{n:02}-{id}"),
+        title: format!("Lesson {id}"),
+        summary: String::new(),
+        images: vec![],
+        requires: vec![],
+        creates: Creates {
+            images: vec!["calc-app-small".into()],
+            containers: vec!["web".into()],
+            networks: vec!["secure-network".into()],
+            volumes: vec![],
+        },
+        hints: vec!["first nudge".into(), "second, closer".into()],
+        checks: vec![
+            CheckSpec {
+                id: "small".into(),
+                title: "calc-app-small is under 20 MB".into(),
+                why: None,
+                hint: Some("use a second stage".into()),
+                needs: vec![],
+                kind: CheckKind::ImageSize {
+                    image: "calc-app-small".into(),
+                    max: Some(20_000_000),
+                    min: None,
+                },
+            },
+            CheckSpec {
+                id: "net".into(),
+                title: "secure-network exists".into(),
+                why: None,
+                hint: None,
+                needs: vec![],
+                kind: CheckKind::NetworkExists {
+                    network: "secure-network".into(),
+                    driver: None,
+                    scope: None,
+                    internal: None,
+                    attachable: None,
+                    subnet: None,
+                    gateway: None,
+                    options: Default::default(),
+                },
+            },
+        ],
+        body: "# Title\n\nBuild it:\n\n```bash\ndocker build -t calc-app-small .\n```\n\nThen:\n\n```bash\ndocker image ls\n```\n".into(),
+        body_line: 5,
+        starter: vec![],
+        solution: vec![PackFile {
+            rel_path: "Dockerfile".into(),
+            contents: b"FROM scratch\n".to_vec(),
+            executable: false,
+        }],
+    }
+}
+
+pub fn pack() -> Arc<Pack> {
+    Arc::new(Pack {
+        source: PackSource::BuiltIn,
+        manifest: Manifest {
+            format_version: 1,
+            title: "Test pack".into(),
+            probe_image: "busybox:1.36".into(),
+        },
+        lessons: vec![lesson("first", 1), lesson("second", 2), lesson("third", 3)],
+    })
+}
+
+/// An app whose engine feed has answered (checks run at once).
+pub fn app() -> App {
+    let mut a = App::new(pack(), 0, Progress::default(), (120, 40), |l| {
+        format!("~/dockdojo/{}", l.dir_name)
+    });
+    a.engine_status = EngineStatus::Ok {
+        version: "20.10".into(),
+    };
+    a
+}
+
+fn key(code: KeyCode) -> Msg {
+    Msg::Term(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn ctrl(c: char) -> Msg {
+    Msg::Term(Event::Key(KeyEvent::new(
+        KeyCode::Char(c),
+        KeyModifiers::CONTROL,
+    )))
+}
+
+fn change(kind: &str, action: &str, name: &str) -> Msg {
+    Msg::Engine(EngineUpdate::Change(EngineChange {
+        kind: kind.into(),
+        action: action.into(),
+        names: vec![name.into(), "sha256:0123".into()],
+        helper: false,
+    }))
+}
+
+fn result(passed: bool) -> LessonResult {
+    let c = |id: &str, status| CheckResult {
+        id: id.into(),
+        title: String::new(),
+        status,
+        expected: "at most 20 MB".into(),
+        actual: "462 MB".into(),
+        message: String::new(),
+        hint: None,
+        why: None,
+        duration_ms: 1,
+    };
+    LessonResult {
+        lesson: "first".into(),
+        passed,
+        checks: vec![
+            c("small", if passed { Status::Pass } else { Status::Fail }),
+            c("net", Status::Pass),
+        ],
+    }
+}
+
+#[test]
+fn console_has_focus_when_a_lesson_opens_and_f2_toggles() {
+    let mut a = app();
+    assert_eq!(a.focus, Focus::Console);
+    a.update(key(KeyCode::F(2)));
+    assert_eq!(a.focus, Focus::Lesson);
+    a.update(key(KeyCode::F(2)));
+    assert_eq!(a.focus, Focus::Console);
+}
+
+#[test]
+fn ctrl_q_quits_from_anywhere() {
+    for setup in [
+        |_: &mut App| {},
+        |a: &mut App| a.focus = Focus::Lesson,
+        |a: &mut App| a.overlay = Overlay::Help,
+    ] {
+        let mut a = app();
+        setup(&mut a);
+        let cmds = a.update(ctrl('q'));
+        assert!(a.quit);
+        assert_eq!(cmds, vec![Cmd::Quit]);
+    }
+}
+
+#[test]
+fn q_quits_only_in_lesson_focus() {
+    let mut a = app();
+    let cmds = a.update(key(KeyCode::Char('q')));
+    assert!(!a.quit);
+    assert!(matches!(cmds.as_slice(), [Cmd::ConsoleKey(_)]));
+    a.focus = Focus::Lesson;
+    a.update(key(KeyCode::Char('q')));
+    assert!(a.quit);
+}
+
+#[test]
+fn unreserved_keys_go_to_the_console() {
+    let mut a = app();
+    for code in [
+        KeyCode::Char('x'),
+        KeyCode::Enter,
+        KeyCode::F(4),
+        KeyCode::F(12),
+        KeyCode::Tab,
+    ] {
+        let cmds = a.update(key(code));
+        assert_eq!(
+            cmds,
+            vec![Cmd::ConsoleKey(KeyEvent::new(code, KeyModifiers::NONE))]
+        );
+    }
+    // F5 is reserved: it checks instead.
+    let cmds = a.update(key(KeyCode::F(5)));
+    assert!(!cmds.iter().any(|c| matches!(c, Cmd::ConsoleKey(_))));
+}
+
+#[test]
+fn f6_advances_hints_and_records_them() {
+    let mut a = app();
+    let cmds = a.update(key(KeyCode::F(6)));
+    assert_eq!(a.hints_shown, 1);
+    assert!(a.hint_visible);
+    assert_eq!(
+        a.hint_box().map(|h| h.text.to_string()),
+        Some("first nudge".into())
+    );
+    assert_eq!(
+        cmds,
+        vec![Cmd::SaveHints {
+            lesson: "first".into(),
+            shown: 1
+        }]
+    );
+    a.update(key(KeyCode::F(6)));
+    assert_eq!(a.hints_shown, 2);
+    // After the last hint: the solution, with a confirmation.
+    a.update(key(KeyCode::F(6)));
+    assert_eq!(a.overlay, Overlay::ConfirmSolution);
+    a.update(key(KeyCode::Char('y')));
+    assert_eq!(a.overlay, Overlay::Solution { scroll: 0 });
+}
+
+#[test]
+fn solution_is_refused_before_hints_or_passing() {
+    let mut a = app();
+    a.update(key(KeyCode::F(8)));
+    assert_eq!(a.overlay, Overlay::None);
+    assert!(a
+        .flash
+        .as_deref()
+        .is_some_and(|f| f.contains("after the last hint")));
+    // After passing it opens at once.
+    a.update(Msg::ChecksDone {
+        generation: a.generation,
+        result: result(true),
+    });
+    a.update(key(KeyCode::F(8)));
+    assert_eq!(a.overlay, Overlay::Solution { scroll: 0 });
+}
+
+#[test]
+fn engine_event_concerning_the_lesson_schedules_a_check_run() {
+    let mut a = app();
+    a.checking = false;
+    let cmds = a.update(change("image", "tag", "calc-app-small:latest"));
+    assert_eq!(cmds, vec![Cmd::ScheduleChecks]);
+    assert!(a.checking, "the pane shows … at once");
+    for (kind, action, name) in [
+        ("network", "create", "secure-network"),
+        ("network", "connect", "bridge"),
+        ("container", "start", "web"),
+        ("container", "die", "web"),
+        ("image", "delete", "sha256:abc"),
+        ("image", "untag", "sha256:abc"),
+    ] {
+        let cmds = a.update(change(kind, action, name));
+        assert_eq!(cmds, vec![Cmd::ScheduleChecks], "{kind} {action} {name}");
+    }
+}
+
+#[test]
+fn unrelated_engine_event_does_not() {
+    let mut a = app();
+    a.checking = false;
+    a.dirty = false;
+    for (kind, action, name) in [
+        ("image", "tag", "someone-elses-app:latest"),
+        ("container", "start", "unrelated"),
+        ("container", "exec_start: sh", "web"),
+        ("network", "create", "other-net-of-the-learner"),
+        ("volume", "create", "data"),
+        ("container", "attach", "web"),
+    ] {
+        let cmds = a.update(change(kind, action, name));
+        assert!(cmds.is_empty(), "{kind} {action} {name}: {cmds:?}");
+    }
+    assert!(!a.checking);
+    assert!(!a.dirty, "nothing to redraw");
+}
+
+#[test]
+fn file_changes_schedule_checks() {
+    let mut a = app();
+    let cmds = a.update(Msg::FilesChanged);
+    assert_eq!(cmds, vec![Cmd::ScheduleChecks]);
+}
+
+#[test]
+fn timer_runs_checks_and_a_run_in_flight_gets_one_follow_up() {
+    let mut a = app();
+    // App::new leaves checks to the loop; the first run is in flight.
+    a.check_running = true;
+    let g = a.generation;
+    let cmds = a.update(Msg::CheckTimer);
+    assert!(cmds.is_empty(), "no second concurrent run: {cmds:?}");
+    let cmds = a.update(key(KeyCode::F(5)));
+    assert!(cmds.is_empty());
+    let cmds = a.update(Msg::ChecksDone {
+        generation: g,
+        result: result(false),
+    });
+    assert!(
+        cmds.contains(&Cmd::RunChecks),
+        "one follow-up run: {cmds:?}"
+    );
+    assert!(a.checking);
+    let cmds = a.update(Msg::ChecksDone {
+        generation: g,
+        result: result(false),
+    });
+    assert!(!cmds.contains(&Cmd::RunChecks));
+    assert!(!a.checking);
+}
+
+#[test]
+fn results_are_saved_and_the_banner_shows_when_all_pass() {
+    let mut a = app();
+    let g = a.generation;
+    let cmds = a.update(Msg::ChecksDone {
+        generation: g,
+        result: result(true),
+    });
+    assert!(matches!(cmds.as_slice(), [Cmd::SaveResult(r)] if r.passed));
+    assert!(a.passed());
+    assert_eq!(a.status_of(a.lesson()), LessonStatus::Passed);
+}
+
+#[test]
+fn stale_results_of_another_lesson_are_dropped() {
+    let mut a = app();
+    let old = a.generation;
+    a.update(key(KeyCode::F(7)));
+    assert_eq!(a.lesson_idx, 1);
+    let cmds = a.update(Msg::ChecksDone {
+        generation: old,
+        result: result(true),
+    });
+    assert!(cmds.is_empty());
+    assert!(a.result.is_none());
+}
+
+#[test]
+fn f7_opens_the_next_lesson_with_console_focus() {
+    let mut a = app();
+    a.focus = Focus::Lesson;
+    let cmds = a.update(key(KeyCode::F(7)));
+    assert_eq!(a.lesson_idx, 1);
+    assert_eq!(a.focus, Focus::Console);
+    assert_eq!(cmds, vec![Cmd::OpenLesson, Cmd::RunChecks]);
+    a.update(key(KeyCode::F(7)));
+    let cmds = a.update(key(KeyCode::F(7)));
+    assert_eq!(a.lesson_idx, 2);
+    assert!(cmds.is_empty(), "no lesson after the last");
+    assert!(a.flash.is_some());
+}
+
+#[test]
+fn lesson_list_opens_the_chosen_lesson() {
+    let mut a = app();
+    a.update(key(KeyCode::F(3)));
+    assert_eq!(a.overlay, Overlay::Lessons { selected: 0 });
+    a.update(key(KeyCode::Down));
+    a.update(key(KeyCode::Down));
+    let cmds = a.update(key(KeyCode::Enter));
+    assert_eq!(a.overlay, Overlay::None);
+    assert_eq!(a.lesson_idx, 2);
+    assert!(cmds.contains(&Cmd::OpenLesson));
+}
+
+#[test]
+fn help_overlay_opens_and_closes() {
+    let mut a = app();
+    a.update(key(KeyCode::F(1)));
+    assert_eq!(a.overlay, Overlay::Help);
+    // Keys do not leak to the console while an overlay is open.
+    let cmds = a.update(key(KeyCode::Char('x')));
+    assert!(cmds.is_empty());
+    a.update(key(KeyCode::Esc));
+    assert_eq!(a.overlay, Overlay::None);
+}
+
+#[test]
+fn exited_shell_restarts_on_enter_only() {
+    let mut a = app();
+    a.update(Msg::ConsoleExited);
+    assert!(a.console_exited);
+    assert!(a.update(key(KeyCode::Char('x'))).is_empty());
+    assert_eq!(a.update(key(KeyCode::Enter)), vec![Cmd::ConsoleRestart]);
+    assert!(!a.console_exited);
+}
+
+#[test]
+fn shift_pgup_scrolls_the_console_back() {
+    let mut a = app();
+    let cmds = a.update(Msg::Term(Event::Key(KeyEvent::new(
+        KeyCode::PageUp,
+        KeyModifiers::SHIFT,
+    ))));
+    assert!(matches!(cmds.as_slice(), [Cmd::ConsoleScroll(n)] if *n > 0));
+    let cmds = a.update(Msg::Term(Event::Key(KeyEvent::new(
+        KeyCode::PageDown,
+        KeyModifiers::SHIFT,
+    ))));
+    assert!(matches!(cmds.as_slice(), [Cmd::ConsoleScroll(n)] if *n < 0));
+}
+
+#[test]
+fn resize_resizes_the_console_to_its_pane() {
+    let mut a = app();
+    let cmds = a.update(Msg::Term(Event::Resize(80, 24)));
+    let inner = a.areas().expect("fits").console_inner();
+    assert_eq!(
+        cmds,
+        vec![Cmd::ConsoleResize {
+            rows: inner.height,
+            cols: inner.width
+        }]
+    );
+    // Too small: no layout, no resize, no panic.
+    let cmds = a.update(Msg::Term(Event::Resize(30, 10)));
+    assert!(cmds.is_empty());
+    assert!(a.areas().is_none());
+}
+
+#[test]
+fn engine_going_away_and_back_rechecks_and_says_so() {
+    let mut a = app();
+    a.update(Msg::Engine(EngineUpdate::Connected {
+        endpoint: "unix:///x".into(),
+        version: "20.10".into(),
+        platform: None,
+    }));
+    assert!(a.engine_status.is_ok());
+    a.checking = false;
+    let unreachable = || {
+        Msg::Engine(EngineUpdate::Unreachable {
+            endpoint: "unix:///var/run/docker.sock".into(),
+            reason: "Connection refused".into(),
+            advice: "Start Docker.".into(),
+        })
+    };
+    let cmds = a.update(unreachable());
+    assert!(cmds.contains(&Cmd::ScheduleChecks));
+    assert!(matches!(a.engine_status, EngineStatus::Unreachable { .. }));
+    // Repeated reports of the same trouble change nothing.
+    a.checking = false;
+    let cmds = a.update(unreachable());
+    assert!(cmds.is_empty(), "{cmds:?}");
+    let cmds = a.update(Msg::Engine(EngineUpdate::Connected {
+        endpoint: "unix:///x".into(),
+        version: "20.10".into(),
+        platform: None,
+    }));
+    assert!(cmds.contains(&Cmd::ScheduleChecks));
+}
+
+#[test]
+fn mouse_wheel_scrolls_the_pane_under_the_pointer() {
+    let mut a = app();
+    a.text.lines = (0..200).map(|i| Line::from(format!("line {i}"))).collect();
+    let areas = a.areas().expect("fits");
+    let wheel = |kind, x, y| {
+        Msg::Term(Event::Mouse(MouseEvent {
+            kind,
+            column: x,
+            row: y,
+            modifiers: KeyModifiers::NONE,
+        }))
+    };
+    a.update(wheel(
+        MouseEventKind::ScrollDown,
+        areas.lesson.x + 2,
+        areas.lesson.y + 2,
+    ));
+    assert_eq!(a.scroll, 3);
+    let cmds = a.update(wheel(
+        MouseEventKind::ScrollUp,
+        areas.console.x + 2,
+        areas.console.y + 2,
+    ));
+    assert_eq!(cmds, vec![Cmd::ConsoleScroll(3)]);
+}
+
+#[test]
+fn lesson_focus_scrolls_with_keys() {
+    let mut a = app();
+    a.text.lines = (0..200).map(|i| Line::from(format!("line {i}"))).collect();
+    a.focus = Focus::Lesson;
+    a.update(key(KeyCode::Char('j')));
+    a.update(key(KeyCode::Down));
+    assert_eq!(a.scroll, 2);
+    a.update(key(KeyCode::Char('k')));
+    assert_eq!(a.scroll, 1);
+    a.update(key(KeyCode::PageDown));
+    assert!(a.scroll > 10);
+    a.update(key(KeyCode::Char('G')));
+    assert_eq!(a.scroll, 200 - a.text_rows());
+    a.update(key(KeyCode::Char('g')));
+    assert_eq!(a.scroll, 0);
+}
+
+#[test]
+fn first_unfinished_skips_passed_lessons() {
+    let p = pack();
+    let mut progress = Progress::default();
+    assert_eq!(first_unfinished(&p, &progress), 0);
+    progress
+        .lessons
+        .entry("first".into())
+        .or_default()
+        .passed_at = Some("2026-01-01T00:00:00Z".into());
+    assert_eq!(first_unfinished(&p, &progress), 1);
+}
+
+#[test]
+fn names_come_from_creates_and_checks() {
+    let mut l = lesson("x", 1);
+    l.creates = Creates::default();
+    l.checks.push(CheckSpec {
+        id: "c".into(),
+        title: "t".into(),
+        why: None,
+        hint: None,
+        needs: vec![],
+        kind: CheckKind::ContainerNetworks {
+            container: "api".into(),
+            includes: vec!["backend".into()],
+            excludes: vec!["frontend".into()],
+        },
+    });
+    let n = lesson_names(&l);
+    assert_eq!(n.images, ["calc-app-small"]);
+    assert_eq!(n.containers, ["api"]);
+    assert_eq!(n.networks, ["secure-network", "backend", "frontend"]);
+}
+
+#[test]
+fn unmet_requirements_show_above_the_lesson() {
+    let mut p = (*pack()).clone();
+    p.lessons[0].requires = vec!["linux-host-network".into()];
+    let mut a = App::new(Arc::new(p), 0, Progress::default(), (120, 40), |_| {
+        String::new()
+    });
+    assert!(a.notes.is_empty(), "unknown until the engine answers");
+    let platform = crate::engine::platform::Platform {
+        desktop: true,
+        ..Default::default()
+    };
+    a.update(Msg::Engine(EngineUpdate::Connected {
+        endpoint: "unix:///x".into(),
+        version: "29".into(),
+        platform: Some(Box::new(platform)),
+    }));
+    assert_eq!(a.notes.len(), 1);
+    assert!(a.notes[0].contains("host networking"), "{:?}", a.notes);
+    // The next lesson needs nothing.
+    a.update(key(KeyCode::F(7)));
+    assert!(a.notes.is_empty());
+}
+
+#[test]
+fn events_of_dockdojo_helpers_never_trigger_checks() {
+    let mut a = app();
+    a.checking = false;
+    for (kind, action, name) in [
+        ("network", "connect", "secure-network"),
+        ("container", "start", "web"),
+    ] {
+        let cmds = a.update(Msg::Engine(EngineUpdate::Change(EngineChange {
+            kind: kind.into(),
+            action: action.into(),
+            names: vec![name.into()],
+            helper: true,
+        })));
+        assert!(cmds.is_empty(), "{kind} {action}: {cmds:?}");
+    }
+}
+
+#[test]
+fn the_first_check_run_waits_for_the_engine_feed() {
+    let mut a = App::new(pack(), 0, Progress::default(), (120, 40), |_| String::new());
+    assert!(a.checking, "shown as … from the start");
+    let cmds = a.update(key(KeyCode::F(5)));
+    assert!(cmds.is_empty(), "no run before the feed answers: {cmds:?}");
+    let cmds = a.update(Msg::Engine(EngineUpdate::Unreachable {
+        endpoint: "unix:///x".into(),
+        reason: "no socket".into(),
+        advice: "start it".into(),
+    }));
+    assert_eq!(cmds.first(), Some(&Cmd::RunChecks), "{cmds:?}");
+}
+
+#[test]
+fn an_unchanged_inventory_does_not_redraw() {
+    let mut a = app();
+    let (view, _) = crate::ui::engine::tests::sample();
+    a.update(Msg::Engine(EngineUpdate::Inventory(view.clone())));
+    assert!(a.dirty);
+    a.dirty = false;
+    a.update(Msg::Engine(EngineUpdate::Inventory(view.clone())));
+    assert!(!a.dirty);
+    let mut changed = view;
+    changed.containers[0].state = "exited".into();
+    a.update(Msg::Engine(EngineUpdate::Inventory(changed)));
+    assert!(a.dirty);
+}
+
+#[test]
+fn lesson_text_fits_its_pane() {
+    let mut a = app();
+    let mut p = (*a.pack).clone();
+    p.lessons[0].body = "# T\n\n```bash\ndocker build -t calc-app-large .\n```\n".into();
+    a.pack = Arc::new(p);
+    a.load_lesson(0);
+    let width = a.areas().expect("fits").lesson_text().width as usize;
+    for l in &a.text.lines {
+        assert!(l.width() <= width, "{} > {width}: {l:?}", l.width());
+    }
+    assert_eq!(a.text.blocks.len(), 1, "one sendable block");
+}
+
+#[test]
+fn builtin_lesson_text_fits_its_pane() {
+    let pack = crate::lesson::load(None).expect("built-in pack");
+    for (w, h) in [(200, 50), (120, 40), (80, 24)] {
+        let mut a = App::new(
+            Arc::new(pack.clone()),
+            1,
+            Progress::default(),
+            (w, h),
+            |_| String::new(),
+        );
+        a.update(Msg::Term(Event::Resize(w, h)));
+        let width = a.areas().expect("fits").lesson_text().width as usize;
+        for l in &a.text.lines {
+            assert!(
+                l.width() <= width,
+                "{w}x{h}: {} > {width}: {l:?}",
+                l.width()
+            );
+        }
+    }
+}
+
+#[test]
+fn editor_swap_files_do_not_trigger_checks() {
+    use super::runtime::is_editor_noise;
+    use std::path::Path;
+    let dir = Path::new("/home/u/.local/ws/01-x");
+    for noise in [
+        ".Dockerfile.swp",
+        "Dockerfile~",
+        "4913",
+        ".#Dockerfile",
+        ".git/index",
+        "f.tmp",
+    ] {
+        assert!(is_editor_noise(dir, &dir.join(noise)), "{noise}");
+    }
+    for real in ["Dockerfile", "main.go", "app/Dockerfile.prod", "go.mod"] {
+        assert!(!is_editor_noise(dir, &dir.join(real)), "{real}");
+    }
+}

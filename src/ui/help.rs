@@ -1,0 +1,104 @@
+//! The help overlay (F1): every key dockdojo knows.
+
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
+use ratatui::Frame;
+
+use super::{centered, theme};
+
+/// (keys, what they do), grouped by heading (`keys` empty = heading).
+pub const KEYS: &[(&str, &str)] = &[
+    ("", "Anywhere"),
+    ("F1", "this help (Esc closes)"),
+    ("F2", "move focus between console and lesson"),
+    ("F3", "lesson list (also `l` in the lesson)"),
+    ("F5", "check now (checks also run by themselves)"),
+    ("F6", "next hint"),
+    ("F7", "next lesson"),
+    ("F8", "solution (after passing or after the last hint)"),
+    ("Ctrl-Q", "quit"),
+    ("", "Lesson focus"),
+    ("j k ↑ ↓", "scroll"),
+    ("PgUp PgDn Space", "scroll a page"),
+    ("g G Home End", "top / bottom"),
+    ("Tab ] / Shift-Tab [", "next / previous code block"),
+    ("Enter s", "type the block at the console prompt (not run)"),
+    ("n h l q", "next lesson, hint, lesson list, quit"),
+    ("mouse wheel", "scroll the pane under the pointer"),
+    ("click", "focus the pane; Shift-drag selects text"),
+    ("", "Console focus"),
+    ("any key", "goes to the shell (F4, F9-F12 too)"),
+    ("Shift-PgUp/PgDn", "scroll back through output"),
+    ("Enter", "start a new shell after it exited"),
+];
+
+pub fn render(f: &mut Frame, area: Rect) {
+    let key_w = KEYS
+        .iter()
+        .map(|(k, _)| k.chars().count())
+        .max()
+        .unwrap_or(0);
+    let text_w = KEYS
+        .iter()
+        .map(|(_, t)| t.chars().count())
+        .max()
+        .unwrap_or(0);
+    let w = (key_w + text_w + 6) as u16;
+    let h = KEYS.len() as u16 + 2;
+    let r = centered(area, w, h);
+    f.render_widget(Clear, r);
+    let lines: Vec<Line> = KEYS
+        .iter()
+        .map(|(k, t)| {
+            if k.is_empty() {
+                Line::from(Span::styled(
+                    t.to_string(),
+                    Style::default()
+                        .fg(theme::ACCENT)
+                        .add_modifier(Modifier::BOLD),
+                ))
+            } else {
+                Line::from(vec![
+                    Span::styled(format!(" {k:>key_w$} "), theme::bold()),
+                    Span::raw(format!(" {t}")),
+                ])
+            }
+        })
+        .collect();
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Double)
+        .border_style(Style::default().fg(theme::ACCENT))
+        .title(Span::styled(" Help ", theme::bold()))
+        .title_bottom(Line::from(Span::styled(" Esc close ", theme::dim())).right_aligned());
+    f.render_widget(Paragraph::new(lines).block(block), r);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::testing::draw;
+
+    #[test]
+    fn help_lists_every_key() {
+        for (w, h) in [(80, 24), (120, 40)] {
+            let s = draw(w, h, |f| render(f, f.area()));
+            for k in [
+                "F1",
+                "F2",
+                "F3",
+                "F5",
+                "F6",
+                "F7",
+                "F8",
+                "Ctrl-Q",
+                "Shift-PgUp",
+            ] {
+                assert!(s.contains(k), "{k} missing at {w}x{h}:\n{s}");
+            }
+            insta::assert_snapshot!(format!("help_{w}x{h}"), s);
+        }
+    }
+}

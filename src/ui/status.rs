@@ -1,0 +1,196 @@
+//! The status bar: the keys that matter now, and the engine's state.
+
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
+
+use super::theme;
+
+/// What the status bar says about the engine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EngineStatus {
+    Connecting,
+    Ok {
+        version: String,
+    },
+    Unreachable {
+        endpoint: String,
+        reason: String,
+        advice: String,
+    },
+}
+
+impl EngineStatus {
+    /// Rows the status bar needs at this width: one for the keys, and when the
+    /// engine is unreachable, the reason and what to do, wrapped.
+    pub fn height(&self, width: u16) -> u16 {
+        match self.explanation() {
+            Some(text) => {
+                1 + (super::wrap(&text, width.saturating_sub(1) as usize).len() as u16).min(3)
+            }
+            None => 1,
+        }
+    }
+    pub fn is_ok(&self) -> bool {
+        matches!(self, EngineStatus::Ok { .. })
+    }
+    fn explanation(&self) -> Option<String> {
+        match self {
+            EngineStatus::Unreachable {
+                endpoint,
+                reason,
+                advice,
+            } => Some(format!(
+                "engine unreachable: {endpoint}: {reason}. {advice}"
+            )),
+            _ => None,
+        }
+    }
+}
+
+/// The key hints shown for the current focus.
+pub fn keys(console_focused: bool) -> Vec<(&'static str, &'static str)> {
+    let mut k = vec![
+        ("F1", "help"),
+        ("F2", if console_focused { "lesson" } else { "console" }),
+        ("F3", "lessons"),
+        ("F5", "check"),
+        ("F6", "hint"),
+        ("F7", "next"),
+        ("^Q", "quit"),
+    ];
+    if !console_focused {
+        k.insert(2, ("⏎", "send"));
+    }
+    k
+}
+
+pub fn render(
+    f: &mut Frame,
+    area: Rect,
+    keys: &[(&str, &str)],
+    engine: &EngineStatus,
+    flash: Option<&str>,
+) {
+    let engine_span = match engine {
+        EngineStatus::Connecting => {
+            Span::styled(" engine: connecting… ", Style::default().fg(theme::WARN))
+        }
+        EngineStatus::Ok { .. } => Span::styled(" engine: ok ", Style::default().fg(theme::PASS)),
+        EngineStatus::Unreachable { .. } => Span::styled(
+            " engine: unreachable ",
+            Style::default()
+                .fg(theme::FAIL)
+                .add_modifier(Modifier::BOLD),
+        ),
+    };
+    let width = area.width as usize;
+    let engine_w = engine_span.content.width().min(width);
+    // Keys on the left, as many as fit beside the engine state.
+    let mut spans: Vec<Span> = Vec::new();
+    let mut used = 0usize;
+    let room = width.saturating_sub(engine_w);
+    if let Some(msg) = flash {
+        let msg = super::truncate(&format!(" {} ", crate::sanitize::clean_line(msg)), room);
+        used = msg.width();
+        spans.push(Span::styled(
+            msg,
+            Style::default()
+                .fg(theme::WARN)
+                .add_modifier(Modifier::BOLD),
+        ));
+    }
+    // Drop the least needed keys until the rest fit; Ctrl-Q always stays.
+    let cost = |k: &(&str, &str)| k.0.width() + k.1.width() + 3;
+    let mut shown: Vec<(&str, &str)> = keys.to_vec();
+    for drop in ["F3", "⏎", "F6", "F1", "F7", "F5", "F2"] {
+        if shown.iter().map(cost).sum::<usize>() <= room {
+            break;
+        }
+        shown.retain(|k| k.0 != drop);
+    }
+    for (k, what) in shown.iter().filter(|_| flash.is_none()) {
+        let w = k.width() + what.width() + 3;
+        if used + w > room {
+            break;
+        }
+        spans.push(Span::styled(format!(" {k} "), theme::key()));
+        spans.push(Span::raw(format!("{what} ")));
+        used += w;
+    }
+    let engine_text = super::truncate(&engine_span.content, width.saturating_sub(used));
+    let pad = width.saturating_sub(used + engine_text.width());
+    spans.push(Span::raw(" ".repeat(pad)));
+    spans.push(Span::styled(engine_text, engine_span.style));
+    let mut lines = vec![Line::from(spans)];
+    if let Some(text) = engine.explanation() {
+        for l in super::wrap(&text, width.saturating_sub(1))
+            .into_iter()
+            .take(3)
+        {
+            lines.push(Line::from(Span::styled(
+                format!(" {l}"),
+                Style::default().fg(theme::FAIL),
+            )));
+        }
+    }
+    f.render_widget(Paragraph::new(lines), area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::testing::draw;
+
+    fn unreachable() -> EngineStatus {
+        EngineStatus::Unreachable {
+            endpoint: "unix:///var/run/docker.sock".into(),
+            reason: "connection refused".into(),
+            advice: "Start Docker (sudo systemctl start docker, or open Docker Desktop) or set DOCKER_HOST; dockdojo reconnects by itself.".into(),
+        }
+    }
+
+    #[test]
+    fn status_ok_80() {
+        let s = draw(80, 1, |f| {
+            render(
+                f,
+                f.area(),
+                &keys(true),
+                &EngineStatus::Ok {
+                    version: "20.10".into(),
+                },
+                None,
+            )
+        });
+        assert!(s.contains("engine: ok"));
+        assert!(s.contains("^Q quit"), "{s}");
+        insta::assert_snapshot!(s);
+    }
+
+    #[test]
+    fn status_unreachable_80() {
+        let h = unreachable().height(80);
+        assert_eq!(h, 4);
+        let s = draw(80, h, |f| {
+            render(f, f.area(), &keys(true), &unreachable(), None)
+        });
+        assert!(s.contains("engine unreachable: unix:///var/run/docker.sock"));
+        insta::assert_snapshot!(s);
+    }
+
+    #[test]
+    fn status_unreachable_200() {
+        let h = unreachable().height(200);
+        assert_eq!(h, 2);
+        let s = draw(200, h, |f| {
+            render(f, f.area(), &keys(false), &unreachable(), None)
+        });
+        assert!(s.contains("F7 next"));
+        assert!(s.contains("reconnects by itself"));
+        insta::assert_snapshot!(s);
+    }
+}

@@ -1,0 +1,345 @@
+//! The real binary in a PTY against the real engine: the lesson opens, a
+//! command typed in its console creates a network, the matching check turns
+//! to ✔ with no key pressed, a workspace edit turns the Dockerfile check to
+//! ✔, F1 opens help, and Ctrl-Q (or SIGTERM) leaves the terminal as it was.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use portable_pty::{native_pty_system, CommandBuilder, PtySize};
+
+const NET: &str = "ddt-tuiapp-e2e-net";
+
+fn fixture_pack() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tui")
+}
+
+/// The binary running in a PTY, with what it drew.
+struct Session {
+    parser: vt100::Parser,
+    /// Every byte the program wrote, for checking the terminal modes it left.
+    raw: Vec<u8>,
+    rx: mpsc::Receiver<Vec<u8>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    _master: Box<dyn portable_pty::MasterPty + Send>,
+}
+
+impl Session {
+    fn start(home: &Path, workspace: &Path, rows: u16, cols: u16) -> Session {
+        Session::start_with(home, workspace, rows, cols, &[])
+    }
+
+    fn start_with(
+        home: &Path,
+        workspace: &Path,
+        rows: u16,
+        cols: u16,
+        env: &[(&str, &str)],
+    ) -> Session {
+        let pty = native_pty_system();
+        let pair = pty
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("open a pty");
+        let mut cmd = CommandBuilder::new(common::bin());
+        cmd.arg("--lessons");
+        cmd.arg(fixture_pack());
+        cmd.arg("--workspace");
+        cmd.arg(workspace);
+        cmd.env("DOCKDOJO_HOME", home);
+        cmd.env("SHELL", "/bin/sh");
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("PS1", "e2e$ ");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd.cwd(workspace);
+        let child = pair.slave.spawn_command(cmd).expect("start dockdojo");
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().expect("pty reader");
+        let writer = pair.master.take_writer().expect("pty writer");
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            loop {
+                match reader.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        if tx.send(buf[..n].to_vec()).is_err() {
+                            break;
+                        }
+                    }
+                }
+            }
+        });
+        Session {
+            parser: vt100::Parser::new(rows, cols, 0),
+            raw: Vec::new(),
+            rx,
+            writer,
+            child,
+            _master: pair.master,
+        }
+    }
+
+    fn text(&self) -> String {
+        self.parser.screen().contents()
+    }
+
+    /// Read output until `cond` holds on the screen; panics with the screen
+    /// after a generous limit (a hang, not a slow machine).
+    fn wait_for(&mut self, what: &str, cond: impl Fn(&str) -> bool) {
+        let limit = Instant::now() + Duration::from_secs(60);
+        while !cond(&self.text()) {
+            let left = limit.saturating_duration_since(Instant::now());
+            match self.rx.recv_timeout(left) {
+                Ok(bytes) => {
+                    self.raw.extend_from_slice(&bytes);
+                    self.parser.process(&bytes);
+                }
+                Err(_) => panic!("never saw {what}; the screen:\n{}", self.text()),
+            }
+        }
+    }
+
+    fn send(&mut self, bytes: &[u8]) {
+        self.writer.write_all(bytes).expect("write to pty");
+        self.writer.flush().expect("flush pty");
+    }
+
+    /// Read until the program closes the PTY; returns its exit status.
+    fn finish(&mut self) -> portable_pty::ExitStatus {
+        while let Ok(bytes) = self.rx.recv_timeout(Duration::from_secs(30)) {
+            self.raw.extend_from_slice(&bytes);
+            self.parser.process(&bytes);
+        }
+        self.child.wait().expect("wait for dockdojo")
+    }
+}
+
+fn remove_network() {
+    let _ = std::process::Command::new("docker")
+        .args(["network", "rm", NET])
+        .output();
+}
+
+/// The last time the program switched a mode on or off wins.
+fn last_is_off(raw: &[u8], on: &str, off: &str) -> bool {
+    let s = String::from_utf8_lossy(raw);
+    match (s.rfind(on), s.rfind(off)) {
+        (Some(a), Some(b)) => b > a,
+        (Some(_), None) => false,
+        (None, _) => true,
+    }
+}
+
+fn assert_terminal_restored(s: &Session) {
+    for (what, on, off) in [
+        ("alternate screen", "\x1b[?1049h", "\x1b[?1049l"),
+        ("mouse capture", "\x1b[?1000h", "\x1b[?1000l"),
+        ("bracketed paste", "\x1b[?2004h", "\x1b[?2004l"),
+        ("hidden cursor", "\x1b[?25l", "\x1b[?25h"),
+    ] {
+        assert!(
+            last_is_off(&s.raw, on, off),
+            "{what} was not switched back off"
+        );
+    }
+    assert!(
+        !s.parser.screen().alternate_screen(),
+        "left on the alternate screen"
+    );
+}
+
+#[tokio::test]
+async fn typing_a_command_turns_its_check_green_and_ctrl_q_restores_the_terminal() {
+    let test = "typing_a_command_turns_its_check_green";
+    if common::engine(test).await.is_none() {
+        return;
+    }
+    remove_network();
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let home = tmp.path().join("home");
+    let ws = tmp.path().join("ws");
+    std::fs::create_dir_all(&ws).expect("workspace");
+    let mut s = Session::start(&home, &ws, 40, 140);
+
+    s.wait_for("the lesson and a failing network check", |t| {
+        t.contains("Lesson: A network of your own") && t.contains(&format!("✘ {NET} exists"))
+    });
+    // The starter Dockerfile was copied and the console runs in the lesson folder.
+    let lesson_dir = ws.join("01-net");
+    assert!(lesson_dir.join("Dockerfile").is_file());
+    s.wait_for("the shell prompt", |t| t.contains("e2e$"));
+
+    s.send(format!("docker network create {NET}\r").as_bytes());
+    s.wait_for("the network check passing without a key", |t| {
+        t.contains(&format!("✔ {NET} exists"))
+    });
+
+    // A file change in the workspace re-runs the checks too.
+    std::fs::write(
+        lesson_dir.join("Dockerfile"),
+        "FROM busybox:1.36 AS build\nFROM scratch\n",
+    )
+    .expect("edit Dockerfile");
+    s.wait_for("the lesson complete banner", |t| {
+        t.contains("All checks pass — lesson complete!")
+    });
+    let progress = std::fs::read_to_string(home.join("progress.json")).expect("progress saved");
+    assert!(progress.contains("\"passed\": true"), "{progress}");
+
+    // F1 shows help over everything; Esc closes it.
+    s.send(b"\x1bOP");
+    s.wait_for("the help overlay", |t| t.contains("Shift-PgUp/PgDn"));
+    s.send(b"\x1b");
+    s.wait_for("help closed", |t| !t.contains("Shift-PgUp/PgDn"));
+
+    // Ctrl-Q quits from the console.
+    s.send(b"\x11");
+    let status = s.finish();
+    remove_network();
+    assert!(status.success(), "exit status {status:?}");
+    assert_terminal_restored(&s);
+}
+
+/// `shell-pid-1234` as printed by the shell (not the typed `shell-pid-$$`).
+fn shell_pid(screen: &str) -> Option<u32> {
+    screen.match_indices("shell-pid-").find_map(|(i, m)| {
+        let digits: String = screen[i + m.len()..]
+            .chars()
+            .take_while(|c| c.is_ascii_digit())
+            .collect();
+        digits.parse().ok()
+    })
+}
+
+#[tokio::test]
+async fn sigterm_restores_the_terminal_and_ends_the_shell() {
+    signal_restores_the_terminal("-TERM").await;
+}
+
+#[tokio::test]
+async fn sighup_restores_the_terminal_and_ends_the_shell() {
+    signal_restores_the_terminal("-HUP").await;
+}
+
+async fn signal_restores_the_terminal(signal: &str) {
+    let test = "signal_restores_the_terminal";
+    if common::engine(test).await.is_none() {
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let home = tmp.path().join("home");
+    let ws = tmp.path().join("ws");
+    std::fs::create_dir_all(&ws).expect("workspace");
+    let mut s = Session::start(&home, &ws, 24, 80);
+    s.wait_for("the shell prompt", |t| t.contains("e2e$"));
+    // The shell tells us its pid.
+    s.send(b"echo shell-pid-$$\r");
+    s.wait_for("the shell's pid", |t| shell_pid(t).is_some());
+    let pid = shell_pid(&s.text()).expect("shell pid on screen");
+    let me = s.child.process_id().expect("dockdojo pid");
+    let status = std::process::Command::new("kill")
+        .args([signal, &me.to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let exit = s.finish();
+    assert!(exit.success(), "exit status {exit:?}");
+    assert_terminal_restored(&s);
+    // The shell child ended with it (it may take a moment to be reaped by init).
+    let proc_dir = PathBuf::from(format!("/proc/{pid}"));
+    let gone_or_zombie = !proc_dir.exists()
+        || std::fs::read_to_string(proc_dir.join("stat"))
+            .map(|st| st.contains(") Z "))
+            .unwrap_or(true);
+    assert!(gone_or_zombie, "the shell {pid} still runs");
+}
+
+#[tokio::test]
+async fn too_small_window_says_so_instead_of_panicking() {
+    // No engine needed to draw the "too small" note; but the binary connects anyway.
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let home = tmp.path().join("home");
+    let ws = tmp.path().join("ws");
+    std::fs::create_dir_all(&ws).expect("workspace");
+    let mut s = Session::start(&home, &ws, 12, 40);
+    s.wait_for("the too-small note", |t| {
+        t.contains("make the window larger") && t.contains("have 40x12")
+    });
+    s.send(b"\x11");
+    let exit = s.finish();
+    assert!(exit.success(), "exit status {exit:?}");
+    assert_terminal_restored(&s);
+}
+
+/// A socket that forwards to the real engine once started: the engine
+/// "comes back" without touching the shared daemon.
+fn start_proxy(path: &Path) {
+    use std::os::unix::net::{UnixListener, UnixStream};
+    let listener = UnixListener::bind(path).expect("bind proxy socket");
+    std::thread::spawn(move || {
+        for client in listener.incoming() {
+            let Ok(client) = client else { break };
+            let Ok(engine) = UnixStream::connect("/var/run/docker.sock") else {
+                continue;
+            };
+            let pipe = |mut from: UnixStream, mut to: UnixStream| {
+                std::thread::spawn(move || {
+                    let _ = std::io::copy(&mut from, &mut to);
+                    let _ = to.shutdown(std::net::Shutdown::Write);
+                });
+            };
+            if let (Ok(c2), Ok(e2)) = (client.try_clone(), engine.try_clone()) {
+                pipe(client, e2);
+                pipe(engine, c2);
+            }
+        }
+    });
+}
+
+#[tokio::test]
+async fn unreachable_engine_is_explained_and_recovery_needs_no_restart() {
+    let test = "unreachable_engine_is_explained";
+    if common::engine(test).await.is_none() {
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let home = tmp.path().join("home");
+    let ws = tmp.path().join("ws");
+    std::fs::create_dir_all(&ws).expect("workspace");
+    let sock = tmp.path().join("engine.sock");
+    let host = format!("unix://{}", sock.display());
+    let mut s = Session::start_with(&home, &ws, 30, 120, &[("DOCKER_HOST", host.as_str())]);
+    // The lesson opens anyway, and the status bar says why and what to do.
+    s.wait_for("the unreachable status", |t| {
+        t.contains("Lesson: A network of your own")
+            && t.contains(&format!("engine unreachable: {host}"))
+            && t.contains("reconnects by itself")
+    });
+    // Offline checks still run; engine checks say they could not be evaluated.
+    s.wait_for("an unevaluable network check", |t| {
+        t.contains(&format!("! {NET} exists"))
+    });
+    start_proxy(&sock);
+    s.wait_for("the engine back, with no key pressed", |t| {
+        t.contains("engine: ok") && !t.contains("engine unreachable")
+    });
+    s.wait_for("the network check evaluated", |t| {
+        t.contains(&format!("✘ {NET} exists")) || t.contains(&format!("✔ {NET} exists"))
+    });
+    s.send(b"\x11");
+    let exit = s.finish();
+    assert!(exit.success(), "exit status {exit:?}");
+    assert_terminal_restored(&s);
+}
