@@ -734,8 +734,11 @@ fn record(engine: &Engine, out: &mut Outcome, p: &Planned, r: Result<(), bollard
         Ok(()) => out.removed.push(p.clone()),
         Err(e) => {
             let e = err(engine, e);
-            if e.is_not_found() {
-                // Gone already (e.g. removed with its container): that is the goal.
+            let in_progress = matches!(&e, EngineError::Api { status: 409, message, .. }
+                if message.contains("already in progress"));
+            if e.is_not_found() || in_progress {
+                // Gone already (e.g. removed with its container, or by the helper's
+                // own cleanup at the same moment): that is the goal.
                 out.removed.push(p.clone());
             } else {
                 out.failed.push((p.clone(), e.to_string()));
