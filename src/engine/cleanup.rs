@@ -701,8 +701,12 @@ pub async fn execute(engine: &Engine, plan: &Plan) -> Outcome {
             .await;
         record(engine, &mut out, c, r);
     }
+    // Removing an image also removes its untagged parents (a classic build
+    // keeps every step as one): deleting hundreds of MB of layers can take
+    // longer than an ordinary request may, on a busy disk. Bounded still.
+    let slow = d.clone().with_timeout(IMAGE_REMOVE_TIMEOUT);
     for i in &plan.images {
-        let r = d
+        let r = slow
             .remove_image(
                 &i.target,
                 Some(RemoveImageOptions {
@@ -713,8 +717,15 @@ pub async fn execute(engine: &Engine, plan: &Plan) -> Outcome {
                 None,
             )
             .await
-            .map(|_| ());
-        record(engine, &mut out, i, r);
+            .map(|_| ())
+            .map_err(|e| {
+                EngineError::from_bollard_timeout(
+                    &engine.endpoint,
+                    e,
+                    IMAGE_REMOVE_TIMEOUT.as_secs(),
+                )
+            });
+        record_mapped(&mut out, i, r);
     }
     for n in &plan.networks {
         let r = d.remove_network(&n.target).await;
@@ -729,11 +740,17 @@ pub async fn execute(engine: &Engine, plan: &Plan) -> Outcome {
     out
 }
 
+/// How long removing one image (and its untagged parents) may take.
+pub const IMAGE_REMOVE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(600);
+
 fn record(engine: &Engine, out: &mut Outcome, p: &Planned, r: Result<(), bollard::errors::Error>) {
+    record_mapped(out, p, r.map_err(|e| err(engine, e)));
+}
+
+fn record_mapped(out: &mut Outcome, p: &Planned, r: Result<(), EngineError>) {
     match r {
         Ok(()) => out.removed.push(p.clone()),
         Err(e) => {
-            let e = err(engine, e);
             let in_progress = matches!(&e, EngineError::Api { status: 409, message, .. }
                 if message.contains("already in progress"));
             if e.is_not_found() || in_progress {
