@@ -17,7 +17,7 @@ use super::{find_lesson, load_pack_or_report, Ctx, EXIT_CANNOT, EXIT_FAIL, EXIT_
 use crate::check::{CheckEnv, LessonResult, Status};
 use crate::cli::DevCommand;
 use crate::engine::cleanup::{self, ManagedScope};
-use crate::engine::Engine;
+use crate::engine::{Engine, EngineError};
 use crate::lesson::{Lesson, Pack};
 use crate::sanitize::clean_line;
 use crate::workspace::{safe_join, Workspace};
@@ -516,7 +516,7 @@ async fn verify_lesson(ctx: &Ctx, engine: &Engine, pack: &Pack, lesson: &Lesson)
         &[lesson],
         ManagedScope::Lessons(BTreeSet::from([lesson.id.clone()])),
     );
-    match cleanup::plan(engine, &target).await {
+    match leftovers_after_reset(engine, &target).await {
         Ok(left) => {
             for p in left.all() {
                 problems.push(format!(
@@ -532,6 +532,30 @@ async fn verify_lesson(ctx: &Ctx, engine: &Engine, pack: &Pack, lesson: &Lesson)
         Verdict::Verified
     } else {
         Verdict::Failed(problems)
+    }
+}
+
+/// What the lesson left after its reset. A swarm removes overlay networks in
+/// the background after `network rm` has answered, so networks that are still
+/// listed get a bounded grace period (about 15 s) to disappear before they
+/// count as leftovers; anything else counts at once.
+async fn leftovers_after_reset(
+    engine: &Engine,
+    target: &cleanup::Target,
+) -> Result<cleanup::Plan, EngineError> {
+    let mut delay = Duration::from_millis(100);
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        let left = cleanup::plan(engine, target).await?;
+        let only_networks = left.containers.is_empty()
+            && left.images.is_empty()
+            && left.volumes.is_empty()
+            && !left.networks.is_empty();
+        if !only_networks || std::time::Instant::now() >= deadline {
+            return Ok(left);
+        }
+        tokio::time::sleep(delay).await;
+        delay = (delay * 2).min(Duration::from_secs(2));
     }
 }
 
