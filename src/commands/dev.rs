@@ -17,7 +17,7 @@ use super::{find_lesson, load_pack_or_report, Ctx, EXIT_CANNOT, EXIT_FAIL, EXIT_
 use crate::check::{CheckEnv, LessonResult, Status};
 use crate::cli::DevCommand;
 use crate::engine::cleanup::{self, ManagedScope};
-use crate::engine::Engine;
+use crate::engine::{Engine, EngineError};
 use crate::lesson::{Lesson, Pack};
 use crate::sanitize::clean_line;
 use crate::workspace::{safe_join, Workspace};
@@ -597,26 +597,28 @@ async fn verify_lesson(ctx: &Ctx, engine: &Engine, pack: &Pack, lesson: &Lesson)
     }
 }
 
-/// What is left after a reset. A swarm removes overlay networks
-/// asynchronously: a network the engine said it removed can still be listed
-/// for a moment, so while only networks are left, look again (bounded).
+/// What the lesson left after its reset. A swarm removes overlay networks in
+/// the background after `network rm` has answered, so networks that are still
+/// listed get a bounded grace period (about 15 s) to disappear before they
+/// count as leftovers; anything else counts at once.
 async fn leftovers_after_reset(
     engine: &Engine,
     target: &cleanup::Target,
-) -> Result<cleanup::Plan, crate::engine::EngineError> {
-    let mut left = cleanup::plan(engine, target).await?;
-    for _ in 0..40 {
+) -> Result<cleanup::Plan, EngineError> {
+    let mut delay = Duration::from_millis(100);
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        let left = cleanup::plan(engine, target).await?;
         let only_networks = left.containers.is_empty()
             && left.images.is_empty()
             && left.volumes.is_empty()
             && !left.networks.is_empty();
-        if !only_networks {
-            break;
+        if !only_networks || std::time::Instant::now() >= deadline {
+            return Ok(left);
         }
-        tokio::time::sleep(Duration::from_millis(250)).await;
-        left = cleanup::plan(engine, target).await?;
+        tokio::time::sleep(delay).await;
+        delay = (delay * 2).min(Duration::from_secs(2));
     }
-    Ok(left)
 }
 
 /// Run `bash solve.sh` in `cwd` with `DOCKDOJO_SOLUTION_DIR`, streaming its
