@@ -359,10 +359,26 @@ async fn engine_gone_during_a_network_probe_is_an_error_and_the_next_start_clean
              from_network = \"{net}\"\nto = \"{target}\"\nexpect = \"reachable\"\n"
         );
         // The probe container is created and started; the wait for it is cut.
-        cut_then_next_start_cleans(test, "harden-probe", &checks, "/wait", &eng).await;
+        // A failed assertion still removes the target and its network.
+        use futures_util::FutureExt;
+        let r = std::panic::AssertUnwindSafe(cut_then_next_start_cleans(
+            test,
+            "harden-probe",
+            &checks,
+            "/wait",
+            &eng,
+        ))
+        .catch_unwind()
+        .await;
+        remove(&eng, &target).await;
+        let _ = eng.docker.remove_network(&net).await;
+        if let Err(p) = r {
+            std::panic::resume_unwind(p);
+        }
+    } else {
+        remove(&eng, &target).await;
+        let _ = eng.docker.remove_network(&net).await;
     }
-    remove(&eng, &target).await;
-    let _ = eng.docker.remove_network(&net).await;
     started.expect("start the probe target");
 }
 
