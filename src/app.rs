@@ -5,7 +5,6 @@
 //! `update` is pure: it changes [`App`] and returns the side effects ([`Cmd`])
 //! the loop must carry out (talk to the shell, run checks, save progress).
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -923,11 +922,6 @@ mod runtime;
 /// Open the course at `lesson`, or at the first unfinished one.
 pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
     runtime::run(ctx, lesson).await
-}
-
-/// Where the console runs for a lesson.
-pub fn lesson_dir(ctx: &Ctx, lesson: &Lesson) -> PathBuf {
-    ctx.workspace.lesson_dir(lesson)
 }
 
 #[cfg(test)]

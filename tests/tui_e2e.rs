@@ -225,7 +225,16 @@ fn shell_pid(screen: &str) -> Option<u32> {
 
 #[tokio::test]
 async fn sigterm_restores_the_terminal_and_ends_the_shell() {
-    let test = "sigterm_restores_the_terminal";
+    signal_restores_the_terminal("-TERM").await;
+}
+
+#[tokio::test]
+async fn sighup_restores_the_terminal_and_ends_the_shell() {
+    signal_restores_the_terminal("-HUP").await;
+}
+
+async fn signal_restores_the_terminal(signal: &str) {
+    let test = "signal_restores_the_terminal";
     if common::engine(test).await.is_none() {
         return;
     }
@@ -241,7 +250,7 @@ async fn sigterm_restores_the_terminal_and_ends_the_shell() {
     let pid = shell_pid(&s.text()).expect("shell pid on screen");
     let me = s.child.process_id().expect("dockdojo pid");
     let status = std::process::Command::new("kill")
-        .args(["-TERM", &me.to_string()])
+        .args([signal, &me.to_string()])
         .status()
         .expect("kill");
     assert!(status.success());

@@ -126,6 +126,12 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
     rt.open_lesson(&mut app);
     // The first check run starts when the engine feed has answered (connected or not).
 
+    // Test hook (the test suite proves with it that a panic restores the
+    // terminal and ends the shell): with DOCKDOJO_TEST_PANIC_AFTER_FIRST_FRAME=1
+    // in the environment, the first frame that shows console output is
+    // followed by a panic. Only that variable set to exactly `1` does this;
+    // no key, lesson or pack can.
+    let test_panic = std::env::var("DOCKDOJO_TEST_PANIC_AFTER_FIRST_FRAME").as_deref() == Ok("1");
     let mut last_draw: Option<Instant> = None;
     let mut draw_at: Option<Instant> = None;
     let mut frames: u64 = 0;
@@ -156,6 +162,14 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
                     }
                     frames += 1;
                     app.dirty = false;
+                    if test_panic
+                        && rt
+                            .console
+                            .as_ref()
+                            .is_some_and(|c| !c.screen().contents().trim().is_empty())
+                    {
+                        panic!("test panic after the first frame (DOCKDOJO_TEST_PANIC_AFTER_FIRST_FRAME=1)");
+                    }
                     last_draw = Some(now);
                     draw_at = None;
                 }
@@ -401,6 +415,12 @@ impl Runtime {
             EngineMsg::Connected(c) => {
                 let c = *c;
                 tracing::info!(endpoint = %c.engine.endpoint.url, "engine connected");
+                // Helpers an earlier, killed or cut-off run could not remove
+                // (this run's own are never touched).
+                let eng = c.engine.clone();
+                tokio::spawn(async move {
+                    crate::engine::cleanup::sweep_leftovers(&eng).await;
+                });
                 let update = EngineUpdate::Connected {
                     endpoint: c.engine.endpoint.url.clone(),
                     version: c.engine.version.clone(),

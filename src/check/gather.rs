@@ -332,7 +332,8 @@ impl<'a> Gatherer<'a> {
             bound,
             self.lesson,
         )
-        .await?;
+        .await
+        .map_err(|e| probe_error(e, from))?;
         Ok(ReachFacts::Probed {
             attempts: probes::parse_reach(&out.stdout, &method),
             timed_out: out.timed_out,
@@ -354,7 +355,8 @@ impl<'a> Gatherer<'a> {
             TRY_BOUND + PROBE_OVERHEAD,
             self.lesson,
         )
-        .await?;
+        .await
+        .map_err(|e| probe_error(e, network))?;
         Ok(ResolveFacts::Probed {
             addresses: probes::parse_resolve(&out.stdout),
             timed_out: out.timed_out,
@@ -388,6 +390,18 @@ impl<'a> Gatherer<'a> {
                 .unwrap_or_default(),
             control_available: s.control_available.unwrap_or(false),
         })
+    }
+}
+
+/// A probe that cannot join the network: say why in words, and what to do.
+fn probe_error(e: EngineError, network: &str) -> FactError {
+    let text = e.to_string();
+    if text.contains("not manually attachable") {
+        FactError(format!(
+            "dockdojo's probe container cannot join {network}: it is a swarm overlay network created without --attachable. Create it with `docker network create --driver overlay --attachable {network}`"
+        ))
+    } else {
+        e.into()
     }
 }
 
@@ -589,6 +603,17 @@ async fn count_packages(scan: &ScanContainer) -> Result<PackageCount, EngineErro
 #[cfg(test)]
 mod tests {
     use super::engine_host;
+
+    #[test]
+    fn a_probe_that_cannot_join_an_overlay_says_what_to_do() {
+        let e = crate::engine::EngineError::Api {
+            endpoint: "unix:///var/run/docker.sock".into(),
+            status: 403,
+            message: "Could not attach to network ledger-overlay: rpc error: network ledger-overlay not manually attachable".into(),
+        };
+        let f = super::probe_error(e, "ledger-overlay");
+        assert!(f.0.contains("--attachable ledger-overlay"), "{f}");
+    }
 
     #[test]
     fn published_ports_are_reached_where_the_engine_is() {

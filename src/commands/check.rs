@@ -61,6 +61,10 @@ pub async fn run(ctx: &Ctx, args: crate::cli::CheckArgs) -> anyhow::Result<i32> 
     } else {
         None
     };
+    if let Some(Ok(e)) = &engine {
+        // Helpers an earlier, killed or cut-off run could not remove.
+        crate::engine::cleanup::sweep_leftovers(e).await;
+    }
     let mut unreachable = false;
     if let Some(Err(e)) = &engine {
         eprintln!("dockdojo: {}", clean(&e.to_string()));

@@ -17,7 +17,7 @@ use super::{find_lesson, load_pack_or_report, Ctx, EXIT_CANNOT, EXIT_FAIL, EXIT_
 use crate::check::{CheckEnv, LessonResult, Status};
 use crate::cli::DevCommand;
 use crate::engine::cleanup::{self, ManagedScope};
-use crate::engine::Engine;
+use crate::engine::{Engine, EngineError};
 use crate::lesson::{Lesson, Pack};
 use crate::sanitize::clean_line;
 use crate::workspace::{safe_join, Workspace};
@@ -288,6 +288,8 @@ async fn verify(ctx: &Ctx, names: &[String]) -> anyhow::Result<i32> {
         }
     };
     stop_on_ctrl_c();
+    // Helpers an earlier, killed or cut-off run could not remove.
+    cleanup::sweep_leftovers(&engine).await;
     let platform = match crate::engine::platform::detect(&engine).await {
         Ok(p) => Some(p),
         Err(e) => {
@@ -312,7 +314,29 @@ async fn verify(ctx: &Ctx, names: &[String]) -> anyhow::Result<i32> {
         let verdict = if !unmet.is_empty() {
             Verdict::Skipped(unmet)
         } else {
-            verify_lesson(ctx, &engine, &pack, lesson).await
+            let v = verify_lesson(ctx, &engine, &pack, lesson).await;
+            let was_in_swarm = platform
+                .as_ref()
+                .map(|p| swarm_member(&p.swarm.local_node_state));
+            if lesson
+                .requires
+                .iter()
+                .any(|r| r == crate::engine::platform::SWARM)
+                && was_in_swarm == Some(false)
+            {
+                match leave_swarm_made_by_verify(&engine).await {
+                    Ok(false) => v,
+                    Ok(true) => {
+                        println!(
+                            "-- left the swarm solve.sh made (the engine was not in one before)"
+                        );
+                        v
+                    }
+                    Err(e) => add_problem(v, e),
+                }
+            } else {
+                v
+            }
         };
         match &verdict {
             Verdict::Verified => println!("VERIFIED {}", clean_line(&lesson.id)),
@@ -363,6 +387,44 @@ async fn verify(ctx: &Ctx, names: &[String]) -> anyhow::Result<i32> {
     } else {
         EXIT_FAIL
     })
+}
+
+/// Is a node in this swarm state part of a swarm (`active`, `pending`,
+/// `locked`, `error`), as opposed to `inactive` or unknown?
+fn swarm_member(state: &str) -> bool {
+    !matches!(state, "" | "inactive")
+}
+
+/// The engine was in no swarm before `dev verify` ran a lesson that needs
+/// one: leave the swarm its solve.sh made. `Ok(true)` when it left one.
+async fn leave_swarm_made_by_verify(engine: &Engine) -> Result<bool, String> {
+    let now = crate::engine::platform::detect(engine)
+        .await
+        .map_err(|e| format!("cannot read the swarm state after verifying: {e}"))?;
+    if !swarm_member(&now.swarm.local_node_state) {
+        return Ok(false);
+    }
+    engine
+        .docker
+        .leave_swarm(Some(bollard::query_parameters::LeaveSwarmOptions { force: true }))
+        .await
+        .map_err(|e| {
+            format!(
+                "the engine was in no swarm before dev verify, and leaving the one solve.sh made failed: {}",
+                crate::engine::EngineError::from_bollard(&engine.endpoint, e)
+            )
+        })?;
+    Ok(true)
+}
+
+fn add_problem(v: Verdict, problem: String) -> Verdict {
+    match v {
+        Verdict::Failed(mut p) => {
+            p.push(problem);
+            Verdict::Failed(p)
+        }
+        _ => Verdict::Failed(vec![problem]),
+    }
 }
 
 /// Remove the lesson's own objects (its `creates` names and managed objects
@@ -516,7 +578,7 @@ async fn verify_lesson(ctx: &Ctx, engine: &Engine, pack: &Pack, lesson: &Lesson)
         &[lesson],
         ManagedScope::Lessons(BTreeSet::from([lesson.id.clone()])),
     );
-    match cleanup::plan(engine, &target).await {
+    match leftovers_after_reset(engine, &target).await {
         Ok(left) => {
             for p in left.all() {
                 problems.push(format!(
@@ -532,6 +594,30 @@ async fn verify_lesson(ctx: &Ctx, engine: &Engine, pack: &Pack, lesson: &Lesson)
         Verdict::Verified
     } else {
         Verdict::Failed(problems)
+    }
+}
+
+/// What the lesson left after its reset. A swarm removes overlay networks in
+/// the background after `network rm` has answered, so networks that are still
+/// listed get a bounded grace period (about 15 s) to disappear before they
+/// count as leftovers; anything else counts at once.
+async fn leftovers_after_reset(
+    engine: &Engine,
+    target: &cleanup::Target,
+) -> Result<cleanup::Plan, EngineError> {
+    let mut delay = Duration::from_millis(100);
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        let left = cleanup::plan(engine, target).await?;
+        let only_networks = left.containers.is_empty()
+            && left.images.is_empty()
+            && left.volumes.is_empty()
+            && !left.networks.is_empty();
+        if !only_networks || std::time::Instant::now() >= deadline {
+            return Ok(left);
+        }
+        tokio::time::sleep(delay).await;
+        delay = (delay * 2).min(Duration::from_secs(2));
     }
 }
 
@@ -612,6 +698,15 @@ async fn run_solve(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn swarm_membership() {
+        assert!(!swarm_member("inactive"));
+        assert!(!swarm_member(""));
+        for s in ["active", "pending", "locked", "error"] {
+            assert!(swarm_member(s), "{s}");
+        }
+    }
 
     #[test]
     fn names() {

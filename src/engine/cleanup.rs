@@ -96,7 +96,7 @@ pub fn install_labels(
     lesson: &str,
     purpose: &str,
 ) -> std::io::Result<HashMap<String, String>> {
-    let mut m = super::labels::helper_labels(lesson, purpose);
+    let mut m = super::labels::base_labels(lesson, purpose);
     m.insert(INSTALL.to_string(), install_id(home)?);
     Ok(m)
 }
@@ -418,6 +418,148 @@ pub fn select(target: &Target, inv: &Inventory) -> Plan {
     plan
 }
 
+/// A helper container as the leftover sweep sees it.
+#[derive(Debug, Clone, Default)]
+pub struct HelperInfo {
+    pub id: String,
+    pub labels: HashMap<String, String>,
+    /// Creation time, seconds since the epoch.
+    pub created: i64,
+}
+
+/// A helper whose creator gave no pid is presumed live for this long.
+pub const LEFTOVER_MIN_AGE_SECS: i64 = 60;
+/// A helper is never live for this long, whatever its pid (pids are reused).
+pub const LEFTOVER_MAX_AGE_SECS: i64 = 3600;
+
+/// Is `c` a helper container left behind by a run of this install that
+/// ended before it could remove it (killed, or cut off from the engine)?
+/// Only short-lived helpers (scan, probe, run) labelled managed with this
+/// install's value qualify; then: its creating process no longer runs, or
+/// (without a pid label) it is older than a minute, or it is older than an
+/// hour. Pure: `alive` answers whether a process id runs.
+pub fn is_leftover(c: &HelperInfo, install: &str, now: i64, alive: &dyn Fn(u32) -> bool) -> bool {
+    if !is_managed(&c.labels) || !has_install(&c.labels, install) {
+        return false;
+    }
+    let helper = c
+        .labels
+        .get(super::labels::PURPOSE)
+        .is_some_and(|p| super::labels::HELPER_PURPOSES.contains(&p.as_str()));
+    if !helper {
+        return false;
+    }
+    let age = now.saturating_sub(c.created);
+    if age > LEFTOVER_MAX_AGE_SECS {
+        return true;
+    }
+    match c
+        .labels
+        .get(super::labels::PID)
+        .and_then(|p| p.parse::<u32>().ok())
+    {
+        Some(pid) if pid == std::process::id() => false,
+        Some(pid) => !alive(pid),
+        None => age > LEFTOVER_MIN_AGE_SECS,
+    }
+}
+
+/// Does a process with this id run on this machine?
+pub fn process_alive(pid: u32) -> bool {
+    #[cfg(unix)]
+    {
+        let Some(p) = i32::try_from(pid)
+            .ok()
+            .and_then(rustix::process::Pid::from_raw)
+        else {
+            return false;
+        };
+        match rustix::process::test_kill_process(p) {
+            Ok(()) => true,
+            // It exists but belongs to someone else.
+            Err(e) => e == rustix::io::Errno::PERM,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = pid;
+        true
+    }
+}
+
+/// Remove the helper containers an earlier run of this install left behind
+/// (see [`is_leftover`]). Returns the ids removed. Called when `check`,
+/// `dev verify` and the TUI start.
+pub async fn remove_leftovers(engine: &Engine, install: &str) -> Result<Vec<String>, EngineError> {
+    if install.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut filters = HashMap::new();
+    filters.insert(
+        "label".to_string(),
+        vec![format!("{MANAGED}=true"), format!("{INSTALL}={install}")],
+    );
+    let list = engine
+        .docker
+        .list_containers(Some(ListContainersOptions {
+            all: true,
+            filters: Some(filters),
+            ..Default::default()
+        }))
+        .await
+        .map_err(|e| err(engine, e))?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    let mut removed = Vec::new();
+    for c in list {
+        let info = HelperInfo {
+            id: c.id.unwrap_or_default(),
+            labels: c.labels.unwrap_or_default(),
+            created: c.created.unwrap_or(now),
+        };
+        if info.id.is_empty() || !is_leftover(&info, install, now, &process_alive) {
+            continue;
+        }
+        let r = engine
+            .docker
+            .remove_container(
+                &info.id,
+                Some(RemoveContainerOptions {
+                    force: true,
+                    v: true,
+                    ..Default::default()
+                }),
+            )
+            .await;
+        match r.map_err(|e| err(engine, e)) {
+            Ok(()) => removed.push(info.id),
+            Err(e) if e.is_not_found() => {}
+            Err(e) => tracing::warn!("could not remove leftover helper {}: {e}", info.id),
+        }
+    }
+    if !removed.is_empty() {
+        tracing::info!("removed {} leftover helper container(s)", removed.len());
+    }
+    Ok(removed)
+}
+
+/// [`remove_leftovers`] for this install (from `DOCKDOJO_HOME`); problems
+/// are logged, never fatal: a sweep must not stop a check.
+pub async fn sweep_leftovers(engine: &Engine) -> usize {
+    let Some(install) = super::labels::this_install() else {
+        return 0;
+    };
+    match remove_leftovers(engine, install).await {
+        Ok(v) => v.len(),
+        Err(e) => {
+            tracing::warn!("leftover sweep failed: {e}");
+            0
+        }
+    }
+}
+
 fn err(engine: &Engine, e: bollard::errors::Error) -> EngineError {
     EngineError::from_bollard(&engine.endpoint, e)
 }
@@ -559,8 +701,12 @@ pub async fn execute(engine: &Engine, plan: &Plan) -> Outcome {
             .await;
         record(engine, &mut out, c, r);
     }
+    // Removing an image also removes its untagged parents (a classic build
+    // keeps every step as one): deleting hundreds of MB of layers can take
+    // longer than an ordinary request may, on a busy disk. Bounded still.
+    let slow = d.clone().with_timeout(IMAGE_REMOVE_TIMEOUT);
     for i in &plan.images {
-        let r = d
+        let r = slow
             .remove_image(
                 &i.target,
                 Some(RemoveImageOptions {
@@ -571,8 +717,15 @@ pub async fn execute(engine: &Engine, plan: &Plan) -> Outcome {
                 None,
             )
             .await
-            .map(|_| ());
-        record(engine, &mut out, i, r);
+            .map(|_| ())
+            .map_err(|e| {
+                EngineError::from_bollard_timeout(
+                    &engine.endpoint,
+                    e,
+                    IMAGE_REMOVE_TIMEOUT.as_secs(),
+                )
+            });
+        record_mapped(&mut out, i, r);
     }
     for n in &plan.networks {
         let r = d.remove_network(&n.target).await;
@@ -587,13 +740,22 @@ pub async fn execute(engine: &Engine, plan: &Plan) -> Outcome {
     out
 }
 
+/// How long removing one image (and its untagged parents) may take.
+pub const IMAGE_REMOVE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(600);
+
 fn record(engine: &Engine, out: &mut Outcome, p: &Planned, r: Result<(), bollard::errors::Error>) {
+    record_mapped(out, p, r.map_err(|e| err(engine, e)));
+}
+
+fn record_mapped(out: &mut Outcome, p: &Planned, r: Result<(), EngineError>) {
     match r {
         Ok(()) => out.removed.push(p.clone()),
         Err(e) => {
-            let e = err(engine, e);
-            if e.is_not_found() {
-                // Gone already (e.g. removed with its container): that is the goal.
+            let in_progress = matches!(&e, EngineError::Api { status: 409, message, .. }
+                if message.contains("already in progress"));
+            if e.is_not_found() || in_progress {
+                // Gone already (e.g. removed with its container, or by the helper's
+                // own cleanup at the same moment): that is the goal.
                 out.removed.push(p.clone());
             } else {
                 out.failed.push((p.clone(), e.to_string()));
@@ -815,6 +977,93 @@ mod tests {
         let p = select(&t, &inv);
         assert_eq!(p.images.len(), 1);
         assert_eq!(p.images[0].target, "localhost/calc-app-large:latest");
+    }
+
+    #[test]
+    fn leftovers_are_this_installs_helpers_whose_run_ended() {
+        let me = "a".repeat(32);
+        let other = "b".repeat(32);
+        let now = 10_000;
+        let dead = 999_999u32;
+        let alive = |p: u32| p != dead;
+        let helper = |install: Option<&str>, purpose: &str, pid: Option<u32>, age: i64| {
+            let mut l = labels(&[
+                (MANAGED, "true"),
+                (LESSON, "ms"),
+                (super::super::labels::PURPOSE, purpose),
+            ]);
+            if let Some(i) = install {
+                l.insert(INSTALL.into(), i.into());
+            }
+            if let Some(p) = pid {
+                l.insert(super::super::labels::PID.into(), p.to_string());
+            }
+            HelperInfo {
+                id: "c".into(),
+                labels: l,
+                created: now - age,
+            }
+        };
+        let left = |c: &HelperInfo| is_leftover(c, &me, now, &alive);
+        assert!(
+            left(&helper(Some(&me), "scan", Some(dead), 1)),
+            "creator gone"
+        );
+        assert!(left(&helper(Some(&me), "probe", Some(dead), 1)));
+        assert!(
+            !left(&helper(Some(&me), "scan", Some(42), 1)),
+            "creator still runs"
+        );
+        assert!(
+            !left(&helper(Some(&me), "scan", Some(std::process::id()), 10)),
+            "this run's own"
+        );
+        assert!(
+            left(&helper(
+                Some(&me),
+                "run",
+                Some(42),
+                LEFTOVER_MAX_AGE_SECS + 1
+            )),
+            "pid reused"
+        );
+        assert!(
+            !left(&helper(Some(&me), "scan", None, 10)),
+            "no pid: young is live"
+        );
+        assert!(left(&helper(
+            Some(&me),
+            "scan",
+            None,
+            LEFTOVER_MIN_AGE_SECS + 1
+        )));
+        assert!(
+            !left(&helper(Some(&other), "scan", Some(dead), 5000)),
+            "another install's"
+        );
+        assert!(
+            !left(&helper(None, "scan", Some(dead), 5000)),
+            "no install value"
+        );
+        assert!(
+            !left(&helper(Some(&me), "network", Some(dead), 5000)),
+            "not a helper"
+        );
+        let mut unmanaged = helper(Some(&me), "scan", Some(dead), 5000);
+        unmanaged.labels.remove(MANAGED);
+        assert!(!left(&unmanaged));
+        assert!(!is_leftover(
+            &helper(Some(""), "scan", Some(dead), 5000),
+            "",
+            now,
+            &alive
+        ));
+    }
+
+    #[test]
+    fn this_process_is_alive_and_a_huge_pid_is_not() {
+        assert!(process_alive(std::process::id()));
+        assert!(!process_alive(u32::MAX));
     }
 
     #[test]

@@ -74,7 +74,8 @@ impl ScanContainer {
             .await
             .map_err(|e| EngineError::from_bollard(&engine.endpoint, e))?;
         Ok(ScanContainer {
-            docker: engine.docker.clone(),
+            // archive reads and exports of big images may stream for long
+            docker: engine.docker_long(),
             endpoint: engine.endpoint.clone(),
             id: created.id,
             removed: false,

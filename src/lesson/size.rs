@@ -82,12 +82,12 @@ mod tests {
 
     #[test]
     fn rejects_bad_sizes_with_a_reason() {
-        let e = parse_size("20XB").unwrap_err();
+        let e = parse_size("20XB").err().unwrap_or_default();
         assert!(e.contains("unknown size unit `XB`"), "{e}");
         assert!(parse_size("").is_err());
         assert!(parse_size("MB")
-            .unwrap_err()
-            .contains("must start with a number"));
+            .err()
+            .is_some_and(|e| e.contains("must start with a number")));
         assert!(parse_size("1.2.3MB").is_err());
         assert!(parse_size("99999999999999999999999TB").is_err());
     }

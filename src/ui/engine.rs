@@ -279,16 +279,28 @@ fn container_lines(
         .iter()
         .map(|n| (n.clone(), view.container(n)))
         .collect();
-    for c in &view.containers {
-        if c.state == "running"
-            && !is_helper_name(&c.name)
-            && !rows.iter().any(|(n, _)| n == &c.name)
-        {
-            rows.push((c.name.clone(), Some(c)));
-        }
-    }
     rows.retain(|(n, _)| !mapped.contains(n));
-    rows.iter()
+    // A few of the learner's other running containers, for context.
+    const OTHERS: usize = 3;
+    let others: Vec<&ContainerInfo> = view
+        .containers
+        .iter()
+        .filter(|c| {
+            c.state == "running"
+                && !is_helper_name(&c.name)
+                && !named.containers.contains(&c.name)
+                && !mapped.contains(&c.name)
+        })
+        .collect();
+    let hidden = others.len().saturating_sub(OTHERS);
+    rows.extend(
+        others
+            .into_iter()
+            .take(OTHERS)
+            .map(|c| (c.name.clone(), Some(c))),
+    );
+    let mut lines: Vec<Line<'static>> = rows
+        .iter()
         .enumerate()
         .map(|(i, (name, info))| {
             let mut s = vec![
@@ -305,7 +317,14 @@ fn container_lines(
             }
             Line::from(s)
         })
-        .collect()
+        .collect();
+    if hidden > 0 {
+        lines.push(Line::from(vec![
+            label("containers", lines.is_empty(), width),
+            Span::styled(format!("+{hidden} more running"), theme::dim()),
+        ]));
+    }
+    lines
 }
 
 pub fn render(
@@ -435,6 +454,22 @@ pub(crate) mod tests {
             networks: vec!["frontend".into(), "backend".into(), "isolated".into()],
         };
         (view, named)
+    }
+
+    #[test]
+    fn only_a_few_unrelated_containers_are_listed() {
+        let (mut view, named) = sample();
+        for i in 0..6 {
+            view.containers.push(ContainerInfo {
+                name: format!("other-{i}"),
+                image: "busybox:1.36".into(),
+                state: "running".into(),
+            });
+        }
+        let s = draw(60, 20, |f| render(f, f.area(), Some(&view), &named, true));
+        assert!(s.contains("other-2"), "{s}");
+        assert!(!s.contains("other-3"), "{s}");
+        assert!(s.contains("+3 more running"), "{s}");
     }
 
     #[test]

@@ -34,3 +34,4 @@ pub async fn engine(test: &str) -> Option<dockdojo::engine::Engine> {
         ),
     }
 }
+pub mod proxy;

@@ -1,0 +1,339 @@
+//! The real binary in a PTY: SIGTERM, SIGHUP and a panic each leave the
+//! terminal as it was (alternate screen left, cursor shown, mouse and paste
+//! modes off) and end the console's shell; a panic's message comes after the
+//! screen is restored, so it can be read. A hung engine (a socket that
+//! accepts and never answers) is named in the status bar while the UI still
+//! answers keys.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use portable_pty::{native_pty_system, CommandBuilder, PtySize};
+
+/// Generous bounds: reaching one fails the test, nothing is timed.
+const LIMIT: Duration = Duration::from_secs(90);
+
+fn fixture_pack() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tui")
+}
+
+struct Session {
+    parser: vt100::Parser,
+    raw: Vec<u8>,
+    rx: mpsc::Receiver<Vec<u8>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    _master: Box<dyn portable_pty::MasterPty + Send>,
+}
+
+/// A shell for the console that writes its pid to `pid_file`, then becomes
+/// /bin/sh (same pid).
+fn pid_shell(dir: &Path) -> (PathBuf, PathBuf) {
+    let pid_file = dir.join("shell.pid");
+    let script = dir.join("pid-shell.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\necho $$ > '{}'\nexec /bin/sh \"$@\"\n",
+            pid_file.display()
+        ),
+    )
+    .expect("write shell");
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    (script, pid_file)
+}
+
+impl Session {
+    fn start(dir: &Path, shell: &Path, env: &[(&str, &str)]) -> Session {
+        let (rows, cols) = (30, 120);
+        let home = dir.join("home");
+        let ws = dir.join("ws");
+        std::fs::create_dir_all(&ws).expect("workspace");
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("open a pty");
+        let mut cmd = CommandBuilder::new(common::bin());
+        cmd.arg("--lessons");
+        cmd.arg(fixture_pack());
+        cmd.arg("--workspace");
+        cmd.arg(&ws);
+        cmd.env("DOCKDOJO_HOME", &home);
+        cmd.env("SHELL", shell);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("PS1", "sig$ ");
+        cmd.env("RUST_BACKTRACE", "0");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd.cwd(&ws);
+        let child = pair.slave.spawn_command(cmd).expect("start dockdojo");
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().expect("pty reader");
+        let writer = pair.master.take_writer().expect("pty writer");
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            loop {
+                match reader.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        if tx.send(buf[..n].to_vec()).is_err() {
+                            break;
+                        }
+                    }
+                }
+            }
+        });
+        Session {
+            parser: vt100::Parser::new(rows, cols, 0),
+            raw: Vec::new(),
+            rx,
+            writer,
+            child,
+            _master: pair.master,
+        }
+    }
+
+    fn text(&self) -> String {
+        self.parser.screen().contents()
+    }
+
+    fn wait_for(&mut self, what: &str, cond: impl Fn(&str) -> bool) {
+        let limit = Instant::now() + LIMIT;
+        while !cond(&self.text()) {
+            let left = limit.saturating_duration_since(Instant::now());
+            match self.rx.recv_timeout(left) {
+                Ok(bytes) => {
+                    self.raw.extend_from_slice(&bytes);
+                    self.parser.process(&bytes);
+                }
+                Err(_) => panic!("never saw {what}; the screen:\n{}", self.text()),
+            }
+        }
+    }
+
+    fn send(&mut self, bytes: &[u8]) {
+        self.writer.write_all(bytes).expect("write to pty");
+        self.writer.flush().expect("flush pty");
+    }
+
+    /// Read until the program closes the PTY; its exit status.
+    fn finish(&mut self) -> portable_pty::ExitStatus {
+        while let Ok(bytes) = self.rx.recv_timeout(Duration::from_secs(30)) {
+            self.raw.extend_from_slice(&bytes);
+            self.parser.process(&bytes);
+        }
+        let limit = Instant::now() + LIMIT;
+        loop {
+            if let Some(s) = self.child.try_wait().expect("try_wait") {
+                return s;
+            }
+            if Instant::now() > limit {
+                let _ = self.child.kill();
+                panic!("dockdojo did not exit; the screen:\n{}", self.text());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn pid(&self) -> u32 {
+        self.child.process_id().expect("dockdojo pid")
+    }
+}
+
+/// Direct children of `pid` (every thread's list).
+fn children(pid: u32) -> Vec<u32> {
+    let mut out = Vec::new();
+    if let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) {
+        for t in tasks.flatten() {
+            if let Ok(s) = std::fs::read_to_string(t.path().join("children")) {
+                out.extend(s.split_whitespace().filter_map(|p| p.parse::<u32>().ok()));
+            }
+        }
+    }
+    out
+}
+
+fn read_pid(file: &Path) -> u32 {
+    let limit = Instant::now() + LIMIT;
+    loop {
+        if let Some(p) = std::fs::read_to_string(file)
+            .ok()
+            .and_then(|s| s.trim().parse().ok())
+        {
+            return p;
+        }
+        assert!(Instant::now() < limit, "the console shell never started");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Gone, or a zombie waiting for init to reap it.
+fn ended(pid: u32) -> bool {
+    let stat = PathBuf::from(format!("/proc/{pid}/stat"));
+    match std::fs::read_to_string(stat) {
+        Err(_) => true,
+        Ok(s) => s
+            .rsplit_once(')')
+            .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z')),
+    }
+}
+
+/// Wait (bounded) for the shell to end: the kill is sent before dockdojo
+/// exits, the kernel may take a moment to finish it.
+fn assert_shell_ended(pid: u32, what: &str) {
+    let limit = Instant::now() + LIMIT;
+    while !ended(pid) {
+        assert!(Instant::now() < limit, "{what}: the shell {pid} still runs");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// The last time the program switched a mode on or off wins.
+fn last_is_off(raw: &str, on: &str, off: &str) -> bool {
+    match (raw.rfind(on), raw.rfind(off)) {
+        (Some(a), Some(b)) => b > a,
+        (Some(_), None) => false,
+        (None, _) => true,
+    }
+}
+
+fn assert_restored(s: &Session, what: &str) {
+    let raw = String::from_utf8_lossy(&s.raw);
+    assert!(
+        raw.contains("\x1b[?1049h"),
+        "{what}: the TUI took the screen at all"
+    );
+    for (mode, on, off) in [
+        ("alternate screen", "\x1b[?1049h", "\x1b[?1049l"),
+        ("mouse capture", "\x1b[?1000h", "\x1b[?1000l"),
+        ("bracketed paste", "\x1b[?2004h", "\x1b[?2004l"),
+        ("hidden cursor", "\x1b[?25l", "\x1b[?25h"),
+    ] {
+        assert!(
+            last_is_off(&raw, on, off),
+            "{what}: {mode} was not switched back off"
+        );
+    }
+    assert!(
+        !s.parser.screen().alternate_screen(),
+        "{what}: left on the alternate screen"
+    );
+    assert!(
+        !s.parser.screen().hide_cursor(),
+        "{what}: left the cursor hidden"
+    );
+}
+
+fn signal_ends_cleanly(signal: &str) {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (shell, pid_file) = pid_shell(tmp.path());
+    let mut s = Session::start(tmp.path(), &shell, &[]);
+    s.wait_for("the first frame with the shell prompt", |t| {
+        t.contains("Lesson: A network of your own") && t.contains("sig$")
+    });
+    let shell_pid = read_pid(&pid_file);
+    let me = s.pid();
+    assert!(
+        children(me).contains(&shell_pid),
+        "the console shell {shell_pid} is a child of dockdojo {me}: {:?}",
+        children(me)
+    );
+    let status = std::process::Command::new("kill")
+        .args([&format!("-{signal}"), &me.to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let exit = s.finish();
+    assert!(exit.success(), "{signal}: a clean exit, got {exit:?}");
+    assert_restored(&s, signal);
+    assert_shell_ended(shell_pid, signal);
+}
+
+#[tokio::test]
+async fn sigterm_restores_the_terminal_and_ends_the_shell() {
+    if common::engine("tui_signals sigterm").await.is_none() {
+        return;
+    }
+    signal_ends_cleanly("TERM");
+}
+
+#[tokio::test]
+async fn sighup_restores_the_terminal_and_ends_the_shell() {
+    if common::engine("tui_signals sighup").await.is_none() {
+        return;
+    }
+    signal_ends_cleanly("HUP");
+}
+
+#[tokio::test]
+async fn a_panic_restores_the_terminal_then_prints_a_readable_message() {
+    if common::engine("tui_signals panic").await.is_none() {
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (shell, pid_file) = pid_shell(tmp.path());
+    let mut s = Session::start(
+        tmp.path(),
+        &shell,
+        &[("DOCKDOJO_TEST_PANIC_AFTER_FIRST_FRAME", "1")],
+    );
+    let exit = s.finish();
+    assert!(!exit.success(), "a panic is not a clean exit: {exit:?}");
+    assert_restored(&s, "panic");
+    let raw = String::from_utf8_lossy(&s.raw).to_string();
+    let restored_at = raw.rfind("\x1b[?1049l").expect("left the alternate screen");
+    let msg = "test panic after the first frame";
+    let msg_at = raw
+        .rfind(msg)
+        .unwrap_or_else(|| panic!("the panic message is printed; output:\n{raw:?}"));
+    assert!(
+        msg_at > restored_at,
+        "the message comes after the screen is restored, so it stays readable"
+    );
+    // It is on the normal screen, as text.
+    assert!(
+        s.text().contains(msg),
+        "readable on the restored screen:\n{}",
+        s.text()
+    );
+    let shell_pid = read_pid(&pid_file);
+    assert_shell_ended(shell_pid, "panic");
+}
+
+#[tokio::test]
+async fn a_hung_engine_is_named_in_the_status_bar_and_keys_still_work() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let sock = tmp.path().join("hung.sock");
+    common::proxy::hang(&sock);
+    let host = format!("unix://{}", sock.display());
+    let mut s = Session::start(
+        tmp.path(),
+        Path::new("/bin/sh"),
+        &[("DOCKER_HOST", host.as_str())],
+    );
+    s.wait_for("the hung engine named with a timeout", |t| {
+        t.contains("Lesson: A network of your own")
+            && t.contains(&format!("engine unreachable: {host}"))
+            && t.contains("no answer")
+    });
+    // The UI still answers: F1 opens help, Esc closes it, Ctrl-Q quits.
+    s.send(b"\x1bOP");
+    s.wait_for("the help overlay", |t| t.contains("Shift-PgUp/PgDn"));
+    s.send(b"\x1b");
+    s.wait_for("help closed", |t| !t.contains("Shift-PgUp/PgDn"));
+    s.send(b"\x11");
+    let exit = s.finish();
+    assert!(exit.success(), "exit status {exit:?}");
+    assert_restored(&s, "hung engine");
+}
