@@ -145,7 +145,11 @@ if [ "${SKIP_TUI:-0}" != 1 ]; then
         : >"$OUT/ff-$name.txt"
         for i in $(seq 1 "$((RUNS / 3 + 1))"); do
             rm -f "$OUT/ff-timing"
-            script -qf --timing="$OUT/ff-timing" -c "stty cols 200 rows 50; timeout -s TERM 1.5 $*" /dev/null >"$OUT/ff-out" 2>&1 || true
+            # Inside a tmux pane, so that a program asking the terminal for
+            # its cursor position (oxker does) gets an answer.
+            tmux -L "$TMUX_SOCKET" new-session -d -s ff -x 200 -y 50 \
+                "script -qf --timing=$OUT/ff-timing -c 'timeout -s TERM 1.5 $*' /dev/null >/dev/null 2>&1"
+            while tmux -L "$TMUX_SOCKET" has-session -t ff 2>/dev/null; do sleep 0.2; done
             python3 - "$OUT/ff-timing" >>"$OUT/ff-$name.txt" <<'PY'
 import sys
 t = 0.0; total = 0
