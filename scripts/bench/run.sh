@@ -148,7 +148,7 @@ if [ "${SKIP_TUI:-0}" != 1 ]; then
             # Inside a tmux pane, so that a program asking the terminal for
             # its cursor position (oxker does) gets an answer.
             tmux -L "$TMUX_SOCKET" new-session -d -s ff -x 200 -y 50 \
-                "script -qf --timing=$OUT/ff-timing -c 'timeout -s TERM 1.5 $*' /dev/null >/dev/null 2>&1"
+                "script -qf --timing=$OUT/ff-timing -c 'timeout -s TERM 1.5 $*' /dev/null"
             while tmux -L "$TMUX_SOCKET" has-session -t ff 2>/dev/null; do sleep 0.2; done
             python3 - "$OUT/ff-timing" >>"$OUT/ff-$name.txt" <<'PY'
 import sys
