@@ -654,3 +654,23 @@ fn editor_swap_files_do_not_trigger_checks() {
         assert!(!is_editor_noise(dir, &dir.join(real)), "{real}");
     }
 }
+
+#[test]
+fn the_lesson_is_coloured_when_the_highlighter_is_ready() {
+    let mut a = app();
+    // Whether or not the grammars were loaded when the app was made, the
+    // message leaves a highlighted document and asks for a frame.
+    a.doc_unhighlighted = true;
+    a.dirty = false;
+    let lines_before = a.text.lines.len();
+    let cmds = a.update(Msg::HighlighterReady);
+    assert!(cmds.is_empty());
+    assert!(!a.doc_unhighlighted);
+    assert!(a.dirty);
+    assert!(crate::markdown::is_loaded());
+    assert_eq!(a.text.lines.len(), lines_before);
+    // Once coloured, the message changes nothing.
+    a.dirty = false;
+    a.update(Msg::HighlighterReady);
+    assert!(!a.dirty);
+}

@@ -585,3 +585,27 @@ fn palette_mode_for_terminals_without_true_colour() {
         .skip(1)
         .all(|s| matches!(s.style.fg, Some(Color::Indexed(_)) | None)));
 }
+
+#[test]
+fn unhighlighted_parse_has_the_same_text_and_uncoloured_code() {
+    let md = "# T\n\nRun:\n\n```dockerfile\nFROM scratch AS x\nCOPY --from=x /a /a\n```\n\n```bash\necho \"$HOME\"\n```\n";
+    let full = Document::parse_with(md, ColorMode::TrueColor).layout(60);
+    let plain = Document::parse_unhighlighted(md).layout(60);
+    // Without a code background, code lines are not padded to the frame.
+    let t = |r: &Rendered| {
+        r.lines
+            .iter()
+            .map(|l| text_of(l).trim_end().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(t(&full), t(&plain));
+    assert_eq!(full.block_lines, plain.block_lines);
+    let code = Document::parse_unhighlighted(md);
+    assert!(code
+        .highlighted
+        .iter()
+        .flatten()
+        .flatten()
+        .all(|(s, _)| *s == Style::new()));
+    assert_eq!(code.code_bg, None);
+}
