@@ -115,15 +115,7 @@ pub fn normalize_image_ref(r: &str) -> String {
             break;
         }
     }
-    if s.contains('@') {
-        return s.to_string();
-    }
-    let last = s.rsplit('/').next().unwrap_or(s);
-    if last.contains(':') {
-        s.to_string()
-    } else {
-        format!("{s}:latest")
-    }
+    crate::check::eval::normalize_image(s)
 }
 
 /// Which managed objects a cleanup may take.
