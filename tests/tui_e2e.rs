@@ -5,12 +5,9 @@
 
 mod common;
 
-use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
 
-use portable_pty::{native_pty_system, CommandBuilder, PtySize};
+use common::pty::Session;
 
 const NET: &str = "ddt-tuiapp-e2e-net";
 
@@ -18,112 +15,28 @@ fn fixture_pack() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tui")
 }
 
-/// The binary running in a PTY, with what it drew.
-struct Session {
-    parser: vt100::Parser,
-    /// Every byte the program wrote, for checking the terminal modes it left.
-    raw: Vec<u8>,
-    rx: mpsc::Receiver<Vec<u8>>,
-    writer: Box<dyn Write + Send>,
-    child: Box<dyn portable_pty::Child + Send + Sync>,
-    _master: Box<dyn portable_pty::MasterPty + Send>,
+/// The binary on the fixture pack, console shell `/bin/sh`.
+fn start_with(
+    home: &Path,
+    workspace: &Path,
+    rows: u16,
+    cols: u16,
+    env: &[(&str, &str)],
+) -> Session {
+    let mut all = vec![("PS1", "e2e$ ")];
+    all.extend_from_slice(env);
+    Session::spawn(
+        &fixture_pack(),
+        home,
+        workspace,
+        (rows, cols),
+        Path::new("/bin/sh"),
+        &all,
+    )
 }
 
-impl Session {
-    fn start(home: &Path, workspace: &Path, rows: u16, cols: u16) -> Session {
-        Session::start_with(home, workspace, rows, cols, &[])
-    }
-
-    fn start_with(
-        home: &Path,
-        workspace: &Path,
-        rows: u16,
-        cols: u16,
-        env: &[(&str, &str)],
-    ) -> Session {
-        let pty = native_pty_system();
-        let pair = pty
-            .openpty(PtySize {
-                rows,
-                cols,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("open a pty");
-        let mut cmd = CommandBuilder::new(common::bin());
-        cmd.arg("--lessons");
-        cmd.arg(fixture_pack());
-        cmd.arg("--workspace");
-        cmd.arg(workspace);
-        cmd.env("DOCKDOJO_HOME", home);
-        cmd.env("SHELL", "/bin/sh");
-        cmd.env("TERM", "xterm-256color");
-        cmd.env("PS1", "e2e$ ");
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        cmd.cwd(workspace);
-        let child = pair.slave.spawn_command(cmd).expect("start dockdojo");
-        drop(pair.slave);
-        let mut reader = pair.master.try_clone_reader().expect("pty reader");
-        let writer = pair.master.take_writer().expect("pty writer");
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            loop {
-                match reader.read(&mut buf) {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => {
-                        if tx.send(buf[..n].to_vec()).is_err() {
-                            break;
-                        }
-                    }
-                }
-            }
-        });
-        Session {
-            parser: vt100::Parser::new(rows, cols, 0),
-            raw: Vec::new(),
-            rx,
-            writer,
-            child,
-            _master: pair.master,
-        }
-    }
-
-    fn text(&self) -> String {
-        self.parser.screen().contents()
-    }
-
-    /// Read output until `cond` holds on the screen; panics with the screen
-    /// after a generous limit (a hang, not a slow machine).
-    fn wait_for(&mut self, what: &str, cond: impl Fn(&str) -> bool) {
-        let limit = Instant::now() + Duration::from_secs(60);
-        while !cond(&self.text()) {
-            let left = limit.saturating_duration_since(Instant::now());
-            match self.rx.recv_timeout(left) {
-                Ok(bytes) => {
-                    self.raw.extend_from_slice(&bytes);
-                    self.parser.process(&bytes);
-                }
-                Err(_) => panic!("never saw {what}; the screen:\n{}", self.text()),
-            }
-        }
-    }
-
-    fn send(&mut self, bytes: &[u8]) {
-        self.writer.write_all(bytes).expect("write to pty");
-        self.writer.flush().expect("flush pty");
-    }
-
-    /// Read until the program closes the PTY; returns its exit status.
-    fn finish(&mut self) -> portable_pty::ExitStatus {
-        while let Ok(bytes) = self.rx.recv_timeout(Duration::from_secs(30)) {
-            self.raw.extend_from_slice(&bytes);
-            self.parser.process(&bytes);
-        }
-        self.child.wait().expect("wait for dockdojo")
-    }
+fn start(home: &Path, workspace: &Path, rows: u16, cols: u16) -> Session {
+    start_with(home, workspace, rows, cols, &[])
 }
 
 fn remove_network() {
@@ -171,7 +84,7 @@ async fn typing_a_command_turns_its_check_green_and_ctrl_q_restores_the_terminal
     let home = tmp.path().join("home");
     let ws = tmp.path().join("ws");
     std::fs::create_dir_all(&ws).expect("workspace");
-    let mut s = Session::start(&home, &ws, 40, 140);
+    let mut s = start(&home, &ws, 40, 140);
 
     s.wait_for("the lesson and a failing network check", |t| {
         t.contains("Lesson: A network of your own") && t.contains(&format!("✘ {NET} exists"))
@@ -242,7 +155,7 @@ async fn signal_restores_the_terminal(signal: &str) {
     let home = tmp.path().join("home");
     let ws = tmp.path().join("ws");
     std::fs::create_dir_all(&ws).expect("workspace");
-    let mut s = Session::start(&home, &ws, 24, 80);
+    let mut s = start(&home, &ws, 24, 80);
     s.wait_for("the shell prompt", |t| t.contains("e2e$"));
     // The shell tells us its pid.
     s.send(b"echo shell-pid-$$\r");
@@ -273,7 +186,7 @@ async fn too_small_window_says_so_instead_of_panicking() {
     let home = tmp.path().join("home");
     let ws = tmp.path().join("ws");
     std::fs::create_dir_all(&ws).expect("workspace");
-    let mut s = Session::start(&home, &ws, 12, 40);
+    let mut s = start(&home, &ws, 12, 40);
     s.wait_for("the too-small note", |t| {
         t.contains("make the window larger") && t.contains("have 40x12")
     });
@@ -320,7 +233,7 @@ async fn unreachable_engine_is_explained_and_recovery_needs_no_restart() {
     std::fs::create_dir_all(&ws).expect("workspace");
     let sock = tmp.path().join("engine.sock");
     let host = format!("unix://{}", sock.display());
-    let mut s = Session::start_with(&home, &ws, 30, 120, &[("DOCKER_HOST", host.as_str())]);
+    let mut s = start_with(&home, &ws, 30, 120, &[("DOCKER_HOST", host.as_str())]);
     // The lesson opens anyway, and the status bar says why and what to do.
     s.wait_for("the unreachable status", |t| {
         t.contains("Lesson: A network of your own")

@@ -7,27 +7,13 @@
 
 mod common;
 
-use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use portable_pty::{native_pty_system, CommandBuilder, PtySize};
-
-/// Generous bounds: reaching one fails the test, nothing is timed.
-const LIMIT: Duration = Duration::from_secs(90);
+use common::pty::{Session, LIMIT};
 
 fn fixture_pack() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tui")
-}
-
-struct Session {
-    parser: vt100::Parser,
-    raw: Vec<u8>,
-    rx: mpsc::Receiver<Vec<u8>>,
-    writer: Box<dyn Write + Send>,
-    child: Box<dyn portable_pty::Child + Send + Sync>,
-    _master: Box<dyn portable_pty::MasterPty + Send>,
 }
 
 /// A shell for the console that writes its pid to `pid_file`, then becomes
@@ -48,107 +34,15 @@ fn pid_shell(dir: &Path) -> (PathBuf, PathBuf) {
     (script, pid_file)
 }
 
-impl Session {
-    fn start(dir: &Path, shell: &Path, env: &[(&str, &str)]) -> Session {
-        let (rows, cols) = (30, 120);
-        let home = dir.join("home");
-        let ws = dir.join("ws");
-        std::fs::create_dir_all(&ws).expect("workspace");
-        let pair = native_pty_system()
-            .openpty(PtySize {
-                rows,
-                cols,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("open a pty");
-        let mut cmd = CommandBuilder::new(common::bin());
-        cmd.arg("--lessons");
-        cmd.arg(fixture_pack());
-        cmd.arg("--workspace");
-        cmd.arg(&ws);
-        cmd.env("DOCKDOJO_HOME", &home);
-        cmd.env("SHELL", shell);
-        cmd.env("TERM", "xterm-256color");
-        cmd.env("PS1", "sig$ ");
-        cmd.env("RUST_BACKTRACE", "0");
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        cmd.cwd(&ws);
-        let child = pair.slave.spawn_command(cmd).expect("start dockdojo");
-        drop(pair.slave);
-        let mut reader = pair.master.try_clone_reader().expect("pty reader");
-        let writer = pair.master.take_writer().expect("pty writer");
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            loop {
-                match reader.read(&mut buf) {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => {
-                        if tx.send(buf[..n].to_vec()).is_err() {
-                            break;
-                        }
-                    }
-                }
-            }
-        });
-        Session {
-            parser: vt100::Parser::new(rows, cols, 0),
-            raw: Vec::new(),
-            rx,
-            writer,
-            child,
-            _master: pair.master,
-        }
-    }
-
-    fn text(&self) -> String {
-        self.parser.screen().contents()
-    }
-
-    fn wait_for(&mut self, what: &str, cond: impl Fn(&str) -> bool) {
-        let limit = Instant::now() + LIMIT;
-        while !cond(&self.text()) {
-            let left = limit.saturating_duration_since(Instant::now());
-            match self.rx.recv_timeout(left) {
-                Ok(bytes) => {
-                    self.raw.extend_from_slice(&bytes);
-                    self.parser.process(&bytes);
-                }
-                Err(_) => panic!("never saw {what}; the screen:\n{}", self.text()),
-            }
-        }
-    }
-
-    fn send(&mut self, bytes: &[u8]) {
-        self.writer.write_all(bytes).expect("write to pty");
-        self.writer.flush().expect("flush pty");
-    }
-
-    /// Read until the program closes the PTY; its exit status.
-    fn finish(&mut self) -> portable_pty::ExitStatus {
-        while let Ok(bytes) = self.rx.recv_timeout(Duration::from_secs(30)) {
-            self.raw.extend_from_slice(&bytes);
-            self.parser.process(&bytes);
-        }
-        let limit = Instant::now() + LIMIT;
-        loop {
-            if let Some(s) = self.child.try_wait().expect("try_wait") {
-                return s;
-            }
-            if Instant::now() > limit {
-                let _ = self.child.kill();
-                panic!("dockdojo did not exit; the screen:\n{}", self.text());
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn pid(&self) -> u32 {
-        self.child.process_id().expect("dockdojo pid")
-    }
+/// The binary on the fixture pack in a 30x120 PTY, with `shell` as the
+/// console's shell; home and workspace under `dir`.
+fn start(dir: &Path, shell: &Path, env: &[(&str, &str)]) -> Session {
+    let home = dir.join("home");
+    let ws = dir.join("ws");
+    std::fs::create_dir_all(&ws).expect("workspace");
+    let mut all = vec![("PS1", "sig$ "), ("RUST_BACKTRACE", "0")];
+    all.extend_from_slice(env);
+    Session::spawn(&fixture_pack(), &home, &ws, (30, 120), shell, &all)
 }
 
 /// Direct children of `pid` (every thread's list).
@@ -238,7 +132,7 @@ fn assert_restored(s: &Session, what: &str) {
 fn signal_ends_cleanly(signal: &str) {
     let tmp = tempfile::tempdir().expect("tempdir");
     let (shell, pid_file) = pid_shell(tmp.path());
-    let mut s = Session::start(tmp.path(), &shell, &[]);
+    let mut s = start(tmp.path(), &shell, &[]);
     s.wait_for("the first frame with the shell prompt", |t| {
         t.contains("Lesson: A network of your own") && t.contains("sig$")
     });
@@ -283,7 +177,7 @@ async fn a_panic_restores_the_terminal_then_prints_a_readable_message() {
     }
     let tmp = tempfile::tempdir().expect("tempdir");
     let (shell, pid_file) = pid_shell(tmp.path());
-    let mut s = Session::start(
+    let mut s = start(
         tmp.path(),
         &shell,
         &[("DOCKDOJO_TEST_PANIC_AFTER_FIRST_FRAME", "1")],
@@ -317,7 +211,7 @@ async fn a_hung_engine_is_named_in_the_status_bar_and_keys_still_work() {
     let sock = tmp.path().join("hung.sock");
     common::proxy::hang(&sock);
     let host = format!("unix://{}", sock.display());
-    let mut s = Session::start(
+    let mut s = start(
         tmp.path(),
         Path::new("/bin/sh"),
         &[("DOCKER_HOST", host.as_str())],

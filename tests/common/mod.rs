@@ -35,3 +35,4 @@ pub async fn engine(test: &str) -> Option<dockdojo::engine::Engine> {
     }
 }
 pub mod proxy;
+pub mod pty;
