@@ -342,18 +342,19 @@ async fn connect_reports_versions_and_platform() {
     let Some(eng) = common::engine("connect_reports_versions_and_platform").await else {
         return;
     };
-    assert!(
-        eng.api_version.starts_with("1."),
-        "API version like 1.41: {}",
-        eng.api_version
-    );
-    assert!(!eng.version.is_empty() && eng.version != "unknown");
+    let api = eng
+        .api_version
+        .as_deref()
+        .expect("connect asks the API version");
+    assert!(api.starts_with("1."), "API version like 1.41: {api}");
+    let version = eng.version.as_deref().expect("connect asks the version");
+    assert!(!version.is_empty() && version != "unknown");
     let p = engine::platform::detect(&eng).await.expect("docker info");
     assert_eq!(p.os_type, "linux");
     assert!(!p.swarm.local_node_state.is_empty(), "swarm state known");
     // Unversioned requests: the engine answers in its own API version.
     let v = eng.docker.version().await.expect("version");
-    assert_eq!(v.api_version.as_deref(), Some(eng.api_version.as_str()));
+    assert_eq!(v.api_version.as_deref(), eng.api_version.as_deref());
 }
 
 /// DOCKER_HOST=tcp://... reaches the engine (through a test-owned TCP

@@ -187,3 +187,30 @@ fn socket_without_permission_says_join_the_docker_group() {
     assert!(stderr.contains("docker` group"), "{stderr}");
     assert!(stdout.contains("you may not use it"), "{stdout}");
 }
+
+#[test]
+fn check_refuses_an_endpoint_that_is_not_a_docker_engine() {
+    use std::io::{Read, Write};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("not-docker.sock");
+    let listener = UnixListener::bind(&path).expect("bind");
+    // An HTTP server that answers every request 200 with a body that is not
+    // the engine's `OK`.
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { break };
+            let mut buf = [0u8; 4096];
+            let _ = s.read(&mut buf);
+            let _ = s.write_all(
+                b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello",
+            );
+        }
+    });
+    let host = format!("unix://{}", path.display());
+    assert_cannot(
+        &["check", "needs-engine"],
+        &host,
+        dir.path(),
+        &["not OK", "is this a Docker engine?"],
+    );
+}

@@ -229,6 +229,38 @@ PY
         idle_measure oxker "exec $OXKER"
     fi
 
+    # Memory after a whole course: the built-in pack, every lesson opened in
+    # turn (F7), so every code language of the lessons has been highlighted.
+    say "TUI: memory after opening all built-in lessons"
+    tmux -L "$TMUX_SOCKET" new-session -d -s tour -x 200 -y 50 "exec $BIN"
+    sleep 5
+    lessons=$("$BIN" list 2>/dev/null | grep -cE '^[^0-9]*[0-9]+\. ' || true)
+    for _ in $(seq 2 "${lessons:-12}"); do
+        tmux -L "$TMUX_SOCKET" send-keys -t tour F7
+        sleep 1.5
+    done
+    sleep 5
+    pid=$(tmux -L "$TMUX_SOCKET" list-panes -t tour -F '#{pane_pid}')
+    tmux -L "$TMUX_SOCKET" capture-pane -p -t tour >"$OUT/tour-screen.txt"
+    python3 - "$pid" "${lessons:-12}" >"$OUT/tour.json" <<'PY'
+import json, sys
+pid, lessons = int(sys.argv[1]), int(sys.argv[2])
+def status(p):
+    d = {}
+    for l in open("/proc/%d/status" % p):
+        k, v = l.split(":", 1); d[k] = v.strip()
+    return d
+s = status(pid)
+print(json.dumps({
+    "lessons": lessons,
+    "vmrss_kb_main": int(s["VmRSS"].split()[0]),
+    "vmhwm_kb_main": int(s["VmHWM"].split()[0]),
+    "rss_anon_kb_main": int(s["RssAnon"].split()[0]),
+    "rss_file_kb_main": int(s["RssFile"].split()[0]),
+}))
+PY
+    tmux -L "$TMUX_SOCKET" kill-session -t tour 2>/dev/null || true
+
     say "TUI: engine event -> checks pane ($EVENTS events)"
     rm -f "$DOCKDOJO_HOME/dockdojo.log"
     tmux -L "$TMUX_SOCKET" new-session -d -s events -x 200 -y 50 \

@@ -159,6 +159,12 @@ for name in ["dockdojo", "oxker"]:
     if os.path.exists(p):
         print("engine events from others during the %s window: %s" % (name, open(p).read().strip()))
 print("targets: idle CPU ≤ 0.1 %, RSS with console ≤ 30 MB")
+d = load("tour.json")
+if d:
+    print("\ndockdojo after opening all %d built-in lessons in turn (F7): VmRSS %.1f MB, VmHWM %.1f MB "
+          "(anonymous %.1f MB, file-backed %.1f MB)" % (
+              d["lessons"], d["vmrss_kb_main"] / 1024, d["vmhwm_kb_main"] / 1024,
+              d["rss_anon_kb_main"] / 1024, d["rss_file_kb_main"] / 1024))
 
 p = os.path.join(OUT, "event-frames.txt")
 if os.path.exists(p):

@@ -423,7 +423,7 @@ impl Runtime {
                 });
                 let update = EngineUpdate::Connected {
                     endpoint: c.engine.endpoint.url.clone(),
-                    version: c.engine.version.clone(),
+                    version: c.engine.version.clone().unwrap_or_else(|| "unknown".into()),
                     platform: c.platform.map(Box::new),
                 };
                 self.engine = Ok(c.engine);

@@ -488,30 +488,49 @@ async fn scan_paths(
     } else {
         HashMap::new()
     };
-    let parent_real = &parent_real;
-    let results: Vec<(usize, Result<bool, EngineError>)> = futures_util::stream::iter(literal)
-        .map(|i| {
-            let path = glob::normalize(&reqs[i].0);
-            async move {
-                if parent_real.get(&parent_dir(&path)) == Some(&None) {
-                    return (i, Ok(false));
-                }
-                (i, scan.exists(&path).await)
+    // Where each path really is: `/bin/sh` is `/usr/bin/sh` when `/bin` links
+    // to `usr/bin` (merged /usr). Paths that are one file are asked once; the
+    // engine resolves parent links itself, so the answer is the same.
+    let canonical_of = |path: &str| -> String {
+        match parent_real.get(&parent_dir(path)) {
+            Some(Some(real)) => {
+                let name = path.rsplit('/').next().unwrap_or("");
+                glob::normalize(&format!("{real}/{name}"))
             }
-        })
-        .buffered(8)
-        .collect()
-        .await;
-    for (i, r) in results {
+            _ => path.to_string(),
+        }
+    };
+    let mut distinct: Vec<String> = Vec::new();
+    for &i in &literal {
         let path = glob::normalize(&reqs[i].0);
-        let (present, canonical) = if r? {
-            let canon = match parent_real.get(&parent_dir(&path)) {
-                Some(Some(real)) => {
-                    let name = path.rsplit('/').next().unwrap_or("");
-                    glob::normalize(&format!("{real}/{name}"))
-                }
-                _ => path.clone(),
-            };
+        if parent_real.get(&parent_dir(&path)) == Some(&None) {
+            continue;
+        }
+        let canon = canonical_of(&path);
+        if !distinct.contains(&canon) {
+            distinct.push(canon);
+        }
+    }
+    let answers: HashMap<String, bool> = {
+        let results: Vec<(String, Result<bool, EngineError>)> =
+            futures_util::stream::iter(distinct)
+                .map(|canon| async move {
+                    let r = scan.exists(&canon).await;
+                    (canon, r)
+                })
+                .buffered(8)
+                .collect()
+                .await;
+        let mut m = HashMap::new();
+        for (canon, r) in results {
+            m.insert(canon, r?);
+        }
+        m
+    };
+    for i in literal {
+        let path = glob::normalize(&reqs[i].0);
+        let canon = canonical_of(&path);
+        let (present, canonical) = if answers.get(&canon) == Some(&true) {
             (vec![path], vec![canon])
         } else {
             (vec![], vec![])

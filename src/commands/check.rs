@@ -57,42 +57,49 @@ pub async fn run(ctx: &Ctx, args: crate::cli::CheckArgs) -> anyhow::Result<i32> 
         .iter()
         .any(|l| l.checks.iter().any(|c| !c.kind.is_offline()));
     let engine = if needs_engine {
-        Some(crate::engine::connect().await)
+        Some(crate::engine::connect_quick().await)
     } else {
         None
     };
-    if let Some(Ok(e)) = &engine {
-        // Helpers an earlier, killed or cut-off run could not remove.
-        crate::engine::cleanup::sweep_leftovers(e).await;
-    }
+    // Helpers an earlier, killed or cut-off run could not remove: swept while
+    // the checks run (the sweep never touches this process's own helpers).
+    let sweep = async {
+        if let Some(Ok(e)) = &engine {
+            crate::engine::cleanup::sweep_leftovers(e).await;
+        }
+    };
     let mut unreachable = false;
     if let Some(Err(e)) = &engine {
         eprintln!("dockdojo: {}", clean(&e.to_string()));
         unreachable = true;
     }
 
-    let mut results = Vec::new();
-    for l in &lessons {
-        let dir = ctx.workspace.lesson_dir(l);
-        let env = CheckEnv {
-            engine: match &engine {
-                Some(Ok(e)) => Ok(e),
-                Some(Err(e)) => Err(e),
-                None => Err(&NO_ENGINE_NEEDED),
-            },
-            pack: &pack,
-            lesson: l,
-            lesson_dir: &dir,
-        };
-        let r = check::run_lesson(&env).await;
-        if let Err(e) = crate::progress::record_result(&ctx.home, &r) {
-            eprintln!(
-                "dockdojo: warning: could not record the result of {}: {e}",
-                clean_line(&r.lesson)
-            );
+    let run_all = async {
+        let mut results = Vec::new();
+        for l in &lessons {
+            let dir = ctx.workspace.lesson_dir(l);
+            let env = CheckEnv {
+                engine: match &engine {
+                    Some(Ok(e)) => Ok(e),
+                    Some(Err(e)) => Err(e),
+                    None => Err(&NO_ENGINE_NEEDED),
+                },
+                pack: &pack,
+                lesson: l,
+                lesson_dir: &dir,
+            };
+            let r = check::run_lesson(&env).await;
+            if let Err(e) = crate::progress::record_result(&ctx.home, &r) {
+                eprintln!(
+                    "dockdojo: warning: could not record the result of {}: {e}",
+                    clean_line(&r.lesson)
+                );
+            }
+            results.push(r);
         }
-        results.push(r);
-    }
+        results
+    };
+    let ((), results) = tokio::join!(sweep, run_all);
 
     if args.json {
         let text = if results.len() == 1 && args.lessons.len() <= 1 && !args.all {

@@ -234,8 +234,8 @@ pub async fn run(ctx: &Ctx, json: bool) -> anyhow::Result<i32> {
         Ok(eng) => {
             lines.push(format!(
                 "Engine     reachable: Docker {} (API {})",
-                clean_line(&eng.version),
-                clean_line(&eng.api_version)
+                clean_line(eng.version.as_deref().unwrap_or("unknown")),
+                clean_line(eng.api_version.as_deref().unwrap_or("unknown"))
             ));
             doc.insert(
                 "engine".into(),

@@ -16,8 +16,8 @@ pub async fn engine_info() -> EngineInfo {
             EngineInfo {
                 reachable: true,
                 endpoint: Some(engine.endpoint.url.clone()),
-                version: Some(engine.version.clone()),
-                api_version: Some(engine.api_version.clone()),
+                version: engine.version.clone(),
+                api_version: engine.api_version.clone(),
                 platform: Some(platform),
                 error: None,
             }

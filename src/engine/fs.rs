@@ -39,6 +39,9 @@ pub struct ScanContainer {
     endpoint: Endpoint,
     pub id: String,
     removed: bool,
+    /// Stats already answered (a link target such as `/bin/busybox` is asked
+    /// for by many paths). The container never runs, so answers do not change.
+    stats: std::sync::Mutex<std::collections::HashMap<String, Option<PathStat>>>,
 }
 
 impl ScanContainer {
@@ -79,6 +82,7 @@ impl ScanContainer {
             endpoint: engine.endpoint.clone(),
             id: created.id,
             removed: false,
+            stats: Default::default(),
         })
     }
 
@@ -89,6 +93,17 @@ impl ScanContainer {
     /// Stat a path (symbolic links in parent directories are followed; the
     /// last component is reported as is). `None` when it does not exist.
     pub async fn stat(&self, path: &str) -> Result<Option<PathStat>, EngineError> {
+        if let Some(known) = self.stats.lock().ok().and_then(|m| m.get(path).cloned()) {
+            return Ok(known);
+        }
+        let answer = self.stat_uncached(path).await?;
+        if let Ok(mut m) = self.stats.lock() {
+            m.insert(path.to_string(), answer.clone());
+        }
+        Ok(answer)
+    }
+
+    async fn stat_uncached(&self, path: &str) -> Result<Option<PathStat>, EngineError> {
         let r = self
             .docker
             .get_container_archive_info(
