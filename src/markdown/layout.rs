@@ -182,11 +182,18 @@ fn code_block(out: &mut Out, doc: &Document, i: usize, first: &Runs, cont: &Runs
         let label: String = block.lang.chars().take(24).collect();
         top.push((theme::code_label(), format!(" {label} ")));
     }
+    // The frame is closed on the right when there is room for it and for
+    // some code: `│ code │`.
+    let closed = avail >= 8;
     let used = runs_width(&top);
-    if used < avail {
-        top.push((frame, "─".repeat(avail - used)));
+    let right = usize::from(closed);
+    if used + right < avail {
+        top.push((frame, "─".repeat(avail - used - right)));
     }
-    let top = truncate(&top, avail);
+    let mut top = truncate(&top, avail - right);
+    if closed {
+        top.push((frame, "╮".to_string()));
+    }
     let (line, skip) = out.push(first, top.clone());
     for (k, (style, _)) in top.iter().enumerate() {
         if *style == frame {
@@ -196,7 +203,9 @@ fn code_block(out: &mut Out, doc: &Document, i: usize, first: &Runs, cont: &Runs
 
     // │ code, hard-wrapped with ┆ on continuation lines, on the theme's background
     // Below 4 columns the gutter would leave no room for a wide character.
-    let (gutter_w, text_w) = if avail >= 4 {
+    let (gutter_w, text_w) = if closed {
+        (2, avail - 4)
+    } else if avail >= 4 {
         (2, avail - 2)
     } else {
         (0, avail)
@@ -222,21 +231,33 @@ fn code_block(out: &mut Out, doc: &Document, i: usize, first: &Runs, cont: &Runs
             for (s, t) in chunk {
                 content.push((with_bg(s), t));
             }
-            if bg.is_some() && w < text_w {
+            if (bg.is_some() || closed) && w < text_w {
                 content.push((with_bg(Style::new()), " ".repeat(text_w - w)));
+            }
+            let right_at = content.len();
+            if closed {
+                content.push((with_bg(Style::new()), " ".to_string()));
+                content.push((frame, if k == 0 { "│" } else { "┆" }.to_string()));
             }
             let (line, skip) = out.push(cont, content);
             if gutter_w > 0 {
                 frames.push((line, skip));
             }
+            if closed {
+                frames.push((line, skip + right_at + 1));
+            }
         }
     }
 
     // ╰─────
-    let bottom = truncate(
-        &[(frame, format!("╰{}", "─".repeat(avail.saturating_sub(1))))],
-        avail,
-    );
+    let bottom = if closed {
+        vec![(frame, format!("╰{}╯", "─".repeat(avail - 2)))]
+    } else {
+        truncate(
+            &[(frame, format!("╰{}", "─".repeat(avail.saturating_sub(1))))],
+            avail,
+        )
+    };
     let (line, skip) = out.push(cont, bottom);
     frames.push((line, skip));
 

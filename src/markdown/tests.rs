@@ -349,11 +349,12 @@ fn code_blocks_are_framed_labelled_and_highlighted() {
     let d = doc(CODE);
     let r = d.layout(40);
     let t: Vec<String> = r.lines.iter().map(text_of).collect();
-    assert_eq!(t[2], format!("╭─ dockerfile {}", "─".repeat(26)));
+    assert_eq!(t[2], format!("╭─ dockerfile {}╮", "─".repeat(25)));
     assert!(t[3].starts_with("│ FROM golang:1.22 AS build"));
+    assert!(t[3].ends_with(" │"), "closed on the right: {:?}", t[3]);
     assert_eq!(t[3].chars().count(), 40, "padded to the frame width");
     assert!(t[4].starts_with("│ RUN go build"));
-    assert_eq!(t[5], format!("╰{}", "─".repeat(39)));
+    assert_eq!(t[5], format!("╰{}╯", "─".repeat(38)));
     assert_eq!(r.block_lines, [2..6, 7..10, 11..14]);
     // highlighted: FROM differs from the image name, colours are RGB on a background
     let from = style_of(&r, "FROM");
@@ -363,8 +364,15 @@ fn code_blocks_are_framed_labelled_and_highlighted() {
     assert!(spans_line3.len() > 3, "several styles: {spans_line3:?}");
     // unknown language: one plain style for the text
     let klingon = &r.lines[12];
-    assert_eq!(text_of(klingon).trim_end(), "│ qapla'");
-    assert_eq!(klingon.spans.len(), 3, "gutter, text, padding");
+    assert_eq!(
+        text_of(klingon).trim_end(),
+        format!("│ qapla'{}│", " ".repeat(31))
+    );
+    assert_eq!(
+        klingon.spans.len(),
+        5,
+        "gutter, text, padding, space, right edge"
+    );
 }
 
 #[test]
@@ -423,10 +431,11 @@ fn long_code_lines_are_hard_wrapped() {
     assert_eq!(
         t,
         [
-            "╭───────────",
-            "│ 0123456789",
-            "┆ abcdefghij",
-            "╰───────────"
+            "╭──────────╮",
+            "│ 01234567 │",
+            "┆ 89abcdef ┆",
+            "┆ ghij     ┆",
+            "╰──────────╯"
         ]
     );
 }
@@ -435,10 +444,18 @@ fn long_code_lines_are_hard_wrapped() {
 fn code_in_lists_and_quotes_keeps_the_prefix() {
     let t = texts("- step:\n\n  ```sh\n  ls\n  ```\n", 20);
     assert_eq!(t[0], "• step:");
-    assert_eq!(t[2], "  ╭─ sh ────────────");
+    assert_eq!(t[2], "  ╭─ sh ───────────╮");
     assert!(t[3].starts_with("  │ ls"));
+    assert!(t[3].ends_with(" │"));
     let t = texts("> ```\n> x\n> ```", 10);
     assert!(t[1].starts_with("│ │ x"), "{t:?}");
+    assert!(t[1].ends_with(" │"), "{t:?}");
+    // too narrow to close: open on the right, as before
+    let t: Vec<String> = texts("```\nx\n```", 6)
+        .iter()
+        .map(|l| l.trim_end().to_string())
+        .collect();
+    assert_eq!(t, ["╭─────", "│ x", "╰─────"]);
 }
 
 #[test]
@@ -583,6 +600,7 @@ fn palette_mode_for_terminals_without_true_colour() {
         .spans
         .iter()
         .skip(1)
+        .filter(|s| !matches!(s.content.as_ref(), "│" | "┆"))
         .all(|s| matches!(s.style.fg, Some(Color::Indexed(_)) | None)));
 }
 
