@@ -61,6 +61,7 @@ fn app() -> App {
         images: (0..30)
             .map(|i| ImageInfo {
                 tags: vec![format!("ddt-perf-image-{i}:latest")],
+                id: format!("sha256:{i:064x}"),
                 size: 1_000_000 * (i + 1) as u64 * 13,
             })
             .collect(),

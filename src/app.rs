@@ -169,7 +169,13 @@ pub fn lesson_names(lesson: &Lesson) -> Named {
 }
 
 /// Does this engine event concern the lesson? Unknown kinds count as yes.
-pub fn concerns(lesson: &Lesson, named: &Named, ch: &EngineChange) -> bool {
+/// `view` is what the engine had before the event, if known.
+pub fn concerns(
+    lesson: &Lesson,
+    named: &Named,
+    view: Option<&EngineView>,
+    ch: &EngineChange,
+) -> bool {
     if ch.helper {
         return false;
     }
@@ -209,15 +215,30 @@ pub fn concerns(lesson: &Lesson, named: &Named, ch: &EngineChange) -> bool {
         return false;
     }
     // Image ids change with every build: an image event matches when any name it
-    // carries is one the lesson names; untag/delete events carry only ids, so
-    // they always count.
+    // carries is one the lesson names. Untag/delete events carry only the id:
+    // they count unless the engine view knew that image and none of its tags is
+    // one the lesson names (an image the view has not seen yet counts).
     let list: &[String] = match ch.kind.as_str() {
         "image" => &named.images,
         "container" => &named.containers,
         _ => &named.networks,
     };
     if ch.kind == "image" && matches!(action, "untag" | "delete") {
-        return !named.images.is_empty();
+        if named.images.is_empty() {
+            return false;
+        }
+        let known = view.and_then(|v| {
+            v.images
+                .iter()
+                .find(|i| !i.id.is_empty() && ch.names.iter().any(|n| *n == i.id))
+        });
+        return match known {
+            Some(image) => image
+                .tags
+                .iter()
+                .any(|t| named.images.iter().any(|n| ui::engine::same_image(n, t))),
+            None => true,
+        };
     }
     if list.is_empty() {
         // Nothing named of this kind: a container lesson still cares about the
@@ -593,7 +614,7 @@ impl App {
                 self.engine_view = Some(view);
             }
             EngineUpdate::Change(ch) => {
-                if concerns(self.lesson(), &self.named, &ch) {
+                if concerns(self.lesson(), &self.named, self.engine_view.as_ref(), &ch) {
                     self.schedule_checks(cmds);
                 } else {
                     return;

@@ -659,6 +659,7 @@ pub fn view_of(inv: &crate::engine::inventory::Inventory) -> crate::ui::engine::
             .iter()
             .map(|i| ImageInfo {
                 tags: i.names.clone(),
+                id: i.id.clone(),
                 size: i.size,
             })
             .collect(),

@@ -674,3 +674,58 @@ fn the_lesson_is_coloured_when_the_highlighter_is_ready() {
     a.update(Msg::HighlighterReady);
     assert!(!a.dirty);
 }
+
+#[test]
+fn untag_and_delete_of_an_image_the_view_knows_as_unrelated_do_not_run_checks() {
+    use crate::ui::engine::{EngineView, ImageInfo};
+    let mut a = app();
+    let id = |n: char| format!("sha256:{}", n.to_string().repeat(64));
+    a.engine_view = Some(EngineView {
+        images: vec![
+            ImageInfo {
+                tags: vec!["calc-app-small:latest".into()],
+                id: id('1'),
+                size: 1,
+            },
+            ImageInfo {
+                tags: vec!["someone-elses-app:latest".into()],
+                id: id('2'),
+                size: 1,
+            },
+            ImageInfo {
+                tags: vec![],
+                id: id('3'),
+                size: 1,
+            },
+        ],
+        ..EngineView::default()
+    });
+    let event = |action: &str, image_id: String| {
+        Msg::Engine(EngineUpdate::Change(EngineChange {
+            kind: "image".into(),
+            action: action.into(),
+            names: vec![image_id.clone(), image_id],
+            helper: false,
+        }))
+    };
+    for action in ["untag", "delete"] {
+        a.checking = false;
+        // someone else's image, and a dangling one: not the lesson's business
+        for other in [id('2'), id('3')] {
+            let cmds = a.update(event(action, other.clone()));
+            assert!(cmds.is_empty(), "{action} {other}: {cmds:?}");
+        }
+        // the image the lesson names
+        let cmds = a.update(event(action, id('1')));
+        assert_eq!(
+            cmds,
+            vec![Cmd::ScheduleChecks],
+            "{action} of calc-app-small"
+        );
+        // an image the view has not seen yet (built and removed between two
+        // inventory reads) might have been the lesson's: it counts
+        a.checking = false;
+        let cmds = a.update(event(action, id('9')));
+        assert_eq!(cmds, vec![Cmd::ScheduleChecks], "{action} of an unknown id");
+    }
+}

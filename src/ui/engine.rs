@@ -24,6 +24,8 @@ pub struct EngineView {
 pub struct ImageInfo {
     /// `repo:tag` references (may be empty for dangling images).
     pub tags: Vec<String>,
+    /// `sha256:…`, as engine events name the image.
+    pub id: String,
     pub size: u64,
 }
 
@@ -398,14 +400,17 @@ pub(crate) mod tests {
             images: vec![
                 ImageInfo {
                     tags: vec!["calc-app-large:latest".into()],
+                    id: format!("sha256:{}", "1".repeat(64)),
                     size: 462_000_000,
                 },
                 ImageInfo {
                     tags: vec!["calc-app-small:latest".into()],
+                    id: format!("sha256:{}", "2".repeat(64)),
                     size: 1_300_000,
                 },
                 ImageInfo {
                     tags: vec!["busybox:1.36".into()],
+                    id: format!("sha256:{}", "3".repeat(64)),
                     size: 4_000_000,
                 },
             ],
