@@ -230,7 +230,7 @@ pub fn concerns(
         let known = view.and_then(|v| {
             v.images
                 .iter()
-                .find(|i| !i.id.is_empty() && ch.names.iter().any(|n| *n == i.id))
+                .find(|i| !i.id.is_empty() && ch.names.contains(&i.id))
         });
         return match known {
             Some(image) => image
