@@ -28,7 +28,8 @@ pub async fn run(ctx: &Ctx, json: bool) -> anyhow::Result<i32> {
     let progress = crate::progress::load(&ctx.home);
     let needs_engine = pack.lessons.iter().any(|l| !l.requires.is_empty());
     let facts: Option<Result<Platform, EngineError>> = if needs_engine {
-        Some(match crate::engine::connect().await {
+        // A ping, then `info` and `version` together (detect asks the version).
+        Some(match crate::engine::connect_quick().await {
             Ok(engine) => platform::detect(&engine).await,
             Err(e) => Err(e),
         })
