@@ -1150,6 +1150,63 @@ async fn network_checks_pass_and_fail() {
     );
     assert_no_helpers(&lid);
 
+    // a target on the host's network is reached at the host's address on a
+    // bridge network (its gateway)
+    let on_host = uniq("net-on-host");
+    clean.containers.push(on_host.clone());
+    let port = free_port();
+    docker(&[
+        "run",
+        "-d",
+        "--name",
+        &on_host,
+        "--network",
+        "host",
+        "busybox:1.36",
+        "httpd",
+        "-f",
+        "-p",
+        &port.to_string(),
+    ]);
+    let host_reach = |port: u16, expect: Reach| CheckKind::NetworkReach {
+        from_network: a.clone(),
+        to: on_host.clone(),
+        port: Some(port),
+        expect,
+    };
+    let l = lesson(
+        &lid,
+        vec![
+            spec("host-pass", host_reach(port, Reach::Reachable)),
+            spec("host-fail", host_reach(port, Reach::Unreachable)),
+        ],
+    );
+    let r = run_checks(Ok(&engine), &l, ws.path(), "busybox:1.36").await;
+    let gateway = docker(&[
+        "network",
+        "inspect",
+        &a,
+        "--format",
+        "{{range .IPAM.Config}}{{.Gateway}}{{end}}",
+    ]);
+    expect(
+        &r,
+        "host-pass",
+        Status::Pass,
+        &format!(
+            "{on_host} shares the host's network and is reachable from {a} at the host's address."
+        ),
+    );
+    assert!(
+        by_id(&r, "host-pass")
+            .actual
+            .contains(&format!("reached {on_host} at {}", gateway.trim())),
+        "{:?}",
+        by_id(&r, "host-pass")
+    );
+    expect(&r, "host-fail", Status::Fail, "instead of `--network host`");
+    assert_no_helpers(&lid);
+
     // a missing probe image is dockdojo's problem, not the learner's
     let l = lesson(
         &lid,

@@ -1241,20 +1241,25 @@ pub fn network_reach(
         ),
         ReachFacts::TargetWithoutAddress { network_mode } => {
             let actual = format!("{to} has no IP address (network mode {network_mode})");
+            let fix = if network_mode == "host" {
+                format!("{to} shares the host's network and has no address of its own; from a bridge network it is reached at the host's address (the network's gateway), and {from} is not a bridge network. Run {to} on a network of its own, or test it from a bridge network.")
+            } else {
+                format!("{to} has no IP address (network mode {network_mode}); attach it to a network.")
+            };
             match expect {
                 Reach::Unreachable => Outcome::pass(
                     expected,
                     actual,
                     format!("{to} has no address a container on {from} could reach."),
                 ),
-                Reach::Reachable => Outcome::fail(
-                    expected,
-                    actual,
-                    format!("{to} has no IP address (network mode {network_mode}); attach it to a network."),
-                ),
+                Reach::Reachable => Outcome::fail(expected, actual, fix),
             }
         }
-        ReachFacts::Probed { attempts, timed_out } => {
+        ReachFacts::Probed {
+            attempts,
+            timed_out,
+            via_host,
+        } => {
             let reached: Vec<&ReachAttempt> = attempts.iter().filter(|a| a.ok).collect();
             let tried: Vec<String> = attempts.iter().map(|a| format!("{} ({})", a.address, a.method)).collect();
             let actual = if !reached.is_empty() {
@@ -1267,6 +1272,27 @@ pub fn network_reach(
             } else {
                 format!("a probe on {from} could not reach {to} at {} within 2 s", list_some(&tried, 4))
             };
+            let actual = if *via_host {
+                format!("{actual} (the host's address on {from}: {to} shares the host's network)")
+            } else {
+                actual
+            };
+            if *via_host {
+                return match (expect, reached.is_empty()) {
+                    (Reach::Reachable, false) => Outcome::pass(expected, actual, format!("{to} shares the host's network and is reachable from {from} at the host's address.")),
+                    (Reach::Unreachable, true) => Outcome::pass(expected, actual, format!("{to} shares the host's network, and containers on {from} cannot reach it there.")),
+                    (Reach::Reachable, true) => Outcome::fail(
+                        expected,
+                        actual,
+                        format!("{to} shares the host's network, so containers on {from} reach it at the host's address; check that it listens on {how} on all of the host's interfaces (0.0.0.0), not only 127.0.0.1, and that the host's firewall lets containers in."),
+                    ),
+                    (Reach::Unreachable, false) => Outcome::fail(
+                        expected,
+                        actual,
+                        format!("{to} shares the host's network, and every container on a bridge network such as {from} can reach the host's ports; run {to} on a network of its own instead of `--network host`."),
+                    ),
+                };
+            }
             match (expect, reached.is_empty()) {
                 (Reach::Reachable, false) => Outcome::pass(expected, actual, format!("{to} is reachable from {from}.")),
                 (Reach::Unreachable, true) => Outcome::pass(expected, actual, format!("{to} cannot be reached from {from}.")),

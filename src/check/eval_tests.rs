@@ -546,6 +546,7 @@ fn network_reach_pass_fail_error() {
                 ok,
             }],
             timed_out: false,
+            via_host: false,
         })
     };
     assert_eq!(
@@ -674,4 +675,79 @@ fn skipped_names_the_unmet_check() {
         o.message,
         "Not checked yet: it needs check `exists` to pass first."
     );
+}
+
+#[test]
+fn network_reach_of_a_target_on_the_host_network() {
+    let probed = |ok: bool| {
+        Ok(ReachFacts::Probed {
+            attempts: vec![ReachAttempt {
+                address: "172.18.0.1".into(),
+                method: "tcp/8090".into(),
+                ok,
+            }],
+            timed_out: false,
+            via_host: true,
+        })
+    };
+    let o = network_reach(
+        "lab",
+        "host-web",
+        Some(8090),
+        Reach::Reachable,
+        &probed(true),
+    );
+    assert_eq!(o.status, Status::Pass);
+    assert_eq!(
+        o.actual,
+        "a probe on lab reached host-web at 172.18.0.1 (the host's address on lab: host-web shares the host's network)"
+    );
+    let o = network_reach(
+        "lab",
+        "host-web",
+        Some(8090),
+        Reach::Reachable,
+        &probed(false),
+    );
+    assert_eq!(o.status, Status::Fail);
+    assert!(o.message.contains("not only 127.0.0.1"), "{o:?}");
+    let o = network_reach(
+        "lab",
+        "host-web",
+        Some(8090),
+        Reach::Unreachable,
+        &probed(true),
+    );
+    assert_eq!(o.status, Status::Fail);
+    assert!(o.message.contains("instead of `--network host`"), "{o:?}");
+    assert!(!o.message.contains("docker network disconnect"), "{o:?}");
+    assert_eq!(
+        network_reach(
+            "lab",
+            "host-web",
+            Some(8090),
+            Reach::Unreachable,
+            &probed(false)
+        )
+        .status,
+        Status::Pass
+    );
+    // from a network whose gateway is not the host (macvlan, overlay)
+    let none = Ok(ReachFacts::TargetWithoutAddress {
+        network_mode: "host".into(),
+    });
+    let o = network_reach("lan", "host-web", Some(8090), Reach::Reachable, &none);
+    assert_eq!(o.status, Status::Fail);
+    assert!(o.message.contains("lan is not a bridge network"), "{o:?}");
+    assert!(!o.message.contains("attach it to a network"), "{o:?}");
+    let o = network_reach(
+        "lan",
+        "quiet",
+        Some(80),
+        Reach::Reachable,
+        &Ok(ReachFacts::TargetWithoutAddress {
+            network_mode: "none".into(),
+        }),
+    );
+    assert!(o.message.contains("attach it to a network"), "{o:?}");
 }

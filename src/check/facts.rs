@@ -136,6 +136,10 @@ pub enum ReachFacts {
         attempts: Vec<ReachAttempt>,
         /// The probe ran past its bound and was stopped.
         timed_out: bool,
+        /// The target shares the host's network (`--network host`): the
+        /// addresses tried are the host's on the probe's bridge network (its
+        /// gateway).
+        via_host: bool,
     },
 }
 

@@ -292,9 +292,19 @@ impl<'a> Gatherer<'a> {
 
     /// Can a probe on `from` reach container `to`?
     pub async fn reach(&mut self, from: &str, to: &str, port: Option<u16>) -> Fact<ReachFacts> {
-        if self.network(from).await?.is_none() {
+        let Some(from_net) = self.network(from).await? else {
             return Ok(ReachFacts::NoSuchNetwork);
-        }
+        };
+        let from_gateways: Vec<String> = if from_net.driver == "bridge" {
+            from_net
+                .ipam
+                .iter()
+                .map(|(_, gw)| gw.clone())
+                .filter(|gw| !gw.is_empty() && !gw.contains(':'))
+                .collect()
+        } else {
+            Vec::new()
+        };
         let Some(target) = self.container(to).await? else {
             return Ok(ReachFacts::NoSuchTarget);
         };
@@ -311,6 +321,13 @@ impl<'a> Gatherer<'a> {
             .collect();
         addrs.sort();
         addrs.dedup();
+        // A container on the host's network has no address of its own: from a
+        // bridge network it is the host, at that network's gateway address.
+        let via_host =
+            addrs.is_empty() && target.network_mode == "host" && !from_gateways.is_empty();
+        if via_host {
+            addrs = from_gateways;
+        }
         if addrs.is_empty() {
             return Ok(ReachFacts::TargetWithoutAddress {
                 network_mode: target.network_mode.clone(),
@@ -337,6 +354,7 @@ impl<'a> Gatherer<'a> {
         Ok(ReachFacts::Probed {
             attempts: probes::parse_reach(&out.stdout, &method),
             timed_out: out.timed_out,
+            via_host,
         })
     }
 
