@@ -32,8 +32,10 @@ async fn pump_until(
             return;
         }
         match tokio::time::timeout_at(deadline, rx.recv()).await {
-            Ok(Some(ConsoleEvent::Output(bytes))) => console.process(&bytes),
-            Ok(Some(ConsoleEvent::Exited(code))) => console.mark_exited(code),
+            // as the app does: events of a replaced shell are dropped
+            Ok(Some(ev)) if !console.owns(&ev) => {}
+            Ok(Some(ConsoleEvent::Output { bytes, .. })) => console.process(&bytes),
+            Ok(Some(ConsoleEvent::Exited { code, .. })) => console.mark_exited(code),
             Ok(None) => panic!("console channel closed while waiting for {what}"),
             Err(_) => panic!(
                 "timed out waiting for {what}; screen:\n{}",
@@ -47,8 +49,10 @@ async fn wait_exit(console: &mut Console, rx: &mut UnboundedReceiver<ConsoleEven
     let deadline = tokio::time::Instant::now() + WAIT;
     loop {
         match tokio::time::timeout_at(deadline, rx.recv()).await {
-            Ok(Some(ConsoleEvent::Output(bytes))) => console.process(&bytes),
-            Ok(Some(ConsoleEvent::Exited(code))) => return code,
+            // as the app does: events of a replaced shell are dropped
+            Ok(Some(ev)) if !console.owns(&ev) => {}
+            Ok(Some(ConsoleEvent::Output { bytes, .. })) => console.process(&bytes),
+            Ok(Some(ConsoleEvent::Exited { code, .. })) => return code,
             Ok(None) => panic!("console channel closed before Exited"),
             Err(_) => panic!("timed out waiting for the shell to exit"),
         }
@@ -72,8 +76,10 @@ async fn wait_prompt(console: &mut Console, rx: &mut UnboundedReceiver<ConsoleEv
             return;
         }
         match tokio::time::timeout_at(deadline, rx.recv()).await {
-            Ok(Some(ConsoleEvent::Output(bytes))) => console.process(&bytes),
-            Ok(Some(ConsoleEvent::Exited(code))) => panic!("shell exited ({code:?})"),
+            // as the app does: events of a replaced shell are dropped
+            Ok(Some(ev)) if !console.owns(&ev) => {}
+            Ok(Some(ConsoleEvent::Output { bytes, .. })) => console.process(&bytes),
+            Ok(Some(ConsoleEvent::Exited { code, .. })) => panic!("shell exited ({code:?})"),
             Ok(None) => panic!("console channel closed while waiting for the prompt"),
             Err(_) => panic!(
                 "timed out waiting for the prompt; screen:\n{}",
@@ -332,4 +338,52 @@ async fn restart_after_kill_does_not_report_the_old_shell_exit() {
         "no Exited event from the old shell"
     );
     assert!(console.is_alive());
+}
+
+#[tokio::test]
+async fn output_queued_from_a_replaced_shell_never_reaches_the_new_screen() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (tx, mut rx) = unbounded_channel();
+    // Writes a line every 10 ms, each naming the shell's pid.
+    let cmd = ShellCommand::new("sh")
+        .arg("-c")
+        .arg("while :; do echo tag-$$; sleep 0.01; done");
+    let mut console = Console::spawn_with(cmd, dir.path(), 24, 80, tx).expect("spawn");
+    let first = console.session_id().expect("a session");
+    pump_until(&mut console, &mut rx, "the first shell's output", |s| {
+        s.contains("tag-")
+    })
+    .await;
+    let screen = console.screen().contents();
+    let old_tag = screen
+        .lines()
+        .find(|l| l.starts_with("tag-"))
+        .expect("a tag line")
+        .trim()
+        .to_string();
+    // let more of the old shell's output queue up unread
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    console.restart().expect("restart");
+    let second = console.session_id().expect("a session");
+    assert_ne!(first, second, "a restart starts a new session");
+    let mut stale = 0;
+    let until = tokio::time::Instant::now() + Duration::from_millis(400);
+    while let Ok(Some(ev)) = tokio::time::timeout_at(until, rx.recv()).await {
+        if !console.owns(&ev) {
+            assert_eq!(ev.session(), first);
+            stale += 1;
+            continue;
+        }
+        if let ConsoleEvent::Output { bytes, .. } = ev {
+            console.process(&bytes);
+        }
+    }
+    assert!(stale > 0, "the old shell's output was still queued");
+    let screen = console.screen().contents();
+    assert!(screen.contains("tag-"), "the new shell's output: {screen}");
+    assert!(
+        !screen.contains(&old_tag),
+        "{old_tag} from the replaced shell reached the new screen:\n{screen}"
+    );
+    console.kill();
 }

@@ -185,19 +185,22 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
                 Some(m) => m,
                 None => break,
             },
-            Some(ev) = console_rx.recv() => match ev {
-                ConsoleEvent::Output(bytes) => {
-                    if let Some(c) = rt.console.as_mut() {
+            Some(ev) = console_rx.recv() => {
+                // Output still queued from a shell that was restarted or
+                // replaced by another lesson's must not reach this screen.
+                let Some(c) = rt.console.as_mut().filter(|c| c.owns(&ev)) else {
+                    continue;
+                };
+                match ev {
+                    ConsoleEvent::Output { bytes, .. } => {
                         c.process(&bytes);
+                        Msg::ConsoleOutput
                     }
-                    Msg::ConsoleOutput
-                }
-                ConsoleEvent::Exited(code) => {
-                    tracing::info!("shell exited with {code:?}");
-                    if let Some(c) = rt.console.as_mut() {
+                    ConsoleEvent::Exited { code, .. } => {
+                        tracing::info!("shell exited with {code:?}");
                         c.mark_exited(code);
+                        Msg::ConsoleExited
                     }
-                    Msg::ConsoleExited
                 }
             },
             Some(em) = engine_rx.recv() => {

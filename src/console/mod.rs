@@ -19,7 +19,7 @@ pub use typing::typed_bytes;
 use std::ffi::OsString;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
@@ -36,15 +36,29 @@ pub const SCROLLBACK_LINES: usize = 2000;
 /// keeps the terminal open would otherwise hold the report back forever).
 const DRAIN_GRACE: Duration = Duration::from_millis(500);
 
-/// What the console's threads tell the main loop.
+/// What the console's threads tell the main loop. Each event names the shell
+/// session it comes from: after a restart or a lesson switch, events of the
+/// old shell may still be queued, and [`Console::owns`] tells them apart.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConsoleEvent {
     /// Bytes the shell wrote; pass them to [`Console::process`].
-    Output(Vec<u8>),
+    Output { session: u64, bytes: Vec<u8> },
     /// The shell ended, with its exit code (`None` when a signal ended it or
     /// the code could not be read).
-    Exited(Option<u32>),
+    Exited { session: u64, code: Option<u32> },
 }
+
+impl ConsoleEvent {
+    /// The shell session the event comes from.
+    pub fn session(&self) -> u64 {
+        match self {
+            ConsoleEvent::Output { session, .. } | ConsoleEvent::Exited { session, .. } => *session,
+        }
+    }
+}
+
+/// Session ids, unique within the process.
+static NEXT_SESSION: AtomicU64 = AtomicU64::new(1);
 
 /// The program a console runs.
 #[derive(Debug, Clone)]
@@ -102,6 +116,8 @@ pub struct Console {
 
 /// The parts of a console that belong to one child process.
 struct Session {
+    /// Carried by this session's [`ConsoleEvent`]s.
+    id: u64,
     master: Box<dyn MasterPty + Send>,
     /// Input for the writer thread: writing never blocks the main loop, even
     /// when the program in the console does not read its input.
@@ -168,6 +184,18 @@ impl Console {
     /// [`ConsoleEvent::Exited`]); [`Console::exit_code`] then reports it.
     pub fn mark_exited(&mut self, code: Option<u32>) {
         self.exit_code = Some(code);
+    }
+
+    /// The id the current shell's events carry (`None` before a restart
+    /// succeeded).
+    pub fn session_id(&self) -> Option<u64> {
+        self.session.as_ref().map(|s| s.id)
+    }
+
+    /// Is the event from the current shell? Events of a shell that was
+    /// restarted or replaced must not reach this screen.
+    pub fn owns(&self, ev: &ConsoleEvent) -> bool {
+        self.session_id() == Some(ev.session())
     }
 
     /// The exit code of the ended shell, when the app reported it with
@@ -403,6 +431,7 @@ fn start_session(
         .context("cannot write to the console terminal")?;
     let killer = child.clone_killer();
     let pid = child.process_id();
+    let id = NEXT_SESSION.fetch_add(1, Ordering::Relaxed);
     let alive = Arc::new(AtomicBool::new(true));
     let detached = Arc::new(AtomicBool::new(false));
     let (drained_tx, drained_rx) = mpsc::channel::<()>();
@@ -418,7 +447,7 @@ fn start_session(
         let detached = detached.clone();
         std::thread::Builder::new()
             .name("console-reader".into())
-            .spawn(move || read_loop(reader, tx, detached, drained_tx))
+            .spawn(move || read_loop(id, reader, tx, detached, drained_tx))
             .context("cannot start the console reader")?;
     }
     {
@@ -441,12 +470,13 @@ fn start_session(
                 // Let the reader forward the shell's last words first.
                 let _ = drained_rx.recv_timeout(DRAIN_GRACE);
                 if !detached.load(Ordering::SeqCst) {
-                    let _ = tx.send(ConsoleEvent::Exited(code));
+                    let _ = tx.send(ConsoleEvent::Exited { session: id, code });
                 }
             })
             .context("cannot start the console waiter")?;
     }
     Ok(Session {
+        id,
         master,
         input,
         killed: false,
@@ -482,6 +512,7 @@ fn write_loop(
 }
 
 fn read_loop(
+    session: u64,
     mut reader: Box<dyn Read + Send>,
     tx: UnboundedSender<ConsoleEvent>,
     detached: Arc<AtomicBool>,
@@ -495,7 +526,8 @@ fn read_loop(
                 if detached.load(Ordering::SeqCst) {
                     break;
                 }
-                if tx.send(ConsoleEvent::Output(buf[..n].to_vec())).is_err() {
+                let bytes = buf[..n].to_vec();
+                if tx.send(ConsoleEvent::Output { session, bytes }).is_err() {
                     break;
                 }
             }
