@@ -31,19 +31,26 @@ impl Workspace {
             if dest.exists() {
                 continue;
             }
-            if let Some(parent) = dest.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            std::fs::write(&dest, &f.contents)?;
-            #[cfg(unix)]
-            if f.executable {
-                use std::os::unix::fs::PermissionsExt;
-                std::fs::set_permissions(&dest, std::fs::Permissions::from_mode(0o755))?;
-            }
+            write_pack_file(&dest, f)?;
             written.push(dest);
         }
         Ok(written)
     }
+}
+
+/// Write one file of a pack at `dest` (its folders made), executable when the
+/// pack's file was.
+pub fn write_pack_file(dest: &Path, f: &crate::lesson::PackFile) -> std::io::Result<()> {
+    if let Some(parent) = dest.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    std::fs::write(dest, &f.contents)?;
+    #[cfg(unix)]
+    if f.executable {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dest, std::fs::Permissions::from_mode(0o755))?;
+    }
+    Ok(())
 }
 
 /// Join a pack-relative path under `base`, refusing absolute paths and `..`.

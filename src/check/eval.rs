@@ -1123,42 +1123,25 @@ pub fn network_exists(
             ));
         }
     }
-    if let Some(s) = spec.subnet {
-        if !n.ipam.iter().any(|(sn, _)| sn == s) {
-            let have: Vec<&str> = n
-                .ipam
-                .iter()
-                .map(|(s, _)| s.as_str())
-                .filter(|s| !s.is_empty())
-                .collect();
+    // IPAM values: (subnet, gateway) per config
+    let mut ipam_mismatch =
+        |wanted: Option<&str>, what: &str, pick: fn(&(String, String)) -> &str| {
+            let Some(w) = wanted else { return };
+            if n.ipam.iter().any(|c| pick(c) == w) {
+                return;
+            }
+            let have: Vec<&str> = n.ipam.iter().map(pick).filter(|s| !s.is_empty()).collect();
             wrong.push(format!(
-                "its subnet is {} (wanted {s}; `--subnet {s}`)",
+                "its {what} is {} (wanted {w}; `--{what} {w}`)",
                 if have.is_empty() {
                     "not set".to_string()
                 } else {
                     have.join(", ")
                 }
             ));
-        }
-    }
-    if let Some(g) = spec.gateway {
-        if !n.ipam.iter().any(|(_, gw)| gw == g) {
-            let have: Vec<&str> = n
-                .ipam
-                .iter()
-                .map(|(_, g)| g.as_str())
-                .filter(|s| !s.is_empty())
-                .collect();
-            wrong.push(format!(
-                "its gateway is {} (wanted {g}; `--gateway {g}`)",
-                if have.is_empty() {
-                    "not set".to_string()
-                } else {
-                    have.join(", ")
-                }
-            ));
-        }
-    }
+        };
+    ipam_mismatch(spec.subnet, "subnet", |c| c.0.as_str());
+    ipam_mismatch(spec.gateway, "gateway", |c| c.1.as_str());
     for (k, v) in &spec.options {
         match n.options.get(*k) {
             Some(have) if have == v => {}

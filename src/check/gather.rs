@@ -489,20 +489,7 @@ async fn scan_paths(
     parents.dedup();
     // directory -> where it really is (None: missing)
     let parent_real: HashMap<String, Option<String>> = if parents.len() * 2 < literal.len() {
-        let checked: Vec<(String, Result<Option<String>, EngineError>)> =
-            futures_util::stream::iter(parents)
-                .map(|p| async move {
-                    let r = scan.resolve(&p).await;
-                    (p, r)
-                })
-                .buffered(8)
-                .collect()
-                .await;
-        let mut m = HashMap::new();
-        for (p, r) in checked {
-            m.insert(p, r?);
-        }
-        m
+        ask_each(parents, |p| async move { scan.resolve(&p).await }).await?
     } else {
         HashMap::new()
     };
@@ -529,22 +516,8 @@ async fn scan_paths(
             distinct.push(canon);
         }
     }
-    let answers: HashMap<String, bool> = {
-        let results: Vec<(String, Result<bool, EngineError>)> =
-            futures_util::stream::iter(distinct)
-                .map(|canon| async move {
-                    let r = scan.exists(&canon).await;
-                    (canon, r)
-                })
-                .buffered(8)
-                .collect()
-                .await;
-        let mut m = HashMap::new();
-        for (canon, r) in results {
-            m.insert(canon, r?);
-        }
-        m
-    };
+    let answers: HashMap<String, bool> =
+        ask_each(distinct, |p| async move { scan.exists(&p).await }).await?;
     for i in literal {
         let path = glob::normalize(&reqs[i].0);
         let canon = canonical_of(&path);
@@ -591,6 +564,30 @@ async fn scan_paths(
         });
     }
     Ok(())
+}
+
+/// One question per path to the scan container, 8 in flight (the engine
+/// serialises stats on one container; more in flight measured no faster).
+async fn ask_each<T, Fut>(
+    paths: Vec<String>,
+    ask: impl Fn(String) -> Fut,
+) -> Result<HashMap<String, T>, EngineError>
+where
+    Fut: std::future::Future<Output = Result<T, EngineError>>,
+{
+    let answers: Vec<(String, Result<T, EngineError>)> = futures_util::stream::iter(paths)
+        .map(|p| {
+            let answer = ask(p.clone());
+            async move { (p, answer.await) }
+        })
+        .buffered(8)
+        .collect()
+        .await;
+    let mut m = HashMap::new();
+    for (p, r) in answers {
+        m.insert(p, r?);
+    }
+    Ok(m)
 }
 
 fn parent_dir(path: &str) -> String {

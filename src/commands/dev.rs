@@ -20,7 +20,7 @@ use crate::engine::cleanup::{self, ManagedScope};
 use crate::engine::{Engine, EngineError};
 use crate::lesson::{Lesson, Pack};
 use crate::sanitize::clean_line;
-use crate::workspace::{safe_join, Workspace};
+use crate::workspace::{safe_join, write_pack_file, Workspace};
 
 /// The process group of the running `solve.sh` (0: none), for Ctrl-C.
 static SOLVE_GROUP: AtomicI32 = AtomicI32::new(0);
@@ -472,16 +472,7 @@ fn print_results(r: &LessonResult, only_bad: bool) {
 
 fn write_files(dir: &Path, files: &[crate::lesson::PackFile]) -> std::io::Result<()> {
     for f in files {
-        let dest = safe_join(dir, &f.rel_path)?;
-        if let Some(parent) = dest.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        std::fs::write(&dest, &f.contents)?;
-        #[cfg(unix)]
-        if f.executable {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(&dest, std::fs::Permissions::from_mode(0o755))?;
-        }
+        write_pack_file(&safe_join(dir, &f.rel_path)?, f)?;
     }
     Ok(())
 }

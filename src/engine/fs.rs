@@ -5,14 +5,12 @@
 use std::io::Read;
 
 use bollard::models::{ContainerCreateBody, HostConfig};
-use bollard::query_parameters::{
-    ContainerArchiveInfoOptions, CreateContainerOptions, DownloadFromContainerOptions,
-    RemoveContainerOptions,
-};
+use bollard::query_parameters::{ContainerArchiveInfoOptions, DownloadFromContainerOptions};
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
 
-use super::{labels, Endpoint, Engine, EngineError};
+use super::probe::{remove_helper, remove_in_background};
+use super::{Endpoint, Engine, EngineError};
 
 /// A path's stat, as the archive endpoint reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,13 +49,11 @@ impl ScanContainer {
         image: &str,
         lesson: &str,
     ) -> Result<ScanContainer, EngineError> {
-        let name = labels::helper_name("scan");
         let body = ContainerCreateBody {
             image: Some(image.to_string()),
             // never started: any command will do, and images without CMD work
             entrypoint: Some(vec!["/nonexistent".to_string()]),
             cmd: Some(vec![]),
-            labels: Some(labels::helper_labels(lesson, "scan")),
             network_disabled: Some(true),
             host_config: Some(HostConfig {
                 network_mode: Some("none".to_string()),
@@ -65,22 +61,12 @@ impl ScanContainer {
             }),
             ..Default::default()
         };
-        let created = engine
-            .docker
-            .create_container(
-                Some(CreateContainerOptions {
-                    name: Some(name),
-                    ..Default::default()
-                }),
-                body,
-            )
-            .await
-            .map_err(|e| EngineError::from_bollard(&engine.endpoint, e))?;
+        let id = super::probe::create_helper(engine, lesson, "scan", body).await?;
         Ok(ScanContainer {
             // archive reads and exports of big images may stream for long
             docker: engine.docker_long(),
             endpoint: engine.endpoint.clone(),
-            id: created.id,
+            id,
             removed: false,
             stats: Default::default(),
         })
@@ -273,20 +259,7 @@ impl ScanContainer {
     /// container is dockdojo's own and labelled, `reset` finds leftovers.
     pub async fn remove(mut self) {
         self.removed = true;
-        let r = self
-            .docker
-            .remove_container(
-                &self.id,
-                Some(RemoveContainerOptions {
-                    force: true,
-                    v: true,
-                    ..Default::default()
-                }),
-            )
-            .await;
-        if let Err(e) = r {
-            tracing::warn!("could not remove scan container {}: {e}", self.id);
-        }
+        remove_helper(&self.docker, &self.id).await;
     }
 }
 
@@ -323,25 +296,6 @@ impl Drop for MountPin {
         if let Some(tx) = self.release.take() {
             let _ = tx.send(());
         }
-    }
-}
-
-/// Best-effort removal when a helper is dropped without `remove` (a
-/// cancelled check): on the current runtime if there is one.
-pub(crate) fn remove_in_background(docker: bollard::Docker, id: String) {
-    if let Ok(handle) = tokio::runtime::Handle::try_current() {
-        handle.spawn(async move {
-            let _ = docker
-                .remove_container(
-                    &id,
-                    Some(RemoveContainerOptions {
-                        force: true,
-                        v: true,
-                        ..Default::default()
-                    }),
-                )
-                .await;
-        });
     }
 }
 

@@ -148,30 +148,35 @@ pub async fn connect() -> Result<Engine, EngineError> {
     connect_to(endpoint).await
 }
 
+/// The first request to an engine, within [`CONNECT_TIMEOUT`]: bollard's
+/// timeout covers the wait for the answer's headers; the outer one also covers
+/// an ssh handshake that never finishes. Errors name the endpoint and, for
+/// ssh, what must work.
+async fn first_answer<T>(
+    endpoint: &Endpoint,
+    request: impl std::future::Future<Output = Result<T, bollard::errors::Error>>,
+) -> Result<T, EngineError> {
+    let secs = CONNECT_TIMEOUT.as_secs();
+    match tokio::time::timeout(CONNECT_TIMEOUT + Duration::from_secs(1), request).await {
+        Ok(r) => r.map_err(|e| {
+            ssh_advice(
+                endpoint,
+                EngineError::from_bollard_timeout(endpoint, e, secs),
+            )
+        }),
+        Err(_) => Err(EngineError::Timeout {
+            endpoint: endpoint.url.clone(),
+            seconds: secs,
+        }),
+    }
+}
+
 /// Connect to `endpoint` and ask the engine its version, within
 /// [`CONNECT_TIMEOUT`]. Requests are unversioned, so API 1.41 engines and
 /// current ones both answer in their own version.
 pub async fn connect_to(endpoint: Endpoint) -> Result<Engine, EngineError> {
     let quick = client(&endpoint, CONNECT_TIMEOUT)?;
-    let secs = CONNECT_TIMEOUT.as_secs();
-    // bollard's timeout covers the wait for the answer's headers; the outer
-    // one also covers an ssh handshake that never finishes.
-    let v = match tokio::time::timeout(CONNECT_TIMEOUT + Duration::from_secs(1), quick.version())
-        .await
-    {
-        Ok(r) => r.map_err(|e| {
-            ssh_advice(
-                &endpoint,
-                EngineError::from_bollard_timeout(&endpoint, e, secs),
-            )
-        })?,
-        Err(_) => {
-            return Err(EngineError::Timeout {
-                endpoint: endpoint.url.clone(),
-                seconds: secs,
-            })
-        }
-    };
+    let v = first_answer(&endpoint, quick.version()).await?;
     let docker = quick.with_timeout(REQUEST_TIMEOUT);
     let api_version = v.api_version.ok_or_else(|| EngineError::Api {
         endpoint: endpoint.url.clone(),
@@ -199,22 +204,7 @@ pub async fn connect_quick() -> Result<Engine, EngineError> {
 /// [`connect_quick`] to a given endpoint.
 pub async fn connect_quick_to(endpoint: Endpoint) -> Result<Engine, EngineError> {
     let quick = client(&endpoint, CONNECT_TIMEOUT)?;
-    let secs = CONNECT_TIMEOUT.as_secs();
-    let answer =
-        match tokio::time::timeout(CONNECT_TIMEOUT + Duration::from_secs(1), quick.ping()).await {
-            Ok(r) => r.map_err(|e| {
-                ssh_advice(
-                    &endpoint,
-                    EngineError::from_bollard_timeout(&endpoint, e, secs),
-                )
-            })?,
-            Err(_) => {
-                return Err(EngineError::Timeout {
-                    endpoint: endpoint.url.clone(),
-                    seconds: secs,
-                })
-            }
-        };
+    let answer = first_answer(&endpoint, quick.ping()).await?;
     if answer.trim() != "OK" {
         return Err(EngineError::Api {
             endpoint: endpoint.url.clone(),

@@ -15,6 +15,29 @@ use tokio::io::AsyncWriteExt;
 
 use super::{labels, Engine, EngineError};
 
+/// Create a helper container for `lesson` from `body`: dockdojo's labels
+/// (with `purpose`) and a helper name are set here. Returns its id.
+pub(crate) async fn create_helper(
+    engine: &Engine,
+    lesson: &str,
+    purpose: &str,
+    mut body: ContainerCreateBody,
+) -> Result<String, EngineError> {
+    body.labels = Some(labels::helper_labels(lesson, purpose));
+    let created = engine
+        .docker
+        .create_container(
+            Some(CreateContainerOptions {
+                name: Some(labels::helper_name(purpose)),
+                ..Default::default()
+            }),
+            body,
+        )
+        .await
+        .map_err(|e| EngineError::from_bollard(&engine.endpoint, e))?;
+    Ok(created.id)
+}
+
 /// Removes a helper container when it goes out of scope (explicitly with
 /// `remove().await`, or in the background when dropped on an error path).
 pub struct HelperGuard {
@@ -33,28 +56,61 @@ impl HelperGuard {
     }
     pub async fn remove(mut self) {
         self.removed = true;
-        if let Err(e) = self
-            .docker
-            .remove_container(
-                &self.id,
-                Some(RemoveContainerOptions {
-                    force: true,
-                    v: true,
-                    ..Default::default()
-                }),
-            )
-            .await
-        {
-            tracing::warn!("could not remove helper container {}: {e}", self.id);
-        }
+        remove_helper(&self.docker, &self.id).await;
     }
 }
 
 impl Drop for HelperGuard {
     fn drop(&mut self) {
         if !self.removed {
-            super::fs::remove_in_background(self.docker.clone(), self.id.clone());
+            remove_in_background(self.docker.clone(), self.id.clone());
         }
+    }
+}
+
+/// Force-remove a helper container (and its anonymous volumes). A refusal
+/// the engine may get over (a kill still under way, a busy mount) is tried
+/// again twice, 200 ms apart; a container already gone, or whose removal is
+/// already in progress, counts as removed. What still fails is logged: the
+/// helper is labelled, and the next start's sweep or `reset` finds it.
+pub(crate) async fn remove_helper(docker: &bollard::Docker, id: &str) {
+    use bollard::errors::Error;
+    for attempt in 1..=3 {
+        let r = docker
+            .remove_container(
+                id,
+                Some(RemoveContainerOptions {
+                    force: true,
+                    v: true,
+                    ..Default::default()
+                }),
+            )
+            .await;
+        match r {
+            Ok(()) => return,
+            Err(Error::DockerResponseServerError {
+                status_code: 404, ..
+            }) => return,
+            Err(Error::DockerResponseServerError {
+                status_code: 409,
+                message,
+            }) if message.contains("already in progress") => return,
+            Err(e) if attempt == 3 => {
+                tracing::warn!("could not remove helper container {id}: {e}");
+            }
+            Err(e) => {
+                tracing::debug!("removing helper container {id} (try {attempt}): {e}");
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        }
+    }
+}
+
+/// Best-effort removal when a helper is dropped without being removed (a
+/// cancelled check): on the current runtime if there is one.
+pub(crate) fn remove_in_background(docker: bollard::Docker, id: String) {
+    if let Ok(handle) = tokio::runtime::Handle::try_current() {
+        handle.spawn(async move { remove_helper(&docker, &id).await });
     }
 }
 
@@ -81,7 +137,6 @@ pub async fn run_image(
     timeout: Duration,
     lesson: &str,
 ) -> Result<RunResult, EngineError> {
-    let e = |err| EngineError::from_bollard(&engine.endpoint, err);
     let body = ContainerCreateBody {
         image: Some(image.to_string()),
         cmd: if args.is_empty() {
@@ -96,26 +151,15 @@ pub async fn run_image(
         stdin_once: Some(true),
         tty: Some(false),
         network_disabled: Some(true),
-        labels: Some(labels::helper_labels(lesson, "run")),
         host_config: Some(HostConfig {
             network_mode: Some("none".to_string()),
             ..Default::default()
         }),
         ..Default::default()
     };
-    let created = engine
-        .docker
-        .create_container(
-            Some(CreateContainerOptions {
-                name: Some(labels::helper_name("run")),
-                ..Default::default()
-            }),
-            body,
-        )
-        .await
-        .map_err(e)?;
-    let guard = HelperGuard::new(engine, created.id.clone());
-    let r = run_attached(engine, &created.id, stdin, timeout).await;
+    let id = create_helper(engine, lesson, "run", body).await?;
+    let guard = HelperGuard::new(engine, id.clone());
+    let r = run_attached(engine, &id, stdin, timeout).await;
     guard.remove().await;
     r
 }
@@ -253,36 +297,21 @@ pub async fn run_probe(
         image: Some(probe_image.to_string()),
         entrypoint: Some(vec!["/bin/sh".to_string(), "-c".to_string()]),
         cmd: Some(cmd),
-        labels: Some(labels::helper_labels(lesson, "probe")),
         host_config: Some(HostConfig {
             network_mode: Some(network.to_string()),
             ..Default::default()
         }),
         ..Default::default()
     };
-    let created = engine
-        .docker
-        .create_container(
-            Some(CreateContainerOptions {
-                name: Some(labels::helper_name("probe")),
-                ..Default::default()
-            }),
-            body,
-        )
-        .await
-        .map_err(e)?;
-    let guard = HelperGuard::new(engine, created.id.clone());
+    let id = create_helper(engine, lesson, "probe", body).await?;
+    let guard = HelperGuard::new(engine, id.clone());
     let r = async {
-        engine
-            .docker
-            .start_container(&created.id, None)
-            .await
-            .map_err(e)?;
-        let timed_out = tokio::time::timeout(bound, wait_exit(engine, &created.id))
+        engine.docker.start_container(&id, None).await.map_err(e)?;
+        let timed_out = tokio::time::timeout(bound, wait_exit(engine, &id))
             .await
             .is_err();
         let mut logs = engine.docker.logs(
-            &created.id,
+            &id,
             Some(LogsOptions {
                 stdout: true,
                 stderr: true,
