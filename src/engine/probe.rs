@@ -171,6 +171,10 @@ async fn run_attached(
     timeout: Duration,
 ) -> Result<RunResult, EngineError> {
     let e = |err| EngineError::from_bollard(&engine.endpoint, err);
+    // Attached before the start, as `docker run` does, so the live stream
+    // carries every byte. Without `logs`: replaying the log as well repeats
+    // output the container writes while the attach is being set up (seen
+    // here as stderr "bad\nbad" for one `echo bad >&2`).
     let mut attached = engine
         .docker
         .attach_container(
@@ -180,7 +184,7 @@ async fn run_attached(
                 stdout: true,
                 stderr: true,
                 stream: true,
-                logs: true,
+                logs: false,
                 ..Default::default()
             }),
         )
