@@ -5,12 +5,12 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
 
 use dockdojo::check::eval;
-use dockdojo::check::facts::{ImageInfo, PathMatch};
+use dockdojo::check::facts::{ImageFacts, PathMatch};
 use dockdojo::check::{dockerfile, path_requests};
 use dockdojo::lesson::PathSet;
 
 fn bench(c: &mut Criterion) {
-    let info = Ok(Some(ImageInfo {
+    let info = Ok(Some(ImageFacts {
         reference: "calc-app-large:latest".into(),
         id: "sha256:0123456789abcdef".into(),
         size: 462_300_000,

@@ -60,7 +60,7 @@ fn app() -> App {
     app.engine_view = Some(EngineView {
         images: (0..30)
             .map(|i| ImageInfo {
-                tags: vec![format!("ddt-perf-image-{i}:latest")],
+                names: vec![format!("ddt-perf-image-{i}:latest")],
                 id: format!("sha256:{i:064x}"),
                 size: 1_000_000 * (i + 1) as u64 * 13,
             })
@@ -70,6 +70,7 @@ fn app() -> App {
                 name: format!("ddt-perf-c{i}"),
                 image: "busybox:1.36".into(),
                 state: if i % 2 == 0 { "running" } else { "exited" }.into(),
+                ..Default::default()
             })
             .collect(),
         networks: (0..5)
@@ -77,6 +78,7 @@ fn app() -> App {
                 name: format!("ddt-perf-net{i}"),
                 driver: "bridge".into(),
                 containers: (0..3).map(|c| format!("ddt-perf-c{}", i * 2 + c)).collect(),
+                ..Default::default()
             })
             .collect(),
     });
@@ -104,7 +106,7 @@ fn bench(c: &mut Criterion) {
     let mut term = Terminal::new(TestBackend::new(200, 50)).expect("a test terminal");
     c.bench_function("full 200x50 frame (lesson, console, checks, engine)", |b| {
         b.iter(|| {
-            term.draw(|f| dockdojo::ui::draw(f, black_box(&app), Some(parser.screen())))
+            term.draw(|f| dockdojo::ui::draw(f, black_box(&app.view()), Some(parser.screen())))
                 .map(|_| ())
                 .expect("draw")
         })

@@ -2,13 +2,21 @@
 # Build the offline stand-in images that the lessons and the tests use.
 #
 # No registry is reachable on the development and CI machines, so the public
-# images the lessons name (golang:1.22-bookworm, gcr.io/distroless/..., python,
-# node, debian, busybox) are made here from Debian packages with `docker import`
-# and tagged with those same names. They behave enough like the real images for
-# the lessons: same paths, users, entrypoints and rough sizes where it matters.
+# images the lessons name (golang:1.25-trixie, gcr.io/distroless/...-debian13, python,
+# node, debian, buildpack-deps, busybox) are made here from Debian packages with
+# `docker import` and tagged with those same names. They behave enough like the real
+# images for the lessons: same paths, users, entrypoints and rough sizes where it
+# matters. The Debian 13 stand-ins take every file from a debootstrapped trixie, so
+# builder and runtime share one glibc, as the real images do. Where Debian 13 has no
+# package of the version a tag names, the stand-in holds Debian's version and says so
+# in its environment (golang:1.25-trixie holds Go 1.24; node:24-trixie-slim holds
+# Debian's Node 20; python3-debian13 holds Python 3.13 as the real image does).
+# The Debian 12 (bookworm) stand-ins stay for the benchmarks (scripts/bench), which
+# still name golang:1.22-bookworm; the lessons no longer use them.
 #
 # Usage: scripts/standins.sh [--force] [--list] [NAME...]
-#   NAME     one of: busybox golang distroless debian python distroless-python node
+#   NAME     one of: busybox debian13 distroless13 golang13 python13 distroless-python13
+#            curl13 node13 golang distroless debian python distroless-python
 #            (default: all, in that order)
 #   --force  rebuild even when an image with the current recipe already exists
 #   --list   print the image names this script makes and exit
@@ -26,7 +34,10 @@
 # ca-certificates netbase tzdata media-types libssl3 file. Missing ones are
 # installed with apt-get when the script runs as root on Debian.
 #
-# Time on a busy 2-core machine, first run (cold cache): busybox 1 s, golang 11-19 s,
+# Debian 13 stand-ins, first run on a busy 2-core machine (cold cache): debian13 86 s,
+# distroless13 158 s (debootstrap 126 s), python13 167 s, distroless-python13 6 s,
+# golang13 137 s, curl13 138 s, node13 193 s (apt-get of npm); about 15 minutes.
+# Debian 12 stand-ins, first run on a busy 2-core machine (cold cache): busybox 1 s, golang 11-19 s,
 # distroless (6 tags) 5-12 s, debian 43 s (debootstrap 36 s), python 85 s
 # (debootstrap 71 s), distroless-python 9-18 s, node 214 s (apt-get of npm's ~300
 # packages: 180 s); about 7 minutes in all. A second cold run with the machine under
@@ -35,12 +46,15 @@
 # takes about a minute; when every image is current the script takes 1-2 s.
 set -euo pipefail
 
+# the root file system the distroless files come from ("" = the host, for the Debian 12
+# images; the Debian 13 images take them from a debootstrapped trixie)
+SRC=""
 CACHE=${DOCKDOJO_STANDIN_CACHE:-/var/cache/dockdojo-standins}
 MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 SUITE=bookworm
 LABEL=dev.dockdojo.standin
 RECIPE_LABEL=dev.dockdojo.standin.recipe
-ALL=(busybox golang distroless debian python distroless-python node)
+ALL=(busybox debian13 distroless13 golang13 python13 distroless-python13 curl13 node13 golang distroless debian python distroless-python)
 
 # Bump a version when its recipe changes: the image is then rebuilt.
 declare -A VERSION=(
@@ -50,7 +64,13 @@ declare -A VERSION=(
     [debian]=2
     [python]=2
     [distroless-python]=3
-    [node]=2
+    [debian13]=1
+    [golang13]=1
+    [distroless13]=2
+    [python13]=1
+    [distroless-python13]=1
+    [node13]=1
+    [curl13]=1
 )
 declare -A TAGS=(
     [busybox]="busybox:1.36"
@@ -59,7 +79,13 @@ declare -A TAGS=(
     [debian]="debian:bookworm debian:bookworm-slim"
     [python]="python:3.11-slim python:3.11-slim-bookworm"
     [distroless-python]="gcr.io/distroless/python3-debian12 gcr.io/distroless/python3-debian12:nonroot"
-    [node]="node:20-slim node:20-bookworm-slim"
+    [debian13]="debian:trixie debian:trixie-slim"
+    [golang13]="golang:1.25-trixie golang:1.25"
+    [distroless13]="gcr.io/distroless/static-debian13 gcr.io/distroless/static-debian13:nonroot gcr.io/distroless/static-debian13:debug gcr.io/distroless/static-debian13:debug-nonroot gcr.io/distroless/base-debian13 gcr.io/distroless/base-debian13:nonroot"
+    [python13]="python:3.13-slim-trixie python:3.13-slim"
+    [distroless-python13]="gcr.io/distroless/python3-debian13 gcr.io/distroless/python3-debian13:nonroot"
+    [node13]="node:24-trixie-slim node:24-slim"
+    [curl13]="buildpack-deps:trixie-curl"
 )
 
 log() { printf '[standins %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -235,8 +261,9 @@ rootfs_tar() {
 # with apt-get in a chroot (for packages whose maintainer scripts debootstrap's
 # ordering cannot configure, like npm); cached like rootfs_tar
 rootfs_apt_tar() {
-    local name=$1 pkgs=$2 base
-    base=$(rootfs_tar base "")
+    local name=$1 pkgs=$2 base basename=base
+    [[ $SUITE == bookworm ]] || basename="base-$SUITE"
+    base=$(rootfs_tar "$basename" "")
     local key="$SUITE base+apt=$pkgs mirror=$MIRROR v2"
     local tarball="$CACHE/rootfs-$name.tar" keyfile="$CACHE/rootfs-$name.key"
     if [[ -s "$tarball" && -f "$keyfile" && "$(cat "$keyfile")" == "$key" ]]; then
@@ -317,7 +344,7 @@ build_golang() {
 # the files every distroless image has (static-debian12)
 distroless_rootfs() {
     local root=$1 p
-    ensure_host_packages ca-certificates netbase tzdata media-types base-files
+    [[ -n "$SRC" ]] || ensure_host_packages ca-certificates netbase tzdata media-types base-files
     mkdir -p "$root"/{etc,tmp,root,home/nonroot,var/lib/dpkg/status.d,usr/share,bin,sbin,lib,usr/bin}
     chmod 1777 "$root/tmp"
     chmod 700 "$root/root" "$root/home/nonroot"
@@ -337,9 +364,9 @@ EOF
     cat >"$root/etc/nsswitch.conf" <<'EOF'
 hosts: files dns
 EOF
-    copy_in "$root" "" /etc/os-release /etc/debian_version /etc/services /etc/protocols /etc/mime.types \
+    copy_in "$root" "$SRC" /etc/os-release /etc/debian_version /etc/services /etc/protocols /etc/mime.types \
         /etc/ssl/certs/ca-certificates.crt
-    cp -a /usr/share/zoneinfo "$root/usr/share/zoneinfo"
+    cp -aL "$SRC/usr/share/zoneinfo" "$root/usr/share/zoneinfo"
     rm -rf "$root/usr/share/zoneinfo/right" "$root/usr/share/zoneinfo/posix"
     for p in base-files netbase tzdata media-types ca-certificates; do
         dpkg_entry "$root" "$p"
@@ -350,48 +377,68 @@ EOF
 dpkg_entry() {
     local root=$1 pkg=$2 name
     name=${pkg%%:*}
-    dpkg-query -s "$pkg" >"$root/var/lib/dpkg/status.d/$name" 2>/dev/null ||
+    dpkg-query --admindir="$SRC/var/lib/dpkg" -s "$pkg" >"$root/var/lib/dpkg/status.d/$name" 2>/dev/null ||
         { rm -f "$root/var/lib/dpkg/status.d/$name"; log "  note: host has no $pkg; no status entry"; }
+    # the Debian 13 images also carry each package's .md5sums beside it, as distroless does
+    if [[ -n "$SRC" ]]; then
+        local m
+        for m in "$SRC/var/lib/dpkg/info/$name.md5sums" "$SRC/var/lib/dpkg/info/$name:amd64.md5sums"; do
+            [[ -f "$m" ]] && cp "$m" "$root/var/lib/dpkg/status.d/$name.md5sums"
+        done
+    fi
+    return 0
 }
 
-build_distroless() {
-    local root="$WORK/distroless" lib
+build_distroless() { distroless_images 12 libssl3; }
+
+build_distroless13() {
+    local SUITE=trixie SRC="$WORK/trixie-src" tarball
+    tarball=$(rootfs_tar distroless-src-trixie "ca-certificates,netbase,tzdata,media-types,libssl3t64")
+    unpack "$tarball" "$SRC"
+    distroless_images 13 libssl3t64
+}
+
+# distroless_images DEBIAN_MAJOR SSL_PACKAGE: static-debianN (4 tags) and base-debianN (2 tags),
+# the files taken from $SRC ("" = the host)
+distroless_images() {
+    local deb=$1 sslpkg=$2
+    local root="$WORK/distroless$deb" lib
     distroless_rootfs "$root"
     rmdir "$root/bin" "$root/sbin" "$root/lib" "$root/usr/bin" 2>/dev/null || true
-    local static=gcr.io/distroless/static-debian12
+    local static=gcr.io/distroless/static-debian$deb name=distroless
+    [[ $deb == 12 ]] || name=distroless$deb
     local denv=('ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' 'ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt')
-    import_dir "$root" distroless "$static:latest" "${denv[@]}" 'WORKDIR /'
-    import_dir "$root" distroless "$static:nonroot" "${denv[@]}" 'USER 65532' 'WORKDIR /home/nonroot'
+    import_dir "$root" $name "$static:latest" "${denv[@]}" 'WORKDIR /'
+    import_dir "$root" $name "$static:nonroot" "${denv[@]}" 'USER 65532' 'WORKDIR /home/nonroot'
 
     # :debug adds a busybox under /busybox and makes it the entrypoint
-    local dbg="$WORK/distroless-debug"
+    local dbg="$WORK/distroless$deb-debug"
     cp -a "$root" "$dbg"
     mkdir -p "$dbg/busybox"
-    busybox_rootfs "$WORK/bb-for-debug"
-    cp "$WORK/bb-for-debug/bin/busybox" "$dbg/busybox/busybox"
+    busybox_rootfs "$WORK/bb-for-debug$deb"
+    cp "$WORK/bb-for-debug$deb/bin/busybox" "$dbg/busybox/busybox"
     for a in $(/bin/busybox --list); do
         [[ "$a" == busybox ]] || ln -sf busybox "$dbg/busybox/$a"
     done
     local dbgenv=('ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/busybox' 'ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt' 'ENTRYPOINT ["/busybox/sh"]')
-    import_dir "$dbg" distroless "$static:debug" "${dbgenv[@]}" 'WORKDIR /'
-    import_dir "$dbg" distroless "$static:debug-nonroot" "${dbgenv[@]}" 'USER 65532' 'WORKDIR /home/nonroot'
+    import_dir "$dbg" $name "$static:debug" "${dbgenv[@]}" 'WORKDIR /'
+    import_dir "$dbg" $name "$static:debug-nonroot" "${dbgenv[@]}" 'USER 65532' 'WORKDIR /home/nonroot'
 
     # base adds glibc and OpenSSL
-    local base="$WORK/distroless-base"
+    local base="$WORK/distroless$deb-base"
     cp -a "$root" "$base"
-    ensure_host_packages libc6 libssl3
+    [[ -n "$SRC" ]] || ensure_host_packages libc6 "$sslpkg"
     local multiarch=/usr/lib/x86_64-linux-gnu
-    [[ -d $multiarch ]] || multiarch=/lib/x86_64-linux-gnu
+    [[ -d $SRC$multiarch ]] || multiarch=/lib/x86_64-linux-gnu
     for lib in libc.so.6 libm.so.6 libdl.so.2 libpthread.so.0 librt.so.1 libresolv.so.2 \
         libnss_files.so.2 libnss_dns.so.2 libssl.so.3 libcrypto.so.3 libgcc_s.so.1; do
-        copy_in "$base" "" "$multiarch/$lib"
+        copy_in "$base" "$SRC" "$multiarch/$lib"
     done
-    copy_in "$base" "" /lib64/ld-linux-x86-64.so.2
-    local base_pkgs=(libc6 libssl3)
-    for lib in "${base_pkgs[@]}"; do dpkg_entry "$base" "$lib:amd64"; done
-    local bimg=gcr.io/distroless/base-debian12
-    import_dir "$base" distroless "$bimg:latest" "${denv[@]}" 'WORKDIR /'
-    import_dir "$base" distroless "$bimg:nonroot" "${denv[@]}" 'USER 65532' 'WORKDIR /home/nonroot'
+    copy_in "$base" "$SRC" /lib64/ld-linux-x86-64.so.2
+    for lib in libc6 "$sslpkg"; do dpkg_entry "$base" "$lib:amd64"; done
+    local bimg=gcr.io/distroless/base-debian$deb
+    import_dir "$base" $name "$bimg:latest" "${denv[@]}" 'WORKDIR /'
+    import_dir "$base" $name "$bimg:nonroot" "${denv[@]}" 'USER 65532' 'WORKDIR /home/nonroot'
 }
 
 build_debian() {
@@ -462,12 +509,125 @@ build_distroless_python() {
     import_dir "$root" distroless-python gcr.io/distroless/python3-debian12:nonroot "${env[@]}" 'USER 65532' 'WORKDIR /home/nonroot'
 }
 
-build_node() {
-    local tarball root="$WORK/node"
-    tarball=$(rootfs_apt_tar node "nodejs npm ca-certificates")
+# ---------------------------------------------------------------------------
+# Debian 13 (trixie) stand-ins: what the lessons use. Every file comes from a
+# debootstrapped trixie, so builder and runtime images share one glibc (2.41).
+
+build_debian13() {
+    local SUITE=trixie tarball root="$WORK/debian13"
+    tarball=$(rootfs_tar base-trixie "")
+    unpack "$tarball" "$root"
+    import_dir "$root" debian13 debian:trixie 'CMD ["bash"]'
+    find "$root/usr/share/doc" -mindepth 1 -not -name copyright -not -type d -delete 2>/dev/null || true
+    find "$root/usr/share/doc" -mindepth 1 -type d -empty -delete 2>/dev/null || true
+    rm -rf "$root"/usr/share/man/* "$root"/usr/share/info/* "$root"/usr/share/locale/* "$root"/usr/share/lintian
+    import_dir "$root" debian13 debian:trixie-slim 'CMD ["bash"]'
+}
+
+# golang:1.25-trixie: Debian trixie with Go in /usr/local/go. The Go inside is
+# Debian trixie's golang-1.24 (no Go 1.25 package exists in Debian 13); the lessons'
+# go.mod files say `go 1.24`, so both the stand-in and the real image build them.
+# The real image also has gcc and git; without a C compiler Go builds with cgo off.
+build_golang13() {
+    local SUITE=trixie tarball root="$WORK/golang13"
+    tarball=$(rootfs_tar golang-trixie "golang-1.24-go,ca-certificates")
+    unpack "$tarball" "$root"
+    mkdir -p "$root/usr/local/go" "$root/go/bin" "$root/go/src" "$root/go/pkg"
+    chmod -R 777 "$root/go"
+    cp -aL "$root/usr/lib/go-1.24/." "$root/usr/local/go/"
+    rm -rf "$root/usr/lib/go-1.24" "$root/usr/share/go-1.24" "$root/usr/local/go/test" "$root/usr/local/go/misc"
+    rm -rf "$root"/usr/share/man/* "$root"/usr/share/info/* "$root"/usr/share/locale/*
+    local env=(
+        'ENV PATH=/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
+        'ENV GOPATH=/go'
+        'ENV GOROOT=/usr/local/go'
+        'ENV GOTOOLCHAIN=local'
+        'ENV GOPROXY=off'
+        'ENV GOFLAGS=-mod=mod'
+        'ENV GOLANG_VERSION=1.24-debian-standin'
+        'WORKDIR /go'
+        'CMD ["bash"]'
+    )
+    import_dir "$root" golang13 golang:1.25-trixie "${env[@]}"
+    docker tag golang:1.25-trixie golang:1.25
+}
+
+PYTHON13_PKGS="python3,python3-pip,python-is-python3,ca-certificates,netbase,tzdata"
+
+# python:3.13-slim-trixie: Debian trixie's python3.13 (in /usr/bin, where the real image
+# has /usr/local/bin) with pip
+build_python13() {
+    local SUITE=trixie tarball root="$WORK/python13"
+    tarball=$(rootfs_tar python-trixie "$PYTHON13_PKGS")
+    unpack "$tarball" "$root"
+    rm -rf "$root"/usr/share/man/* "$root"/usr/share/info/* "$root"/usr/share/locale/*
+    rm -f "$root"/usr/lib/python3.*/EXTERNALLY-MANAGED
+    local env=(
+        'ENV PATH=/usr/local/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin'
+        'ENV LANG=C.UTF-8'
+        'ENV PYTHON_VERSION=3.13-standin'
+        'CMD ["python3"]'
+    )
+    import_dir "$root" python13 python:3.13-slim-trixie "${env[@]}"
+    docker tag python:3.13-slim-trixie python:3.13-slim
+}
+
+# gcr.io/distroless/python3-debian13: trixie's python3.13, its standard library and the
+# shared libraries they need, no shell; the dpkg entries of the packages those files
+# come from, one file per package in status.d (plus .md5sums, as distroless has)
+build_distroless_python13() {
+    local SUITE=trixie tarball src="$WORK/python13-src" root="$WORK/distroless-python13" f lib
+    tarball=$(rootfs_tar python-trixie "$PYTHON13_PKGS")
+    unpack "$tarball" "$src"
+    local SRC="$src"
+    distroless_rootfs "$root"
+    rmdir "$root/bin" "$root/sbin" 2>/dev/null || true
+    local py
+    py=$(basename "$(readlink -f "$src/usr/bin/python3")")
+    copy_in "$root" "$src" "/usr/bin/$py"
+    ln -s "$py" "$root/usr/bin/python3"
+    mkdir -p "$root/usr/lib"
+    cp -a "$src/usr/lib/$py" "$root/usr/lib/$py"
+    rm -rf "$root/usr/lib/$py"/{ensurepip,idlelib,test,turtledemo,tkinter,EXTERNALLY-MANAGED}
+    find "$root/usr/lib/$py" -name '__pycache__' -prune -exec rm -rf {} +
+    local elfs=("/usr/bin/$py")
+    while IFS= read -r f; do elfs+=("${f#"$src"}"); done < <(find "$src/usr/lib/$py/lib-dynload" -name '*.so')
+    local need files=("/usr/bin/$py")
+    need=$({ chroot "$src" ldd "${elfs[@]}" 2>/dev/null || true; } | awk '/=> \//{print $3} /^\t\/[^ ]+ \(/{print $1}' | sort -u)
+    for lib in $need libnss_files.so.2 libnss_dns.so.2 libssl.so.3; do
+        [[ $lib == /* ]] || lib=/usr/lib/x86_64-linux-gnu/$lib
+        copy_in "$root" "$src" "$lib"
+        files+=("$(readlink -f "$src$lib")")
+    done
+    copy_in "$root" "$src" /lib64/ld-linux-x86-64.so.2
+    files+=("/usr/lib/$py/os.py" "/usr/lib/$py/lib-dynload")
+    local pkgs pkg
+    pkgs=$(for f in "${files[@]}"; do chroot "$src" dpkg -S "${f#"$src"}" 2>/dev/null; done | cut -d: -f1 | tr ',' '\n' | sed 's/ //g' | sort -u)
+    for pkg in $pkgs; do
+        chroot "$src" dpkg-query -s "$pkg" >"$root/var/lib/dpkg/status.d/$pkg" 2>/dev/null || { rm -f "$root/var/lib/dpkg/status.d/$pkg"; continue; }
+        [[ -f "$src/var/lib/dpkg/info/$pkg.md5sums" ]] && cp "$src/var/lib/dpkg/info/$pkg.md5sums" "$root/var/lib/dpkg/status.d/$pkg.md5sums"
+        [[ -f "$src/var/lib/dpkg/info/$pkg:amd64.md5sums" ]] && cp "$src/var/lib/dpkg/info/$pkg:amd64.md5sums" "$root/var/lib/dpkg/status.d/$pkg.md5sums"
+    done
+    local env=('ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' 'ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt' 'ENV LANG=C.UTF-8' "ENTRYPOINT [\"/usr/bin/$py\"]")
+    import_dir "$root" distroless-python13 gcr.io/distroless/python3-debian13:latest "${env[@]}" 'WORKDIR /'
+    import_dir "$root" distroless-python13 gcr.io/distroless/python3-debian13:nonroot "${env[@]}" 'USER 65532' 'WORKDIR /home/nonroot'
+}
+
+# buildpack-deps:trixie-curl: Debian trixie plus curl, wget, gnupg and CA certificates,
+# the everyday "debian with tools" base (the attack-surface lesson's starting point)
+build_curl13() {
+    local SUITE=trixie tarball root="$WORK/curl13"
+    tarball=$(rootfs_tar curl-trixie "ca-certificates,curl,wget,gnupg,netbase")
+    unpack "$tarball" "$root"
+    import_dir "$root" curl13 buildpack-deps:trixie-curl 'CMD ["bash"]'
+}
+
+# node:24-trixie-slim: Debian trixie's nodejs and npm (Node 20 in Debian 13, not 24)
+build_node13() {
+    local SUITE=trixie tarball root="$WORK/node13"
+    tarball=$(rootfs_apt_tar node-trixie "nodejs npm ca-certificates")
     unpack "$tarball" "$root"
     rm -rf "$root"/usr/share/man/* "$root"/usr/share/info/* "$root"/usr/share/locale/* "$root"/usr/share/doc/*
-    # the node images have a `node` user (uid 1000)
     grep -q '^node:' "$root/etc/passwd" || {
         echo 'node:x:1000:1000::/home/node:/bin/sh' >>"$root/etc/passwd"
         echo 'node:x:1000:' >>"$root/etc/group"
@@ -476,13 +636,13 @@ build_node() {
     }
     local env=(
         'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
-        'ENV NODE_VERSION=standin'
+        'ENV NODE_VERSION=debian-standin'
         'ENV npm_config_offline=true'
         'ENV npm_config_update_notifier=false'
         'CMD ["node"]'
     )
-    import_dir "$root" node node:20-slim "${env[@]}"
-    docker tag node:20-slim node:20-bookworm-slim
+    import_dir "$root" node13 node:24-trixie-slim "${env[@]}"
+    docker tag node:24-trixie-slim node:24-slim
 }
 
 # ---------------------------------------------------------------------------

@@ -15,22 +15,20 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::Line;
 
 use crate::check::LessonResult;
-use crate::commands::Ctx;
-use crate::event::{Cmd, EngineChange, EngineUpdate, Msg};
-use crate::lesson::{CheckKind, Lesson, Pack};
+use crate::context::Ctx;
+use crate::event::{Cmd, EngineUpdate, Msg};
+use crate::lesson::{Lesson, Pack};
 use crate::markdown::Document;
 use crate::progress::Progress;
 use crate::ui::engine::{EngineView, Named};
+
+mod relevance;
 use crate::ui::lesson::LessonText;
 use crate::ui::lessons_list::LessonStatus;
 use crate::ui::status::EngineStatus;
 use crate::ui::{self, Areas};
+pub use relevance::{concerns, lesson_names};
 
-/// How long after an engine event or a file change checks run. Zero: the
-/// first change of a burst runs them at once (leading edge); what arrives
-/// while that run is in flight coalesces into one more run after it
-/// (`check_again`). A trailing delay here would add to every check turn.
-pub const CHECK_DEBOUNCE: Duration = Duration::from_millis(0);
 /// The shortest time between two frames (~60 fps).
 pub const FRAME: Duration = Duration::from_millis(16);
 
@@ -99,166 +97,8 @@ pub struct App {
 pub fn first_unfinished(pack: &Pack, progress: &Progress) -> usize {
     pack.lessons
         .iter()
-        .position(|l| {
-            !progress.lessons.get(&l.id).is_some_and(|p| {
-                p.passed_at.is_some() || p.last_result.as_ref().is_some_and(|r| r.passed)
-            })
-        })
+        .position(|l| progress.status(&l.id) != LessonStatus::Passed)
         .unwrap_or(0)
-}
-
-/// The names a lesson mentions: what it creates and what its checks look at.
-pub fn lesson_names(lesson: &Lesson) -> Named {
-    let mut n = Named {
-        images: lesson.creates.images.clone(),
-        containers: lesson.creates.containers.clone(),
-        networks: lesson.creates.networks.clone(),
-    };
-    fn add(v: &mut Vec<String>, s: &str) {
-        if !s.is_empty() && !v.iter().any(|x| x == s) {
-            v.push(s.to_string());
-        }
-    }
-    for c in &lesson.checks {
-        match &c.kind {
-            CheckKind::ImageExists { image }
-            | CheckKind::ImageSize { image, .. }
-            | CheckKind::ImageLacks { image, .. }
-            | CheckKind::ImageHas { image, .. }
-            | CheckKind::ImageUser { image, .. }
-            | CheckKind::ImageLayers { image, .. }
-            | CheckKind::ImagePackages { image, .. }
-            | CheckKind::ImageRun { image, .. } => add(&mut n.images, image),
-            CheckKind::ImageSizeRatio { image, of, .. } => {
-                add(&mut n.images, of);
-                add(&mut n.images, image);
-            }
-            CheckKind::ContainerRunning { container, image } => {
-                add(&mut n.containers, container);
-                if let Some(i) = image {
-                    add(&mut n.images, i);
-                }
-            }
-            CheckKind::ContainerNetworkMode { container, .. }
-            | CheckKind::ContainerPort { container, .. } => add(&mut n.containers, container),
-            CheckKind::ContainerNetworks {
-                container,
-                includes,
-                excludes,
-            } => {
-                add(&mut n.containers, container);
-                for x in includes.iter().chain(excludes) {
-                    add(&mut n.networks, x);
-                }
-            }
-            CheckKind::NetworkExists { network, .. }
-            | CheckKind::NetworkAbsent { network }
-            | CheckKind::NetworkResolves { network, .. } => add(&mut n.networks, network),
-            CheckKind::NetworkReach {
-                from_network, to, ..
-            } => {
-                add(&mut n.networks, from_network);
-                add(&mut n.containers, to);
-            }
-            CheckKind::DockerfileStages { .. }
-            | CheckKind::DockerfileFinalBase { .. }
-            | CheckKind::SwarmActive => {}
-        }
-    }
-    n
-}
-
-/// Does this engine event concern the lesson? Unknown kinds count as yes.
-/// `view` is what the engine had before the event, if known.
-pub fn concerns(
-    lesson: &Lesson,
-    named: &Named,
-    view: Option<&EngineView>,
-    ch: &EngineChange,
-) -> bool {
-    if ch.helper {
-        return false;
-    }
-    let action = ch.action.split(':').next().unwrap_or("");
-    let relevant_action = match ch.kind.as_str() {
-        "image" => matches!(
-            action,
-            "tag" | "untag" | "delete" | "import" | "load" | "pull"
-        ),
-        "container" => matches!(
-            action,
-            "create"
-                | "start"
-                | "stop"
-                | "die"
-                | "destroy"
-                | "kill"
-                | "pause"
-                | "unpause"
-                | "rename"
-                | "restart"
-        ),
-        "network" => matches!(
-            action,
-            "create" | "connect" | "disconnect" | "destroy" | "remove"
-        ),
-        "node" | "swarm" | "service" => {
-            return lesson
-                .checks
-                .iter()
-                .any(|c| matches!(c.kind, CheckKind::SwarmActive))
-        }
-        "volume" | "plugin" | "daemon" | "secret" | "config" => return false,
-        _ => return true,
-    };
-    if !relevant_action {
-        return false;
-    }
-    // Image ids change with every build: an image event matches when any name it
-    // carries is one the lesson names. Untag/delete events carry only the id:
-    // they count unless the engine view knew that image and none of its tags is
-    // one the lesson names (an image the view has not seen yet counts).
-    let list: &[String] = match ch.kind.as_str() {
-        "image" => &named.images,
-        "container" => &named.containers,
-        _ => &named.networks,
-    };
-    if ch.kind == "image" && matches!(action, "untag" | "delete") {
-        if named.images.is_empty() {
-            return false;
-        }
-        let known = view.and_then(|v| {
-            v.images
-                .iter()
-                .find(|i| !i.id.is_empty() && ch.names.contains(&i.id))
-        });
-        return match known {
-            Some(image) => image
-                .tags
-                .iter()
-                .any(|t| named.images.iter().any(|n| ui::engine::same_image(n, t))),
-            None => true,
-        };
-    }
-    if list.is_empty() {
-        // Nothing named of this kind: a container lesson still cares about the
-        // networks its containers join (the event carries only the container id).
-        return ch.kind == "network"
-            && !named.containers.is_empty()
-            && matches!(action, "connect" | "disconnect");
-    }
-    ch.names.iter().any(|name| {
-        list.iter().any(|n| {
-            if ch.kind == "image" {
-                ui::engine::same_image(n, name)
-            } else {
-                n == name
-            }
-        })
-    }) || (ch.kind == "network"
-        // connect/disconnect events name the network and only the container's id.
-        && !named.containers.is_empty()
-        && matches!(action, "connect" | "disconnect"))
 }
 
 impl App {
@@ -440,18 +280,67 @@ impl App {
             })
     }
 
+    /// What the next frame shows (see [`ui::ScreenView`]).
+    pub fn view(&self) -> ui::ScreenView<'_> {
+        let lesson = self.lesson();
+        let overlay = match &self.overlay {
+            Overlay::None => ui::OverlayView::None,
+            Overlay::Help => ui::OverlayView::Help,
+            Overlay::Lessons { selected } => ui::OverlayView::Lessons {
+                rows: self
+                    .pack
+                    .lessons
+                    .iter()
+                    .map(|l| ui::lessons_list::Row {
+                        dir_name: &l.dir_name,
+                        title: &l.title,
+                        status: self.status_of(l),
+                    })
+                    .collect(),
+                selected: *selected,
+                current: self.lesson_idx,
+            },
+            Overlay::ConfirmSolution => ui::OverlayView::ConfirmSolution,
+            Overlay::Solution { scroll } => ui::OverlayView::Solution {
+                lines: &self.solution_lines,
+                scroll: *scroll,
+            },
+        };
+        ui::ScreenView {
+            areas: self.areas(),
+            lesson: ui::lesson::LessonView {
+                title: &lesson.title,
+                position: (self.lesson_idx + 1, self.pack.lessons.len()),
+                notes: &self.notes,
+                text: &self.text,
+                scroll: self.scroll,
+                selected_block: self.selected_block,
+                focused: self.focus == Focus::Lesson,
+                hint: self.hint_box(),
+            },
+            console: ui::console::ConsoleView {
+                folder: &self.console_folder,
+                focused: self.focus == Focus::Console,
+                exited: self.console_exited,
+                error: self.console_error.as_deref(),
+            },
+            checks: ui::checks::ChecksView {
+                specs: &lesson.checks,
+                result: self.result.as_ref(),
+                checking: self.checking,
+            },
+            engine_view: self.engine_view.as_ref(),
+            named: &self.named,
+            engine_status: &self.engine_status,
+            console_focused: self.focus == Focus::Console,
+            flash: self.flash.as_deref(),
+            overlay,
+        }
+    }
+
     /// The lesson's status for the list.
     pub fn status_of(&self, lesson: &Lesson) -> LessonStatus {
-        let p = self.progress.lessons.get(&lesson.id);
-        if p.is_some_and(|p| {
-            p.passed_at.is_some() || p.last_result.as_ref().is_some_and(|r| r.passed)
-        }) {
-            LessonStatus::Passed
-        } else if p.is_some_and(|p| p.last_result.is_some()) {
-            LessonStatus::Failing
-        } else {
-            LessonStatus::NotStarted
-        }
+        self.progress.status(&lesson.id)
     }
 
     pub fn passed(&self) -> bool {
@@ -487,12 +376,10 @@ impl App {
         }
     }
 
-    /// Ask for a check run after the debounce delay.
-    fn schedule_checks(&mut self, cmds: &mut Vec<Cmd>) {
-        self.checking = true;
-        if !cmds.contains(&Cmd::ScheduleChecks) {
-            cmds.push(Cmd::ScheduleChecks);
-        }
+    /// A run is in flight and another will follow it (a change arrived
+    /// while it ran).
+    pub fn checks_queued(&self) -> bool {
+        self.check_again
     }
 
     /// The one place state changes.
@@ -539,12 +426,22 @@ impl App {
                 self.dirty = true;
             }
             Msg::FilesChanged => {
-                self.schedule_checks(&mut cmds);
-                self.dirty = true;
-            }
-            Msg::CheckTimer => {
                 self.run_checks(&mut cmds);
                 self.dirty = true;
+            }
+            Msg::ProgressSaved { progress, warning } => {
+                self.progress = *progress;
+                if warning.is_some() {
+                    self.flash = warning;
+                }
+                self.dirty = true;
+            }
+            Msg::ConsoleCommandDone => {
+                if self.engine_status.is_ok() {
+                    self.run_checks(&mut cmds);
+                    cmds.push(Cmd::RefreshInventory);
+                    self.dirty = true;
+                }
             }
             Msg::HighlighterReady => {
                 if self.doc_unhighlighted {
@@ -575,10 +472,9 @@ impl App {
                     self.platform = Some(*p);
                     self.update_notes();
                 }
-                if before == EngineStatus::Connecting {
+                // The first connection, or back after trouble.
+                if before == EngineStatus::Connecting || !before.is_ok() {
                     self.run_checks(cmds);
-                } else if !before.is_ok() {
-                    self.schedule_checks(cmds);
                 }
                 self.relayout();
                 self.push_resize(cmds);
@@ -595,11 +491,10 @@ impl App {
                 };
                 if self.engine_status != new {
                     let before = std::mem::replace(&mut self.engine_status, new);
-                    if before == EngineStatus::Connecting {
-                        // Offline checks (Dockerfile) can still run.
+                    // Offline checks (Dockerfile) can still run; checks that
+                    // need the engine now say why they cannot.
+                    if before == EngineStatus::Connecting || before.is_ok() {
                         self.run_checks(cmds);
-                    } else if before.is_ok() {
-                        self.schedule_checks(cmds);
                     }
                     self.relayout();
                     self.push_resize(cmds);
@@ -615,7 +510,7 @@ impl App {
             }
             EngineUpdate::Change(ch) => {
                 if concerns(self.lesson(), &self.named, self.engine_view.as_ref(), &ch) {
-                    self.schedule_checks(cmds);
+                    self.run_checks(cmds);
                 } else {
                     return;
                 }
@@ -947,3 +842,6 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
 
 #[cfg(test)]
 pub(crate) mod tests;
+
+#[cfg(test)]
+mod screen_tests;

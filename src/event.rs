@@ -25,8 +25,16 @@ pub enum Msg {
     },
     /// A file in the lesson's workspace folder changed.
     FilesChanged,
-    /// The debounce timer for a scheduled check run fired.
-    CheckTimer,
+    /// A command typed in the console finished (its shell is back at the
+    /// prompt). Engines that send no event for a change (a BuildKit build
+    /// on some Docker versions, swarm init) are caught up this way.
+    ConsoleCommandDone,
+    /// Progress was written to disk (off the main loop): what the file
+    /// holds now, and a warning for the status bar if something went wrong.
+    ProgressSaved {
+        progress: Box<crate::progress::Progress>,
+        warning: Option<String>,
+    },
     /// The code highlighter finished loading: the lesson can be coloured.
     HighlighterReady,
     /// SIGTERM, SIGHUP or the like: leave cleanly.
@@ -57,7 +65,7 @@ pub enum EngineUpdate {
 /// One engine event, reduced to what decides whether checks re-run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EngineChange {
-    pub kind: String,
+    pub kind: crate::engine::events::EventKind,
     pub action: String,
     /// Every name the event carries (image references, container and network names).
     pub names: Vec<String>,
@@ -70,9 +78,8 @@ pub struct EngineChange {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cmd {
     Quit,
-    /// Run checks after the debounce delay (bursts coalesce into one run).
-    ScheduleChecks,
-    /// Run checks now (F5, lesson opened).
+    /// Run checks now (an engine change, a file change, F5, a lesson opened);
+    /// a run already in flight is followed by exactly one more.
     RunChecks,
     /// Lesson changed: copy starter files, restart the console there, watch its folder.
     OpenLesson,
@@ -87,6 +94,9 @@ pub enum Cmd {
         cols: u16,
     },
     ConsoleRestart,
+    /// List what the engine holds again (after a console command: some
+    /// engines send no event for a build).
+    RefreshInventory,
     SaveResult(Box<LessonResult>),
     SaveHints {
         lesson: String,

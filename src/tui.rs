@@ -62,11 +62,11 @@ impl Tui {
     /// Draw one frame.
     pub fn draw(
         &mut self,
-        app: &crate::app::App,
+        view: &crate::ui::ScreenView<'_>,
         screen: Option<&vt100::Screen>,
     ) -> anyhow::Result<()> {
         self.terminal
-            .draw(|f| crate::ui::draw(f, app, screen))
+            .draw(|f| crate::ui::draw(f, view, screen))
             .map(|_| ())
             .map_err(Into::into)
     }

@@ -11,10 +11,10 @@ use futures_util::StreamExt;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
 use tokio::time::Instant;
 
-use super::{first_unfinished, App, CHECK_DEBOUNCE, FRAME};
+use super::{first_unfinished, App, FRAME};
 use crate::check::{self, CheckEnv};
-use crate::commands::Ctx;
 use crate::console::{Console, ConsoleEvent};
+use crate::context::Ctx;
 use crate::engine::events::{EngineMsg, EventKind};
 use crate::event::{Cmd, EngineChange, EngineUpdate, Msg};
 use crate::lesson::Pack;
@@ -30,9 +30,18 @@ struct Runtime {
     console: Option<Console>,
     console_tx: UnboundedSender<ConsoleEvent>,
     watcher: Option<notify::RecommendedWatcher>,
-    check_deadline: Option<Instant>,
+    /// Writes progress to disk in order, off the main loop.
+    progress: ProgressWriter,
+    /// A command was entered in the console: when to look next whether the
+    /// shell is back at its prompt ([`COMMAND_POLL`]).
+    command_poll_at: Option<Instant>,
     bench: BenchProbe,
 }
+
+/// While a command entered in the console runs, how often the loop asks
+/// whether the shell holds the terminal again (one `tcgetpgrp`). The first
+/// look comes this long after Enter, when the shell has started the command.
+const COMMAND_POLL: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// Benchmark hooks (see BENCHMARKS.md), off unless their variables are set:
 /// `DOCKDOJO_EXIT_AFTER_FIRST_FRAME=1` quits right after the first full frame
@@ -60,7 +69,7 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
         Ok(p) => p,
         Err(e) => {
             eprintln!("dockdojo: the lesson pack has problems:\n{e}");
-            return Ok(crate::commands::EXIT_CANNOT);
+            return Ok(crate::context::EXIT_CANNOT);
         }
     };
     if pack.lessons.is_empty() {
@@ -70,7 +79,7 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
     let (progress, progress_warning) = crate::progress::load_checked(&ctx.home);
     let idx = match &lesson {
         Some(name) => {
-            let l = crate::commands::find_lesson(&pack, name)?;
+            let l = crate::context::find_lesson(&pack, name)?;
             pack.lessons.iter().position(|x| x.id == l.id).unwrap_or(0)
         }
         None => first_unfinished(&pack, &progress),
@@ -110,7 +119,8 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
         console: None,
         console_tx,
         watcher: None,
-        check_deadline: None,
+        progress: ProgressWriter::spawn(ctx.home.clone(), tx.clone()),
+        command_poll_at: None,
         bench: BenchProbe {
             enabled: env_flag("DOCKDOJO_BENCH"),
             ..Default::default()
@@ -143,7 +153,7 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
                     draw_at.get_or_insert(t + FRAME);
                 }
                 _ => {
-                    tui.draw(&app, rt.console.as_ref().map(Console::screen))?;
+                    tui.draw(&app.view(), rt.console.as_ref().map(Console::screen))?;
                     if frames == 0 {
                         tracing::info!("first frame after {} us", started.elapsed().as_micros());
                         if exit_after_first_frame {
@@ -178,7 +188,6 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
         if app.quit {
             break;
         }
-        let check_at = rt.check_deadline;
         let mut event_received = None;
         let msg = tokio::select! {
             m = rx.recv() => match m {
@@ -215,9 +224,21 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
                     None => continue,
                 }
             },
-            _ = sleep_until(check_at), if check_at.is_some() => {
-                rt.check_deadline = None;
-                Msg::CheckTimer
+            _ = sleep_until(rt.command_poll_at), if rt.command_poll_at.is_some() => {
+                match rt.console.as_ref().and_then(Console::shell_in_foreground) {
+                    Some(false) => {
+                        rt.command_poll_at = Some(Instant::now() + COMMAND_POLL);
+                        continue;
+                    }
+                    Some(true) => {
+                        rt.command_poll_at = None;
+                        Msg::ConsoleCommandDone
+                    }
+                    None => {
+                        rt.command_poll_at = None;
+                        continue;
+                    }
+                }
             }
             _ = sleep_until(draw_at), if draw_at.is_some() => {
                 draw_at = None;
@@ -235,7 +256,7 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
             }
             // Only events that make the checks run are measured.
             if let Some(at) = event_received {
-                if cmds.contains(&Cmd::ScheduleChecks) {
+                if cmds.contains(&Cmd::RunChecks) || app.checks_queued() {
                     rt.bench.event.get_or_insert(at);
                 }
             }
@@ -250,8 +271,10 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
     }
     drop(rt.watcher.take());
     tui.leave();
+    // What the learner achieved reaches the disk before the process ends.
+    rt.progress.finish().await;
     tracing::info!("left after {frames} frames");
-    Ok(crate::commands::EXIT_OK)
+    Ok(crate::context::EXIT_OK)
 }
 
 async fn sleep_until(at: Option<Instant>) {
@@ -265,22 +288,25 @@ impl Runtime {
     fn exec(&mut self, cmd: Cmd, app: &mut App) {
         match cmd {
             Cmd::Quit => {}
-            Cmd::ScheduleChecks => {
-                // Keep the first deadline of a burst: bursts coalesce into one run
-                // and a steady stream of events cannot postpone checks forever.
-                self.check_deadline
-                    .get_or_insert_with(|| Instant::now() + CHECK_DEBOUNCE);
-            }
             Cmd::RunChecks => {
-                self.check_deadline = None;
                 if let Some(ev) = self.bench.event.take() {
                     self.bench.in_flight.get_or_insert(ev);
                 }
                 self.spawn_checks(app);
             }
             Cmd::OpenLesson => self.open_lesson(app),
-            Cmd::ConsoleKey(k) => self.with_console(app, |c| c.send_key(k)),
-            Cmd::ConsolePaste(t) => self.with_console(app, |c| c.paste(&t)),
+            Cmd::ConsoleKey(k) => {
+                if k.code == crossterm::event::KeyCode::Enter {
+                    self.command_entered();
+                }
+                self.with_console(app, |c| c.send_key(k))
+            }
+            Cmd::ConsolePaste(t) => {
+                if t.contains(['\n', '\r']) {
+                    self.command_entered();
+                }
+                self.with_console(app, |c| c.paste(&t))
+            }
             Cmd::ConsoleType(t) => self.with_console(app, |c| c.type_text(&t)),
             Cmd::ConsoleScroll(n) => {
                 if let Some(c) = self.console.as_mut() {
@@ -301,25 +327,29 @@ impl Runtime {
                 }
                 None => self.start_console(app),
             },
-            Cmd::SaveResult(r) => {
-                if let Err(e) = crate::progress::record_result(&self.ctx.home, &r) {
-                    tracing::warn!("cannot save progress: {e}");
-                    app.flash = Some(format!("cannot save progress: {e}"));
-                } else {
-                    let (p, warning) = crate::progress::load_checked(&self.ctx.home);
-                    app.progress = p;
-                    if warning.is_some() {
-                        app.flash = warning;
-                    }
+            Cmd::RefreshInventory => {
+                if let Ok(engine) = self.engine.clone() {
+                    let tx = self.tx.clone();
+                    tokio::spawn(async move {
+                        match crate::engine::inventory::gather(&engine).await {
+                            Ok(inv) => {
+                                let _ = tx.send(Msg::Engine(EngineUpdate::Inventory(inv)));
+                            }
+                            Err(e) => tracing::debug!("inventory after a console command: {e}"),
+                        }
+                    });
                 }
             }
+            Cmd::SaveResult(r) => self.progress.save(ProgressWrite::Result(r)),
             Cmd::SaveHints { lesson, shown } => {
-                if let Err(e) = crate::progress::record_hints_shown(&self.ctx.home, &lesson, shown)
-                {
-                    tracing::warn!("cannot save progress: {e}");
-                }
+                self.progress.save(ProgressWrite::Hints { lesson, shown })
             }
         }
+    }
+
+    /// Enter went to the console: watch for the shell's return to its prompt.
+    fn command_entered(&mut self) {
+        self.command_poll_at = Some(Instant::now() + COMMAND_POLL);
     }
 
     fn with_console(&mut self, app: &mut App, f: impl FnOnce(&mut Console) -> std::io::Result<()>) {
@@ -438,7 +468,7 @@ impl Runtime {
                 self.engine = Err(e);
                 update
             }
-            EngineMsg::Inventory(inv) => EngineUpdate::Inventory(view_of(&inv)),
+            EngineMsg::Inventory(inv) => EngineUpdate::Inventory(inv),
             EngineMsg::Event {
                 kind,
                 action,
@@ -462,16 +492,10 @@ impl Runtime {
                         .is_some_and(|c| self.helper_ids.contains(c)),
                     _ => false,
                 };
-                let kind = match kind {
-                    EventKind::Image => "image",
-                    EventKind::Container => "container",
-                    EventKind::Network => "network",
-                    EventKind::Volume => "volume",
-                };
                 let mut names = vec![name, id];
                 names.extend(attributes.get("image").cloned());
                 EngineUpdate::Change(EngineChange {
-                    kind: kind.into(),
+                    kind,
                     action,
                     names,
                     helper,
@@ -632,8 +656,12 @@ fn unreachable_update(e: &crate::engine::EngineError) -> EngineUpdate {
         } => (endpoint.clone(), message.clone()),
         other => (String::from("?"), other.to_string()),
     };
+    // A Podman socket is started Podman's way.
+    let podman = endpoint.contains("podman");
     let advice = match e {
+        E::PermissionDenied { .. } if podman => "Use your own Podman socket (systemctl --user start podman.socket, DOCKER_HOST=unix://$XDG_RUNTIME_DIR/podman/podman.sock); dockdojo reconnects by itself.",
         E::PermissionDenied { .. } => "Add yourself to the docker group (sudo usermod -aG docker $USER, log in again); dockdojo reconnects by itself.",
+        _ if podman => "Start Podman's service (systemctl --user start podman.socket, or podman machine start) or set DOCKER_HOST; dockdojo reconnects by itself.",
         _ => "Start Docker (sudo systemctl start docker, or open Docker Desktop) or set DOCKER_HOST; dockdojo reconnects by itself.",
     };
     EngineUpdate::Unreachable {
@@ -650,40 +678,6 @@ fn short_reason(reason: &str) -> String {
         reason.to_string()
     } else {
         last.to_string()
-    }
-}
-
-/// The engine pane's view of an inventory.
-pub fn view_of(inv: &crate::engine::inventory::Inventory) -> crate::ui::engine::EngineView {
-    use crate::ui::engine::{ContainerInfo, EngineView, ImageInfo, NetworkInfo};
-    EngineView {
-        images: inv
-            .images
-            .iter()
-            .map(|i| ImageInfo {
-                tags: i.names.clone(),
-                id: i.id.clone(),
-                size: i.size,
-            })
-            .collect(),
-        containers: inv
-            .containers
-            .iter()
-            .map(|c| ContainerInfo {
-                name: c.name.clone(),
-                image: c.image.clone(),
-                state: c.state.clone(),
-            })
-            .collect(),
-        networks: inv
-            .networks
-            .iter()
-            .map(|n| NetworkInfo {
-                name: n.name.clone(),
-                driver: n.driver.clone(),
-                containers: n.containers.clone(),
-            })
-            .collect(),
     }
 }
 
@@ -707,4 +701,75 @@ fn init_logging() {
         .with_ansi(false)
         .with_writer(std::sync::Mutex::new(file))
         .try_init();
+}
+
+/// One write of progress.json.
+enum ProgressWrite {
+    Result(Box<check::LessonResult>),
+    Hints { lesson: String, shown: usize },
+}
+
+/// Writes progress on a blocking thread, one write after the other (the
+/// file lock and the fsyncs never hold up the main loop), and tells the loop
+/// what the file holds afterwards.
+struct ProgressWriter {
+    tx: Option<UnboundedSender<ProgressWrite>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl ProgressWriter {
+    fn spawn(home: PathBuf, msgs: UnboundedSender<Msg>) -> ProgressWriter {
+        let (tx, mut rx) = unbounded_channel::<ProgressWrite>();
+        let task = tokio::spawn(async move {
+            while let Some(w) = rx.recv().await {
+                let home = home.clone();
+                let done = tokio::task::spawn_blocking(move || {
+                    let (written, reload) = match w {
+                        ProgressWrite::Result(r) => {
+                            (crate::progress::record_result(&home, &r), true)
+                        }
+                        ProgressWrite::Hints { lesson, shown } => (
+                            crate::progress::record_hints_shown(&home, &lesson, shown),
+                            false,
+                        ),
+                    };
+                    match written {
+                        Err(e) => {
+                            tracing::warn!("cannot save progress: {e}");
+                            let (p, _) = crate::progress::load_checked(&home);
+                            Some((p, Some(format!("cannot save progress: {e}"))))
+                        }
+                        Ok(()) if reload => Some(crate::progress::load_checked(&home)),
+                        Ok(()) => None,
+                    }
+                })
+                .await;
+                if let Ok(Some((progress, warning))) = done {
+                    let _ = msgs.send(Msg::ProgressSaved {
+                        progress: Box::new(progress),
+                        warning,
+                    });
+                }
+            }
+        });
+        ProgressWriter {
+            tx: Some(tx),
+            task: Some(task),
+        }
+    }
+
+    fn save(&self, w: ProgressWrite) {
+        if let Some(tx) = &self.tx {
+            let _ = tx.send(w);
+        }
+    }
+
+    /// Let the writes already asked for finish (bounded: a stuck disk does
+    /// not keep the terminal from being given back for long).
+    async fn finish(&mut self) {
+        drop(self.tx.take());
+        if let Some(task) = self.task.take() {
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(10), task).await;
+        }
+    }
 }

@@ -6,7 +6,9 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers, MouseEvent, Mouse
 
 use super::*;
 use crate::check::{CheckResult, Status};
-use crate::lesson::{CheckSpec, Creates, Manifest, PackFile, PackSource};
+use crate::engine::events::EventKind;
+use crate::event::EngineChange;
+use crate::lesson::{CheckKind, CheckSpec, Creates, Manifest, PackFile, PackSource};
 
 pub fn lesson(id: &str, n: usize) -> Lesson {
     Lesson {
@@ -30,6 +32,7 @@ pub fn lesson(id: &str, n: usize) -> Lesson {
                 why: None,
                 hint: Some("use a second stage".into()),
                 needs: vec![],
+                requires: vec![],
                 kind: CheckKind::ImageSize {
                     image: "calc-app-small".into(),
                     max: Some(20_000_000),
@@ -42,6 +45,7 @@ pub fn lesson(id: &str, n: usize) -> Lesson {
                 why: None,
                 hint: None,
                 needs: vec![],
+                requires: vec![],
                 kind: CheckKind::NetworkExists {
                     network: "secure-network".into(),
                     driver: None,
@@ -101,7 +105,7 @@ fn ctrl(c: char) -> Msg {
 
 fn change(kind: &str, action: &str, name: &str) -> Msg {
     Msg::Engine(EngineUpdate::Change(EngineChange {
-        kind: kind.into(),
+        kind: EventKind::from_name(kind).expect("a kind the feed carries"),
         action: action.into(),
         names: vec![name.into(), "sha256:0123".into()],
         helper: false,
@@ -232,12 +236,16 @@ fn solution_is_refused_before_hints_or_passing() {
 }
 
 #[test]
-fn engine_event_concerning_the_lesson_schedules_a_check_run() {
+fn engine_event_concerning_the_lesson_runs_the_checks() {
     let mut a = app();
     a.checking = false;
     let cmds = a.update(change("image", "tag", "calc-app-small:latest"));
-    assert_eq!(cmds, vec![Cmd::ScheduleChecks]);
+    assert_eq!(cmds, vec![Cmd::RunChecks]);
     assert!(a.checking, "the pane shows … at once");
+    // A change while that run is in flight queues exactly one more.
+    let cmds = a.update(change("network", "create", "secure-network"));
+    assert!(cmds.is_empty(), "{cmds:?}");
+    assert!(a.checks_queued());
     for (kind, action, name) in [
         ("network", "create", "secure-network"),
         ("network", "connect", "bridge"),
@@ -246,8 +254,9 @@ fn engine_event_concerning_the_lesson_schedules_a_check_run() {
         ("image", "delete", "sha256:abc"),
         ("image", "untag", "sha256:abc"),
     ] {
+        a.check_running = false;
         let cmds = a.update(change(kind, action, name));
-        assert_eq!(cmds, vec![Cmd::ScheduleChecks], "{kind} {action} {name}");
+        assert_eq!(cmds, vec![Cmd::RunChecks], "{kind} {action} {name}");
     }
 }
 
@@ -272,19 +281,19 @@ fn unrelated_engine_event_does_not() {
 }
 
 #[test]
-fn file_changes_schedule_checks() {
+fn file_changes_run_checks() {
     let mut a = app();
     let cmds = a.update(Msg::FilesChanged);
-    assert_eq!(cmds, vec![Cmd::ScheduleChecks]);
+    assert_eq!(cmds, vec![Cmd::RunChecks]);
 }
 
 #[test]
-fn timer_runs_checks_and_a_run_in_flight_gets_one_follow_up() {
+fn a_run_in_flight_gets_one_follow_up() {
     let mut a = app();
     // App::new leaves checks to the loop; the first run is in flight.
     a.check_running = true;
     let g = a.generation;
-    let cmds = a.update(Msg::CheckTimer);
+    let cmds = a.update(Msg::FilesChanged);
     assert!(cmds.is_empty(), "no second concurrent run: {cmds:?}");
     let cmds = a.update(key(KeyCode::F(5)));
     assert!(cmds.is_empty());
@@ -433,7 +442,7 @@ fn engine_going_away_and_back_rechecks_and_says_so() {
         })
     };
     let cmds = a.update(unreachable());
-    assert!(cmds.contains(&Cmd::ScheduleChecks));
+    assert!(cmds.contains(&Cmd::RunChecks));
     assert!(matches!(a.engine_status, EngineStatus::Unreachable { .. }));
     // Repeated reports of the same trouble change nothing.
     a.checking = false;
@@ -444,7 +453,10 @@ fn engine_going_away_and_back_rechecks_and_says_so() {
         version: "20.10".into(),
         platform: None,
     }));
-    assert!(cmds.contains(&Cmd::ScheduleChecks));
+    assert!(
+        a.checking && (cmds.contains(&Cmd::RunChecks) || a.checks_queued()),
+        "{cmds:?}"
+    );
 }
 
 #[test]
@@ -515,6 +527,7 @@ fn names_come_from_creates_and_checks() {
         why: None,
         hint: None,
         needs: vec![],
+        requires: vec![],
         kind: CheckKind::ContainerNetworks {
             container: "api".into(),
             includes: vec!["backend".into()],
@@ -560,7 +573,7 @@ fn events_of_dockdojo_helpers_never_trigger_checks() {
         ("container", "start", "web"),
     ] {
         let cmds = a.update(Msg::Engine(EngineUpdate::Change(EngineChange {
-            kind: kind.into(),
+            kind: EventKind::from_name(kind).expect("a kind the feed carries"),
             action: action.into(),
             names: vec![name.into()],
             helper: true,
@@ -683,17 +696,17 @@ fn untag_and_delete_of_an_image_the_view_knows_as_unrelated_do_not_run_checks() 
     a.engine_view = Some(EngineView {
         images: vec![
             ImageInfo {
-                tags: vec!["calc-app-small:latest".into()],
+                names: vec!["calc-app-small:latest".into()],
                 id: id('1'),
                 size: 1,
             },
             ImageInfo {
-                tags: vec!["someone-elses-app:latest".into()],
+                names: vec!["someone-elses-app:latest".into()],
                 id: id('2'),
                 size: 1,
             },
             ImageInfo {
-                tags: vec![],
+                names: vec![],
                 id: id('3'),
                 size: 1,
             },
@@ -702,7 +715,7 @@ fn untag_and_delete_of_an_image_the_view_knows_as_unrelated_do_not_run_checks() 
     });
     let event = |action: &str, image_id: String| {
         Msg::Engine(EngineUpdate::Change(EngineChange {
-            kind: "image".into(),
+            kind: EventKind::Image,
             action: action.into(),
             names: vec![image_id.clone(), image_id],
             helper: false,
@@ -716,16 +729,14 @@ fn untag_and_delete_of_an_image_the_view_knows_as_unrelated_do_not_run_checks() 
             assert!(cmds.is_empty(), "{action} {other}: {cmds:?}");
         }
         // the image the lesson names
+        a.check_running = false;
         let cmds = a.update(event(action, id('1')));
-        assert_eq!(
-            cmds,
-            vec![Cmd::ScheduleChecks],
-            "{action} of calc-app-small"
-        );
+        assert_eq!(cmds, vec![Cmd::RunChecks], "{action} of calc-app-small");
         // an image the view has not seen yet (built and removed between two
         // inventory reads) might have been the lesson's: it counts
         a.checking = false;
+        a.check_running = false;
         let cmds = a.update(event(action, id('9')));
-        assert_eq!(cmds, vec![Cmd::ScheduleChecks], "{action} of an unknown id");
+        assert_eq!(cmds, vec![Cmd::RunChecks], "{action} of an unknown id");
     }
 }

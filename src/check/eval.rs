@@ -50,6 +50,15 @@ impl Outcome {
     pub fn error(expected: impl Into<String>, e: &FactError) -> Self {
         Self::new(Status::Error, expected, "could not be checked", e.0.clone())
     }
+    /// A check this engine cannot serve: `reason` says why.
+    pub fn unsupported(reason: &str) -> Self {
+        Self::new(
+            Status::Unsupported,
+            "a check this engine can serve",
+            "not on this engine",
+            reason,
+        )
+    }
     /// A check skipped because a check it needs did not pass.
     pub fn skipped(needed: &str, status: Status) -> Self {
         Self::new(
@@ -63,16 +72,7 @@ impl Outcome {
 
 /// `name` with the default tag: `calc-app` -> `calc-app:latest`.
 pub fn normalize_image(name: &str) -> String {
-    let name = name.trim();
-    if name.contains('@') {
-        return name.to_string();
-    }
-    let last = name.rsplit('/').next().unwrap_or(name);
-    if last.contains(':') {
-        name.to_string()
-    } else {
-        format!("{name}:latest")
-    }
+    crate::engine::image_ref::with_tag(name)
 }
 
 /// The learner-facing "no such image" outcome.
@@ -91,8 +91,8 @@ fn missing_image(image: &str, expected: String) -> Outcome {
 fn with_image<'a>(
     image: &str,
     expected: &str,
-    f: &'a Fact<Option<ImageInfo>>,
-) -> Result<&'a ImageInfo, Outcome> {
+    f: &'a Fact<Option<ImageFacts>>,
+) -> Result<&'a ImageFacts, Outcome> {
     match f {
         Err(e) => Err(Outcome::error(expected, e)),
         Ok(None) => Err(missing_image(image, expected.to_string())),
@@ -105,7 +105,7 @@ fn short_id(id: &str) -> &str {
     &s[..s.len().min(12)]
 }
 
-pub fn image_exists(image: &str, f: &Fact<Option<ImageInfo>>) -> Outcome {
+pub fn image_exists(image: &str, f: &Fact<Option<ImageFacts>>) -> Outcome {
     let expected = format!("an image named {}", normalize_image(image));
     let i = match with_image(image, &expected, f) {
         Ok(i) => i,
@@ -136,14 +136,14 @@ pub fn image_size(
     image: &str,
     max: Option<u64>,
     min: Option<u64>,
-    f: &Fact<Option<ImageInfo>>,
+    f: &Fact<Option<ImageFacts>>,
 ) -> Outcome {
     let expected = bounds_text(max, min);
     let i = match with_image(image, &expected, f) {
         Ok(i) => i,
         Err(o) => return o,
     };
-    let actual = format!("{} (image inspect Size)", format_size(i.size));
+    let actual = format!("{} (unpacked)", format_size(i.size));
     let too_big = max.is_some_and(|m| i.size > m);
     let too_small = min.is_some_and(|m| i.size < m);
     if too_big || too_small {
@@ -179,8 +179,8 @@ pub fn image_size_ratio(
     image: &str,
     of: &str,
     max: f64,
-    f_image: &Fact<Option<ImageInfo>>,
-    f_of: &Fact<Option<ImageInfo>>,
+    f_image: &Fact<Option<ImageFacts>>,
+    f_of: &Fact<Option<ImageFacts>>,
 ) -> Outcome {
     let expected = format!("at most {} × the size of {of}", ratio_text(max));
     let a = match with_image(image, &expected, f_image) {
@@ -201,7 +201,7 @@ pub fn image_size_ratio(
     }
     let r = a.size as f64 / b.size as f64;
     let actual = format!(
-        "{} ({} / {}, image inspect Size)",
+        "{} ({} / {}, unpacked)",
         ratio_text(r),
         format_size(a.size),
         format_size(b.size)
@@ -257,7 +257,7 @@ pub fn image_lacks(
     image: &str,
     paths: &[String],
     set_names: &[crate::lesson::PathSet],
-    f_image: &Fact<Option<ImageInfo>>,
+    f_image: &Fact<Option<ImageFacts>>,
     f_paths: &Fact<Vec<PathMatch>>,
 ) -> Outcome {
     let expected = lacks_expected(paths, set_names);
@@ -326,7 +326,7 @@ pub fn image_lacks(
 pub fn image_has(
     image: &str,
     paths: &[String],
-    f_image: &Fact<Option<ImageInfo>>,
+    f_image: &Fact<Option<ImageFacts>>,
     f_paths: &Fact<Vec<PathMatch>>,
 ) -> Outcome {
     let expected = format!("all of {}", list_some(paths, 8));
@@ -385,7 +385,7 @@ pub fn image_user(
     image: &str,
     not_root: bool,
     user: Option<&str>,
-    f: &Fact<Option<ImageInfo>>,
+    f: &Fact<Option<ImageFacts>>,
 ) -> Outcome {
     let expected = match user {
         Some(u) => format!("user {u}"),
@@ -425,7 +425,7 @@ pub fn image_user(
     )
 }
 
-pub fn image_layers(image: &str, max: u32, f: &Fact<Option<ImageInfo>>) -> Outcome {
+pub fn image_layers(image: &str, max: u32, f: &Fact<Option<ImageFacts>>) -> Outcome {
     let expected = format!("at most {max} layers");
     let i = match with_image(image, &expected, f) {
         Ok(i) => i,
@@ -453,7 +453,7 @@ pub fn image_layers(image: &str, max: u32, f: &Fact<Option<ImageInfo>>) -> Outco
 pub fn image_packages(
     image: &str,
     max: u32,
-    f_image: &Fact<Option<ImageInfo>>,
+    f_image: &Fact<Option<ImageFacts>>,
     f: &Fact<PackageCount>,
 ) -> Outcome {
     let expected = format!("at most {max} OS packages");
@@ -519,7 +519,7 @@ fn secs(d: std::time::Duration) -> String {
 
 pub fn image_run(
     spec: &RunSpec<'_>,
-    f_image: &Fact<Option<ImageInfo>>,
+    f_image: &Fact<Option<ImageFacts>>,
     f: &Fact<RunOutput>,
 ) -> Outcome {
     let want_code = spec.exit_code.unwrap_or(0);
@@ -721,8 +721,8 @@ fn missing_container(container: &str, expected: String) -> Outcome {
 fn with_container<'a>(
     container: &str,
     expected: &str,
-    f: &'a Fact<Option<ContainerInfo>>,
-) -> Result<&'a ContainerInfo, Outcome> {
+    f: &'a Fact<Option<ContainerFacts>>,
+) -> Result<&'a ContainerFacts, Outcome> {
     match f {
         Err(e) => Err(Outcome::error(expected, e)),
         Ok(None) => Err(missing_container(container, expected.to_string())),
@@ -730,7 +730,7 @@ fn with_container<'a>(
     }
 }
 
-fn state_text(c: &ContainerInfo) -> String {
+fn state_text(c: &ContainerFacts) -> String {
     match (c.status.as_str(), c.exit_code) {
         ("exited", Some(code)) => format!("exited (exit code {code})"),
         (s, _) => s.to_string(),
@@ -740,8 +740,8 @@ fn state_text(c: &ContainerInfo) -> String {
 pub fn container_running(
     container: &str,
     image: Option<&str>,
-    f: &Fact<Option<ContainerInfo>>,
-    f_image: Option<&Fact<Option<ImageInfo>>>,
+    f: &Fact<Option<ContainerFacts>>,
+    f_image: Option<&Fact<Option<ImageFacts>>>,
 ) -> Outcome {
     let expected = match image {
         Some(i) => format!(
@@ -808,7 +808,7 @@ fn canonical_mode(m: &str) -> &str {
 pub fn container_network_mode(
     container: &str,
     mode: &str,
-    f: &Fact<Option<ContainerInfo>>,
+    f: &Fact<Option<ContainerFacts>>,
 ) -> Outcome {
     let expected = format!("network mode {mode}");
     let c = match with_container(container, &expected, f) {
@@ -841,7 +841,7 @@ pub fn container_networks(
     container: &str,
     includes: &[String],
     excludes: &[String],
-    f: &Fact<Option<ContainerInfo>>,
+    f: &Fact<Option<ContainerFacts>>,
 ) -> Outcome {
     let mut exp = Vec::new();
     if !includes.is_empty() {
@@ -912,7 +912,7 @@ pub fn normalize_port(port: &str) -> String {
 
 /// Which published binding a `container.port` check looks at.
 pub fn chosen_binding(
-    c: &ContainerInfo,
+    c: &ContainerFacts,
     port: &str,
     host_port: Option<u16>,
 ) -> Option<(String, u16)> {
@@ -928,7 +928,7 @@ pub fn container_port(
     port: &str,
     host_port: Option<u16>,
     reachable: bool,
-    f: &Fact<Option<ContainerInfo>>,
+    f: &Fact<Option<ContainerFacts>>,
     reach: Option<&PortReach>,
 ) -> Outcome {
     let port = normalize_port(port);
@@ -1028,7 +1028,7 @@ pub struct NetworkSpec<'a> {
     pub options: Vec<(&'a str, &'a str)>,
 }
 
-fn network_actual(n: &NetworkInfo) -> String {
+fn network_actual(n: &NetworkFacts) -> String {
     let mut parts = vec![
         format!("driver {}", n.driver),
         format!("scope {}", n.scope),
@@ -1052,7 +1052,7 @@ fn network_actual(n: &NetworkInfo) -> String {
 pub fn network_exists(
     network: &str,
     spec: &NetworkSpec<'_>,
-    f: &Fact<Option<NetworkInfo>>,
+    f: &Fact<Option<NetworkFacts>>,
 ) -> Outcome {
     let mut want = Vec::new();
     if let Some(d) = spec.driver {
@@ -1168,7 +1168,7 @@ pub fn network_exists(
     }
 }
 
-pub fn network_absent(network: &str, f: &Fact<Option<NetworkInfo>>) -> Outcome {
+pub fn network_absent(network: &str, f: &Fact<Option<NetworkFacts>>) -> Outcome {
     let expected = format!("no network named {network}");
     match f {
         Err(e) => Outcome::error(expected, e),

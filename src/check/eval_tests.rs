@@ -8,8 +8,8 @@ use super::facts::*;
 use super::Status;
 use crate::lesson::{PathSet, Reach};
 
-fn img(size: u64) -> Fact<Option<ImageInfo>> {
-    Ok(Some(ImageInfo {
+fn img(size: u64) -> Fact<Option<ImageFacts>> {
+    Ok(Some(ImageFacts {
         reference: "calc-app-small:latest".into(),
         id: "sha256:aaaaaaaaaaaaaaaa".into(),
         size,
@@ -17,8 +17,8 @@ fn img(size: u64) -> Fact<Option<ImageInfo>> {
         layers: 3,
     }))
 }
-fn base_img() -> ImageInfo {
-    ImageInfo {
+fn base_img() -> ImageFacts {
+    ImageFacts {
         reference: "calc-app-small:latest".into(),
         id: "sha256:aaaaaaaaaaaaaaaa".into(),
         size: 1,
@@ -26,7 +26,7 @@ fn base_img() -> ImageInfo {
         layers: 3,
     }
 }
-fn no_img() -> Fact<Option<ImageInfo>> {
+fn no_img() -> Fact<Option<ImageFacts>> {
     Ok(None)
 }
 fn down<T>() -> Fact<T> {
@@ -69,7 +69,7 @@ fn image_size_pass_fail_error() {
     let o = image_size("calc-app-small", Some(20_000_000), None, &img(462_300_000));
     assert_eq!(o.status, Status::Fail);
     assert_eq!(o.expected, "at most 20 MB");
-    assert_eq!(o.actual, "462.3 MB (image inspect Size)");
+    assert_eq!(o.actual, "462.3 MB (unpacked)");
     assert_eq!(
         o.message,
         "calc-app-small is 462.3 MB; the goal is at most 20 MB."
@@ -194,7 +194,7 @@ fn image_user_pass_fail_error() {
     let o = image_user("x", true, None, &img(1));
     assert_eq!(o.status, Status::Fail);
     assert_eq!(o.actual, "root (no USER set; Config.User is empty)");
-    let nonroot = Ok(Some(ImageInfo {
+    let nonroot = Ok(Some(ImageFacts {
         user: "65532:65532".into(),
         ..base_img()
     }));
@@ -346,12 +346,12 @@ fn dockerfile_final_base_pass_fail_error() {
     );
 }
 
-fn ctr() -> ContainerInfo {
+fn ctr() -> ContainerFacts {
     let mut networks = BTreeMap::new();
     networks.insert("secure-net".to_string(), "172.20.0.2".to_string());
     let mut ports = BTreeMap::new();
     ports.insert("80/tcp".to_string(), vec![("0.0.0.0".to_string(), 8080u16)]);
-    ContainerInfo {
+    ContainerFacts {
         name: "web".into(),
         id: "c0ffee".into(),
         running: true,
@@ -377,14 +377,14 @@ fn container_running_pass_fail_error() {
         container_running("web", Some("calc-app-small"), &c, Some(&img(1))).status,
         Status::Pass
     );
-    let other = Ok(Some(ImageInfo {
+    let other = Ok(Some(ImageFacts {
         id: "sha256:bbbbbbbbbbbb".into(),
         ..base_img()
     }));
     let o = container_running("web", Some("calc-app-small"), &c, Some(&other));
     assert_eq!(o.status, Status::Fail);
     assert!(o.message.contains("not calc-app-small:latest"), "{o:?}");
-    let stopped = Ok(Some(ContainerInfo {
+    let stopped = Ok(Some(ContainerFacts {
         running: false,
         status: "exited".into(),
         exit_code: Some(1),
@@ -418,7 +418,7 @@ fn container_network_mode_pass_fail_error() {
             .contains("uses network mode secure-net; the goal is host"),
         "{o:?}"
     );
-    let dflt = Ok(Some(ContainerInfo {
+    let dflt = Ok(Some(ContainerFacts {
         network_mode: "default".into(),
         ..ctr()
     }));
@@ -481,10 +481,10 @@ fn container_port_pass_fail_error() {
     assert_error(&container_port("web", "80", None, false, &down(), None));
 }
 
-fn net() -> NetworkInfo {
+fn net() -> NetworkFacts {
     let mut options = BTreeMap::new();
     options.insert("parent".to_string(), "dd0".to_string());
-    NetworkInfo {
+    NetworkFacts {
         name: "secure-net".into(),
         id: "abcdef0123456789".into(),
         driver: "bridge".into(),

@@ -27,12 +27,13 @@ pub type Fact<T> = Result<T, FactError>;
 
 /// `image inspect`, reduced to what checks read.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImageInfo {
+pub struct ImageFacts {
     /// The reference asked for, with the default tag (`calc-app-small:latest`).
     pub reference: String,
     /// `sha256:...`
     pub id: String,
-    /// `Size` from image inspect, bytes.
+    /// Unpacked size in bytes, the same figure on every engine
+    /// ([`crate::engine::images`]).
     pub size: u64,
     /// `Config.User` (empty when not set).
     pub user: String,
@@ -76,7 +77,7 @@ pub struct RunOutput {
 
 /// `container inspect`, reduced.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct ContainerInfo {
+pub struct ContainerFacts {
     pub name: String,
     pub id: String,
     pub running: bool,
@@ -99,7 +100,7 @@ pub struct ContainerInfo {
 
 /// `network inspect`, reduced.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct NetworkInfo {
+pub struct NetworkFacts {
     pub name: String,
     pub id: String,
     pub driver: String,

@@ -24,6 +24,10 @@ const PACKAGE_DB_LIMIT: u64 = 64 * 1024 * 1024;
 const PIN_MOUNT_FROM: usize = 4;
 /// Each probe try is bounded to this.
 pub const TRY_BOUND: Duration = Duration::from_secs(2);
+/// How long a published port is tried before the check says nothing answers.
+pub const PORT_WINDOW: Duration = Duration::from_secs(2);
+/// The pause between two tries of a published port.
+const PORT_RETRY: Duration = Duration::from_millis(150);
 /// Time for a probe container to start and stop, on top of its tries.
 const PROBE_OVERHEAD: Duration = Duration::from_secs(5);
 
@@ -65,7 +69,7 @@ pub struct Gatherer<'a> {
     pub engine: &'a Engine,
     pub lesson: &'a str,
     pub probe_image: &'a str,
-    images: HashMap<String, Fact<Option<ImageInfo>>>,
+    images: HashMap<String, Fact<Option<ImageFacts>>>,
 }
 
 impl<'a> Gatherer<'a> {
@@ -82,8 +86,23 @@ impl<'a> Gatherer<'a> {
         EngineError::from_bollard(&self.engine.endpoint, e)
     }
 
+    /// An inspection's answer: `Ok(None)` when the engine has no such object.
+    fn found<T>(&self, r: Result<T, bollard::errors::Error>) -> Fact<Option<T>> {
+        match r {
+            Ok(v) => Ok(Some(v)),
+            Err(e) => {
+                let e = self.err(e);
+                if e.is_not_found() {
+                    Ok(None)
+                } else {
+                    Err(e.into())
+                }
+            }
+        }
+    }
+
     /// `image inspect`; `Ok(None)` when there is no such image.
-    pub async fn image(&mut self, name: &str) -> Fact<Option<ImageInfo>> {
+    pub async fn image(&mut self, name: &str) -> Fact<Option<ImageFacts>> {
         let reference = normalize_image(name);
         if let Some(f) = self.images.get(&reference) {
             return f.clone();
@@ -96,7 +115,7 @@ impl<'a> Gatherer<'a> {
     /// Which of the requested paths / patterns exist in the image.
     pub async fn paths(
         &mut self,
-        info: &ImageInfo,
+        info: &ImageFacts,
         reqs: &[(String, Option<PathSet>)],
     ) -> Fact<Vec<PathMatch>> {
         let mut out: Vec<Option<PathMatch>> = reqs
@@ -113,11 +132,23 @@ impl<'a> Gatherer<'a> {
         if out.iter().all(|m| m.is_some()) {
             return Ok(out.into_iter().flatten().collect());
         }
-        let scan = ScanContainer::create(self.engine, &info.id, self.lesson).await?;
         // Many stats ahead: keep the filesystem mounted meanwhile (each stat
-        // would otherwise mount and unmount it).
+        // would otherwise mount and unmount it), where that is safe: which
+        // engine this is is asked while the container is created.
         let todo = out.iter().filter(|m| m.is_none()).count();
-        let pin = (todo > PIN_MOUNT_FROM).then(|| scan.pin_mount());
+        let (scan, kind) = tokio::join!(
+            ScanContainer::create(self.engine, &info.id, self.lesson),
+            async {
+                if todo > PIN_MOUNT_FROM {
+                    Some(crate::engine::kind::kind_or_cautious(self.engine).await)
+                } else {
+                    None
+                }
+            }
+        );
+        let scan = scan?;
+        let pin_safe = kind.is_some_and(|k| k.keeps_mounts_safely());
+        let pin = pin_safe.then(|| scan.pin_mount());
         let r = scan_paths(&scan, reqs, &mut out).await;
         if let Some(pin) = pin {
             pin.release().await;
@@ -131,7 +162,7 @@ impl<'a> Gatherer<'a> {
     }
 
     /// The OS package count of the image.
-    pub async fn packages(&mut self, info: &ImageInfo) -> Fact<PackageCount> {
+    pub async fn packages(&mut self, info: &ImageFacts) -> Fact<PackageCount> {
         if let Some(p) = PACKAGES.lock().ok().and_then(|m| m.get(&info.id).cloned()) {
             return Ok(p);
         }
@@ -146,17 +177,9 @@ impl<'a> Gatherer<'a> {
     }
 
     /// `container inspect`; `Ok(None)` when there is no such container.
-    pub async fn container(&mut self, name: &str) -> Fact<Option<ContainerInfo>> {
-        let c = match self.engine.docker.inspect_container(name, None).await {
-            Ok(c) => c,
-            Err(e) => {
-                let e = self.err(e);
-                return if e.is_not_found() {
-                    Ok(None)
-                } else {
-                    Err(e.into())
-                };
-            }
+    pub async fn container(&mut self, name: &str) -> Fact<Option<ContainerFacts>> {
+        let Some(c) = self.found(self.engine.docker.inspect_container(name, None).await)? else {
+            return Ok(None);
         };
         let state = c.state.clone().unwrap_or_default();
         let cfg = c.config.clone().unwrap_or_default();
@@ -196,7 +219,7 @@ impl<'a> Gatherer<'a> {
                 Err(_) => None,
             }
         };
-        Ok(Some(ContainerInfo {
+        Ok(Some(ContainerFacts {
             name: c
                 .name
                 .unwrap_or_default()
@@ -216,17 +239,9 @@ impl<'a> Gatherer<'a> {
     }
 
     /// `network inspect` by exact name; `Ok(None)` when no network has that name.
-    pub async fn network(&mut self, name: &str) -> Fact<Option<NetworkInfo>> {
-        let n = match self.engine.docker.inspect_network(name, None).await {
-            Ok(n) => n,
-            Err(e) => {
-                let e = self.err(e);
-                return if e.is_not_found() {
-                    Ok(None)
-                } else {
-                    Err(e.into())
-                };
-            }
+    pub async fn network(&mut self, name: &str) -> Fact<Option<NetworkFacts>> {
+        let Some(n) = self.found(self.engine.docker.inspect_network(name, None).await)? else {
+            return Ok(None);
         };
         let id = n.id.unwrap_or_default();
         let nname = n.name.unwrap_or_default();
@@ -241,7 +256,7 @@ impl<'a> Gatherer<'a> {
             .into_iter()
             .map(|c| (c.subnet.unwrap_or_default(), c.gateway.unwrap_or_default()))
             .collect();
-        Ok(Some(NetworkInfo {
+        Ok(Some(NetworkFacts {
             name: nname,
             id,
             driver: n.driver.unwrap_or_default(),
@@ -256,7 +271,7 @@ impl<'a> Gatherer<'a> {
     /// Run the image once in a throwaway container.
     pub async fn run(
         &mut self,
-        info: &ImageInfo,
+        info: &ImageFacts,
         args: &[String],
         stdin: Option<&str>,
         timeout: Duration,
@@ -299,7 +314,16 @@ impl<'a> Gatherer<'a> {
             from_net
                 .ipam
                 .iter()
-                .map(|(_, gw)| gw.clone())
+                // Docker 20.10 lists no gateway for the default bridge: its
+                // gateway is then the subnet's first address (docker0's, unless
+                // the daemon was given another --bip)
+                .map(|(subnet, gw)| {
+                    if gw.is_empty() {
+                        first_host(subnet).unwrap_or_default()
+                    } else {
+                        gw.clone()
+                    }
+                })
                 .filter(|gw| !gw.is_empty() && !gw.contains(':'))
                 .collect()
         } else {
@@ -393,8 +417,17 @@ impl<'a> Gatherer<'a> {
         } else {
             format!("{host}:{host_port}")
         };
-        let result = probe::tcp_connect(&address, TRY_BOUND).await;
-        PortReach { address, result }
+        // Right after a container starts, the engine's proxy may accept
+        // before the server inside listens: try again for a short while.
+        let deadline = tokio::time::Instant::now() + PORT_WINDOW;
+        loop {
+            let result = probe::tcp_connect(&address, TRY_BOUND).await;
+            let now = tokio::time::Instant::now();
+            if result.is_ok() || now + PORT_RETRY > deadline {
+                return PortReach { address, result };
+            }
+            tokio::time::sleep(PORT_RETRY).await;
+        }
     }
 
     /// `/info`: swarm state.
@@ -445,19 +478,24 @@ pub fn engine_host(url: &str) -> String {
 }
 
 /// `image inspect` of a normalised reference.
-pub async fn inspect_image(engine: &Engine, reference: &str) -> Fact<Option<ImageInfo>> {
+pub async fn inspect_image(engine: &Engine, reference: &str) -> Fact<Option<ImageFacts>> {
     match engine.docker.inspect_image(reference).await {
-        Ok(i) => Ok(Some(ImageInfo {
-            reference: reference.to_string(),
-            id: i.id.unwrap_or_default(),
-            size: i.size.unwrap_or(0).max(0) as u64,
-            user: i.config.and_then(|c| c.user).unwrap_or_default(),
-            layers: i
-                .root_fs
-                .and_then(|r| r.layers)
-                .map(|l| l.len())
-                .unwrap_or(0),
-        })),
+        Ok(i) => {
+            let id = i.id.unwrap_or_default();
+            let inspect_size = i.size.unwrap_or(0).max(0) as u64;
+            let size = crate::engine::images::unpacked_size(engine, &id, inspect_size).await?;
+            Ok(Some(ImageFacts {
+                reference: reference.to_string(),
+                id,
+                size,
+                user: i.config.and_then(|c| c.user).unwrap_or_default(),
+                layers: i
+                    .root_fs
+                    .and_then(|r| r.layers)
+                    .map(|l| l.len())
+                    .unwrap_or(0),
+            }))
+        }
         Err(e) => {
             let e = EngineError::from_bollard(&engine.endpoint, e);
             if e.is_not_found() {
@@ -654,5 +692,32 @@ mod tests {
         assert_eq!(engine_host("unix:///var/run/docker.sock"), "127.0.0.1");
         assert_eq!(engine_host("tcp://10.0.0.5:2376"), "10.0.0.5");
         assert_eq!(engine_host("tcp://[::1]:2375"), "::1");
+    }
+}
+
+/// The first host address of an IPv4 subnet (`172.17.0.0/16` -> `172.17.0.1`),
+/// which Docker's IPAM makes the gateway when none is given.
+fn first_host(subnet: &str) -> Option<String> {
+    let (addr, len) = subnet.split_once('/')?;
+    let addr: std::net::Ipv4Addr = addr.parse().ok()?;
+    let len: u32 = len.parse().ok()?;
+    if len > 30 {
+        return None;
+    }
+    let mask = if len == 0 { 0 } else { u32::MAX << (32 - len) };
+    Some(std::net::Ipv4Addr::from((u32::from(addr) & mask) + 1).to_string())
+}
+
+#[cfg(test)]
+mod first_host_tests {
+    use super::first_host;
+
+    #[test]
+    fn first_host_of_a_subnet() {
+        assert_eq!(first_host("172.17.0.0/16").as_deref(), Some("172.17.0.1"));
+        assert_eq!(first_host("10.1.2.128/25").as_deref(), Some("10.1.2.129"));
+        assert_eq!(first_host("fd00::/64"), None);
+        assert_eq!(first_host("10.0.0.4/32"), None);
+        assert_eq!(first_host(""), None);
     }
 }

@@ -8,11 +8,7 @@ pub fn is_glob(path: &str) -> bool {
 
 /// Normalise an absolute path: leading `/`, no empty or `.` segments, no trailing `/`.
 pub fn normalize(path: &str) -> String {
-    let segs: Vec<&str> = path
-        .split('/')
-        .filter(|s| !s.is_empty() && *s != ".")
-        .collect();
-    format!("/{}", segs.join("/"))
+    crate::engine::fs::normalize_path(path)
 }
 
 /// The longest leading directory without wildcards (`/` when the first

@@ -6,6 +6,7 @@ pub mod eval;
 pub mod facts;
 pub mod gather;
 pub mod glob;
+pub mod junit;
 pub mod packages;
 pub mod probes;
 pub mod result;
@@ -45,10 +46,33 @@ pub async fn run_lesson(env: &CheckEnv<'_>) -> LessonResult {
         .engine
         .ok()
         .map(|e| Gatherer::new(e, &env.lesson.id, &env.pack.manifest.probe_image));
+    // What the engine can do matters only to checks that say what they need.
+    // A lesson's `requires` hold for each of its checks.
+    let platform = match env.engine {
+        Ok(e)
+            if !env.lesson.requires.is_empty()
+                || env.lesson.checks.iter().any(|c| !c.requires.is_empty()) =>
+        {
+            crate::engine::platform::detect(e).await.ok()
+        }
+        _ => None,
+    };
     for idx in order {
         let spec = &env.lesson.checks[idx];
         let started = Instant::now();
-        let outcome = match unmet_need(spec, &env.lesson.checks, &done) {
+        let unsupported = platform.as_ref().and_then(|p| {
+            let requires: Vec<String> = env
+                .lesson
+                .requires
+                .iter()
+                .chain(&spec.requires)
+                .cloned()
+                .collect();
+            crate::engine::platform::unmet_requirements(&requires, p)
+                .first()
+                .map(|why| Outcome::unsupported(why))
+        });
+        let outcome = match unsupported.or_else(|| unmet_need(spec, &env.lesson.checks, &done)) {
             Some(o) => o,
             None => evaluate(spec, env, gatherer.as_mut()).await,
         };
@@ -62,7 +86,7 @@ pub async fn run_lesson(env: &CheckEnv<'_>) -> LessonResult {
         .collect();
     LessonResult {
         lesson: env.lesson.id.clone(),
-        passed: checks.iter().all(|c| c.status == Status::Pass),
+        passed: LessonResult::passes(&checks),
         checks,
     }
 }
@@ -336,7 +360,7 @@ fn unreachable_offline() -> Outcome {
 
 async fn path_facts(
     g: &mut Gatherer<'_>,
-    fi: &Fact<Option<facts::ImageInfo>>,
+    fi: &Fact<Option<facts::ImageFacts>>,
     reqs: &[(String, Option<PathSet>)],
 ) -> Fact<Vec<facts::PathMatch>> {
     match fi {

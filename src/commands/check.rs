@@ -189,6 +189,7 @@ pub fn render_human(results: &[LessonResult], titles: &[&str], color: bool) -> S
                 Status::Fail => ("✘", "31"),
                 Status::Error => ("!", "33"),
                 Status::Skipped => ("-", "2"),
+                Status::Unsupported => ("~", "2"),
             };
             out.push_str(&format!(
                 "  {} {}\n",
@@ -216,7 +217,7 @@ pub fn render_human(results: &[LessonResult], titles: &[&str], color: bool) -> S
                         last_error = Some(c.message.clone());
                     }
                 }
-                Status::Skipped => {
+                Status::Skipped | Status::Unsupported => {
                     out.push_str(&format!("      {}\n", clean_line(&c.message)));
                 }
             }
@@ -230,97 +231,34 @@ pub fn render_human(results: &[LessonResult], titles: &[&str], color: bool) -> S
     out
 }
 
-/// XML text and attribute escaping; characters XML 1.0 cannot hold are dropped.
+/// XML escaping (see [`crate::check::junit::escape`]).
 pub fn xml_escape(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&apos;"),
-            '\t' | '\n' | '\r' => o.push(c),
-            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {}
-            c => o.push(c),
-        }
-    }
-    o
+    crate::check::junit::escape(s)
 }
 
-/// JUnit XML: a testsuite per lesson, a testcase per check.
+/// JUnit XML of check results ([`crate::check::junit`]).
 pub fn junit_xml(results: &[LessonResult]) -> String {
-    let count = |st: Status| -> usize {
-        results
-            .iter()
-            .flat_map(|r| r.checks.iter())
-            .filter(|c| c.status == st)
-            .count()
-    };
-    let total: usize = results.iter().map(|r| r.checks.len()).sum();
-    let mut x = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    x.push_str(&format!(
-        "<testsuites name=\"dockdojo\" tests=\"{total}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\">\n",
-        count(Status::Fail),
-        count(Status::Error),
-        count(Status::Skipped)
-    ));
-    for r in results {
-        let n = |st: Status| r.checks.iter().filter(|c| c.status == st).count();
-        let ms: u64 = r.checks.iter().map(|c| c.duration_ms).sum();
-        x.push_str(&format!(
-            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"{:.3}\">\n",
-            xml_escape(&r.lesson),
-            r.checks.len(),
-            n(Status::Fail),
-            n(Status::Error),
-            n(Status::Skipped),
-            ms as f64 / 1000.0
-        ));
-        for c in &r.checks {
-            x.push_str(&format!(
-                "    <testcase name=\"{}\" classname=\"{}.{}\" time=\"{:.3}\"",
-                xml_escape(&c.title),
-                xml_escape(&r.lesson),
-                xml_escape(&c.id),
-                c.duration_ms as f64 / 1000.0
-            ));
-            let detail = format!(
-                "{}\nexpected: {}\nactual: {}{}",
-                c.message,
-                c.expected,
-                c.actual,
-                c.hint
-                    .as_ref()
-                    .map(|h| format!("\nhint: {h}"))
-                    .unwrap_or_default()
-            );
-            let summary = format!(
-                "{} (expected: {}; actual: {})",
-                c.message, c.expected, c.actual
-            );
-            match c.status {
-                Status::Pass => x.push_str("/>\n"),
-                Status::Fail => x.push_str(&format!(
-                    ">\n      <failure message=\"{}\" type=\"fail\">{}</failure>\n    </testcase>\n",
-                    xml_escape(&summary),
-                    xml_escape(&detail)
-                )),
-                Status::Error => x.push_str(&format!(
-                    ">\n      <error message=\"{}\" type=\"error\">{}</error>\n    </testcase>\n",
-                    xml_escape(&summary),
-                    xml_escape(&detail)
-                )),
-                Status::Skipped => x.push_str(&format!(
-                    ">\n      <skipped message=\"{}\"/>\n    </testcase>\n",
-                    xml_escape(&c.message)
-                )),
-            }
-        }
-        x.push_str("  </testsuite>\n");
-    }
-    x.push_str("</testsuites>\n");
-    x
+    let suites: Vec<crate::check::junit::Suite<'_>> = results
+        .iter()
+        .map(|r| crate::check::junit::Suite {
+            lesson: &r.lesson,
+            cases: r
+                .checks
+                .iter()
+                .map(|c| crate::check::junit::Case {
+                    id: &c.id,
+                    title: &c.title,
+                    status: c.status,
+                    message: &c.message,
+                    expected: &c.expected,
+                    actual: &c.actual,
+                    hint: c.hint.as_deref(),
+                    duration_ms: Some(c.duration_ms),
+                })
+                .collect(),
+        })
+        .collect();
+    crate::check::junit::xml(&suites, &[], None)
 }
 
 fn write_junit(file: &Path, results: &[LessonResult]) -> std::io::Result<()> {
@@ -340,7 +278,7 @@ mod tests {
             title: format!("title <{id}>"),
             status,
             expected: "at most 20 MB".into(),
-            actual: "462.3 MB (image inspect Size)".into(),
+            actual: "462.3 MB (unpacked)".into(),
             message: "calc-app-small is 462.3 MB; the goal is at most 20 MB.".into(),
             hint: Some("use \"scratch\" & COPY --from".into()),
             why: None,
@@ -438,16 +376,16 @@ mod tests {
         ])]);
         assert!(x.contains("<testsuite name=\"multi-stage\" tests=\"4\" failures=\"1\" errors=\"1\" skipped=\"1\""), "{x}");
         assert!(
-            x.contains("<testcase name=\"title &lt;a&gt;\" classname=\"multi-stage.a\""),
+            x.contains("<testcase classname=\"multi-stage\" name=\"a: title &lt;a&gt;\""),
             "{x}"
         );
-        assert!(x.contains("<failure message=\"calc-app-small is 462.3 MB; the goal is at most 20 MB. (expected: at most 20 MB; actual: 462.3 MB (image inspect Size))\""), "{x}");
+        assert!(x.contains("<failure message=\"calc-app-small is 462.3 MB; the goal is at most 20 MB. (expected: at most 20 MB; actual: 462.3 MB (unpacked))\""), "{x}");
         assert!(
             x.contains("hint: use &quot;scratch&quot; &amp; COPY --from</failure>"),
             "{x}"
         );
         assert!(x.contains("<error message="));
         assert!(x.contains("<skipped message="));
-        assert_eq!(xml_escape("a\u{1b}[1mb"), "a[1mb");
+        assert_eq!(xml_escape("a\u{1b}[1mb"), "a\u{fffd}[1mb");
     }
 }

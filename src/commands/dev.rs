@@ -219,7 +219,7 @@ fn new(ctx: &Ctx, name: &str) -> anyhow::Result<i32> {
             &manifest,
             "format_version = 1\ntitle = \"My lessons\"\nprobe_image = \"busybox:1.36\"\n",
         )?;
-        println!("created {} (a new pack)", manifest.display());
+        outln!("created {} (a new pack)", manifest.display());
     }
     for (rel, text, exec) in scaffold(&slug) {
         let path = dir.join(&rel);
@@ -234,9 +234,9 @@ fn new(ctx: &Ctx, name: &str) -> anyhow::Result<i32> {
         }
         #[cfg(not(unix))]
         let _ = exec;
-        println!("created {}", path.display());
+        outln!("created {}", path.display());
     }
-    println!(
+    outln!(
         "\nNext: edit {0}/lesson.md, then\n  dockdojo lint {1}\n  dockdojo dev verify {slug} --lessons {1}",
         dir.display(),
         pack_dir.display()
@@ -248,7 +248,9 @@ fn new(ctx: &Ctx, name: &str) -> anyhow::Result<i32> {
 
 #[derive(Debug)]
 enum Verdict {
-    Verified,
+    /// Every check passed after solve.sh, but those this engine cannot serve
+    /// (listed: check id and why).
+    Verified(Vec<String>),
     Skipped(Vec<String>),
     Failed(Vec<String>),
 }
@@ -276,7 +278,7 @@ async fn verify(ctx: &Ctx, names: &[String]) -> anyhow::Result<i32> {
         }
         v
     };
-    println!(
+    outln!(
         "dev verify runs each lesson's solution/solve.sh with bash on this machine, against your \
          Docker engine. A pack can run any command that way: verify only packs you trust."
     );
@@ -302,7 +304,7 @@ async fn verify(ctx: &Ctx, names: &[String]) -> anyhow::Result<i32> {
     };
     let mut verdicts = Vec::new();
     for lesson in &lessons {
-        println!(
+        outln!(
             "\n== {} ({})",
             clean_line(&lesson.id),
             clean_line(&lesson.title)
@@ -327,7 +329,7 @@ async fn verify(ctx: &Ctx, names: &[String]) -> anyhow::Result<i32> {
                 match leave_swarm_made_by_verify(&engine).await {
                     Ok(false) => v,
                     Ok(true) => {
-                        println!(
+                        outln!(
                             "-- left the swarm solve.sh made (the engine was not in one before)"
                         );
                         v
@@ -339,17 +341,30 @@ async fn verify(ctx: &Ctx, names: &[String]) -> anyhow::Result<i32> {
             }
         };
         match &verdict {
-            Verdict::Verified => println!("VERIFIED {}", clean_line(&lesson.id)),
+            Verdict::Verified(unsupported) if unsupported.is_empty() => {
+                outln!("VERIFIED {}", clean_line(&lesson.id))
+            }
+            Verdict::Verified(unsupported) => {
+                outln!(
+                    "VERIFIED {} ({} check{} not on this engine):",
+                    clean_line(&lesson.id),
+                    unsupported.len(),
+                    if unsupported.len() == 1 { "" } else { "s" }
+                );
+                for w in unsupported {
+                    outln!("  {}", clean_line(w));
+                }
+            }
             Verdict::Skipped(why) => {
-                println!("SKIPPED {} (not verified):", clean_line(&lesson.id));
+                outln!("SKIPPED {} (not verified):", clean_line(&lesson.id));
                 for w in why {
-                    println!("  {}", clean_line(w));
+                    outln!("  {}", clean_line(w));
                 }
             }
             Verdict::Failed(why) => {
-                println!("FAILED {}:", clean_line(&lesson.id));
+                outln!("FAILED {}:", clean_line(&lesson.id));
                 for w in why {
-                    println!("  {}", clean_line(w));
+                    outln!("  {}", clean_line(w));
                 }
             }
         }
@@ -357,7 +372,7 @@ async fn verify(ctx: &Ctx, names: &[String]) -> anyhow::Result<i32> {
     }
     let verified = verdicts
         .iter()
-        .filter(|(_, v)| matches!(v, Verdict::Verified))
+        .filter(|(_, v)| matches!(v, Verdict::Verified(_)))
         .count();
     let skipped: Vec<&str> = verdicts
         .iter()
@@ -369,20 +384,22 @@ async fn verify(ctx: &Ctx, names: &[String]) -> anyhow::Result<i32> {
         .filter(|(_, v)| matches!(v, Verdict::Failed(_)))
         .map(|(id, _)| id.as_str())
         .collect();
-    println!(
+    outln!(
         "\nSummary: {verified} of {} lessons verified",
         verdicts.len()
     );
     if !failed.is_empty() {
-        println!("  failed: {}", clean_line(&failed.join(", ")));
+        outln!("  failed: {}", clean_line(&failed.join(", ")));
     }
     if !skipped.is_empty() {
-        println!(
+        outln!(
             "  skipped on this platform (not verified): {}",
             clean_line(&skipped.join(", "))
         );
     }
-    Ok(if verified == verdicts.len() {
+    // A lesson this platform cannot serve is skipped with its reason, never
+    // a failure: exit 0 when no lesson failed.
+    Ok(if failed.is_empty() {
         EXIT_OK
     } else {
         EXIT_FAIL
@@ -454,17 +471,17 @@ fn print_results(r: &LessonResult, only_bad: bool) {
         if only_bad && c.status == Status::Pass {
             continue;
         }
-        println!(
+        outln!(
             "  {} {}: {}",
             c.status.as_str(),
             clean_line(&c.id),
             clean_line(&c.title)
         );
         if c.status != Status::Pass {
-            println!("      expected: {}", clean_line(&c.expected));
-            println!("      actual:   {}", clean_line(&c.actual));
+            outln!("      expected: {}", clean_line(&c.expected));
+            outln!("      actual:   {}", clean_line(&c.actual));
             if !c.message.is_empty() {
-                println!("      {}", clean_line(&c.message));
+                outln!("      {}", clean_line(&c.message));
             }
         }
     }
@@ -484,7 +501,7 @@ async fn verify_lesson(ctx: &Ctx, engine: &Engine, pack: &Pack, lesson: &Lesson)
     }
 
     // 1. A clean start: only the lesson's own objects go.
-    println!("-- reset (the lesson's own objects only)");
+    outln!("-- reset (the lesson's own objects only)");
     let p = clean_lesson(ctx, engine, lesson).await;
     if !p.is_empty() {
         return Verdict::Failed(p);
@@ -504,7 +521,7 @@ async fn verify_lesson(ctx: &Ctx, engine: &Engine, pack: &Pack, lesson: &Lesson)
     let lesson_dir = ws.lesson_dir(lesson);
 
     // 2. At the start the checks must not all pass.
-    println!("-- checks at the start (they must not all pass)");
+    outln!("-- checks at the start (they must not all pass)");
     let start = crate::check::run_lesson(&CheckEnv {
         engine: Ok(engine),
         pack,
@@ -524,7 +541,7 @@ async fn verify_lesson(ctx: &Ctx, engine: &Engine, pack: &Pack, lesson: &Lesson)
     if let Err(e) = write_files(&sol_dir, &lesson.solution) {
         return Verdict::Failed(vec![format!("cannot write the solution files: {e}")]);
     }
-    println!(
+    outln!(
         "-- running solution/solve.sh in {} (at most {}s)",
         lesson_dir.display(),
         solve_timeout().as_secs()
@@ -536,7 +553,7 @@ async fn verify_lesson(ctx: &Ctx, engine: &Engine, pack: &Pack, lesson: &Lesson)
     }
 
     // 4. After solve.sh every check must pass.
-    println!("-- checks after solve.sh (they must all pass)");
+    outln!("-- checks after solve.sh (they must all pass)");
     let after = crate::check::run_lesson(&CheckEnv {
         engine: Ok(engine),
         pack,
@@ -545,10 +562,16 @@ async fn verify_lesson(ctx: &Ctx, engine: &Engine, pack: &Pack, lesson: &Lesson)
     })
     .await;
     print_results(&after, false);
+    let unsupported: Vec<String> = after
+        .checks
+        .iter()
+        .filter(|c| c.status == Status::Unsupported)
+        .map(|c| format!("{}: {}", c.id, c.message))
+        .collect();
     let bad: Vec<String> = after
         .checks
         .iter()
-        .filter(|c| c.status != Status::Pass)
+        .filter(|c| !matches!(c.status, Status::Pass | Status::Unsupported))
         .map(|c| {
             format!(
                 "after solve.sh, check {} is {}: expected {}, found {}",
@@ -562,7 +585,7 @@ async fn verify_lesson(ctx: &Ctx, engine: &Engine, pack: &Pack, lesson: &Lesson)
     problems.extend(bad);
 
     // 5. Reset, then nothing the lesson created may remain.
-    println!("-- reset, then look for leftovers");
+    outln!("-- reset, then look for leftovers");
     problems.extend(clean_lesson(ctx, engine, lesson).await);
     let target = target_for(
         ctx,
@@ -582,7 +605,7 @@ async fn verify_lesson(ctx: &Ctx, engine: &Engine, pack: &Pack, lesson: &Lesson)
         Err(e) => problems.push(format!("cannot list leftovers: {e}")),
     }
     if problems.is_empty() {
-        Verdict::Verified
+        Verdict::Verified(unsupported)
     } else {
         Verdict::Failed(problems)
     }
@@ -642,7 +665,7 @@ async fn run_solve(
         pumps.push(tokio::spawn(async move {
             let mut lines = BufReader::new(out).lines();
             while let Ok(Some(l)) = lines.next_line().await {
-                println!("{p}{}", clean_line(l.trim_end_matches('\r')));
+                outln!("{p}{}", clean_line(l.trim_end_matches('\r')));
             }
         }));
     }
@@ -651,7 +674,7 @@ async fn run_solve(
         pumps.push(tokio::spawn(async move {
             let mut lines = BufReader::new(err).lines();
             while let Ok(Some(l)) = lines.next_line().await {
-                println!("{p}{}", clean_line(l.trim_end_matches('\r')));
+                outln!("{p}{}", clean_line(l.trim_end_matches('\r')));
             }
         }));
     }

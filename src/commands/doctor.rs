@@ -230,16 +230,27 @@ pub async fn run(ctx: &Ctx, json: bool) -> anyhow::Result<i32> {
             doc.insert("endpoint".into(), Value::Null);
         }
     }
+    let mut detected = None;
     let engine = match connected {
         Ok(eng) => {
+            // `info` and `version` once: the platform, and with it which engine this is.
+            detected = Some(engine::platform::detect(&eng).await);
+            let kind = engine::kind::known(&eng.endpoint.url);
             lines.push(format!(
-                "Engine     reachable: Docker {} (API {})",
+                "Engine     reachable: {} {} (API {})",
+                kind.map_or("Docker", |k| k.product()),
                 clean_line(eng.version.as_deref().unwrap_or("unknown")),
                 clean_line(eng.api_version.as_deref().unwrap_or("unknown"))
             ));
+            if let Some(k) = kind {
+                lines.push(format!(
+                    "Images     {} image store; dockdojo reports image sizes unpacked, the same figure on every engine",
+                    k.store()
+                ));
+            }
             doc.insert(
                 "engine".into(),
-                json!({"reachable": true, "version": eng.version, "api_version": eng.api_version, "error": null}),
+                json!({"reachable": true, "product": kind.map(|k| k.product()), "kind": kind, "version": eng.version, "api_version": eng.api_version, "error": null}),
             );
             Some(eng)
         }
@@ -282,7 +293,11 @@ pub async fn run(ctx: &Ctx, json: bool) -> anyhow::Result<i32> {
             lines.push(format!("Socket     {}", clean_line(&socket_line(&s, None))));
             doc.insert("socket".into(), socket_json(&s));
         }
-        match engine::platform::detect(eng).await {
+        let result = match detected {
+            Some(r) => r,
+            None => engine::platform::detect(eng).await,
+        };
+        match result {
             Ok(p) => {
                 lines.push(format!("Platform   {}", clean_line(&p.name())));
                 let swarm_note = if p.swarm.is_manager() {
@@ -416,10 +431,10 @@ pub async fn run(ctx: &Ctx, json: bool) -> anyhow::Result<i32> {
     }
 
     if json {
-        println!("{}", serde_json::to_string_pretty(&Value::Object(doc))?);
+        outln!("{}", serde_json::to_string_pretty(&Value::Object(doc))?);
     } else {
         for l in lines {
-            println!("{l}");
+            outln!("{l}");
         }
     }
     Ok(exit)

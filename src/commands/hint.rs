@@ -12,7 +12,7 @@ pub async fn run(ctx: &Ctx, lesson: &str, n: Option<usize>) -> anyhow::Result<i3
     let total = lesson.hints.len();
     let id = clean_line(&lesson.id);
     if total == 0 {
-        println!("Lesson {id} has no hints. To see the reference solution: dockdojo solution {id}");
+        outln!("Lesson {id} has no hints. To see the reference solution: dockdojo solution {id}");
         return Ok(EXIT_OK);
     }
     let shown = crate::progress::load(&ctx.home)
@@ -31,7 +31,7 @@ pub async fn run(ctx: &Ctx, lesson: &str, n: Option<usize>) -> anyhow::Result<i3
         }
         Some(k) => k,
         None if shown >= total => {
-            println!(
+            outln!(
                 "You have seen all {total} hints of lesson {id}.\n\
                  See one again: dockdojo hint {id} N (1-{total})\n\
                  See the reference solution: dockdojo solution {id}"
@@ -40,12 +40,12 @@ pub async fn run(ctx: &Ctx, lesson: &str, n: Option<usize>) -> anyhow::Result<i3
         }
         None => shown + 1,
     };
-    println!("Hint {which} of {total} ({id}):\n");
-    println!("{}", clean(&lesson.hints[which - 1]));
+    outln!("Hint {which} of {total} ({id}):\n");
+    outln!("{}", clean(&lesson.hints[which - 1]));
     if which == total {
-        println!("\nThat was the last hint. To see the reference solution: dockdojo solution {id}");
+        outln!("\nThat was the last hint. To see the reference solution: dockdojo solution {id}");
     } else {
-        println!("\nNext hint: dockdojo hint {id}");
+        outln!("\nNext hint: dockdojo hint {id}");
     }
     if let Err(e) = crate::progress::record_hints_shown(&ctx.home, &lesson.id, which) {
         eprintln!("dockdojo: warning: could not record that this hint was shown: {e}");

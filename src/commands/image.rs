@@ -74,24 +74,19 @@ pub async fn run(_ctx: &Ctx, image: &str, json: bool) -> anyhow::Result<i32> {
             return Ok(EXIT_CANNOT);
         }
     };
-    let history = match engine.docker.image_history(&info.id).await {
+    let history = match crate::engine::images::history(&engine, &info.id).await {
         Ok(h) => h,
         Err(e) => {
-            eprintln!(
-                "dockdojo: {}",
-                clean(&crate::engine::EngineError::from_bollard(&engine.endpoint, e).to_string())
-            );
+            eprintln!("dockdojo: {}", clean(&e.to_string()));
             return Ok(EXIT_CANNOT);
         }
     };
-    // the engine lists the newest step first; show them in build order
     let layers: Vec<Layer> = history
         .iter()
-        .rev()
         .map(|h| Layer {
             created_by: instruction(&h.created_by),
-            size: h.size.max(0) as u64,
-            empty: h.size <= 0,
+            size: h.size,
+            empty: h.size == 0,
         })
         .collect();
     let mut g = Gatherer::new(&engine, "", "");

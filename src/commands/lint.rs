@@ -33,7 +33,7 @@ pub async fn run(ctx: &Ctx, dir: Option<std::path::PathBuf>) -> anyhow::Result<i
         }
         Err(e) => {
             for d in &e.diagnostics {
-                println!("{}", crate::sanitize::clean_line(&d.to_string()));
+                outln!("{}", crate::sanitize::clean_line(&d.to_string()));
             }
             eprintln!("{}", lesson::summarize(&e.diagnostics));
             Ok(EXIT_FAIL)

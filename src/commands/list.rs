@@ -18,6 +18,8 @@ struct Row {
     passed_at: Option<String>,
     /// null when the engine could not be asked.
     unmet_requirements: Option<Vec<String>>,
+    /// Checks this engine cannot serve (they do not count): "id: why".
+    unsupported_checks: Vec<String>,
 }
 
 pub async fn run(ctx: &Ctx, json: bool) -> anyhow::Result<i32> {
@@ -26,7 +28,10 @@ pub async fn run(ctx: &Ctx, json: bool) -> anyhow::Result<i32> {
         Err(code) => return Ok(code),
     };
     let progress = crate::progress::load(&ctx.home);
-    let needs_engine = pack.lessons.iter().any(|l| !l.requires.is_empty());
+    let needs_engine = pack
+        .lessons
+        .iter()
+        .any(|l| !l.requires.is_empty() || l.checks.iter().any(|c| !c.requires.is_empty()));
     let facts: Option<Result<Platform, EngineError>> = if needs_engine {
         // A ping, then `info` and `version` together (detect asks the version).
         Some(match crate::engine::connect_quick().await {
@@ -56,13 +61,25 @@ pub async fn run(ctx: &Ctx, json: bool) -> anyhow::Result<i32> {
                 Some(Err(_)) if l.requires.is_empty() => Some(vec![]),
                 Some(Err(_)) => None,
             },
+            unsupported_checks: match &facts {
+                Some(Ok(p)) => l
+                    .checks
+                    .iter()
+                    .filter_map(|c| {
+                        platform::unmet_requirements(&c.requires, p)
+                            .first()
+                            .map(|why| format!("{}: {why}", c.id))
+                    })
+                    .collect(),
+                _ => vec![],
+            },
         })
         .collect();
     if json {
-        println!("{}", serde_json::to_string_pretty(&rows)?);
+        outln!("{}", serde_json::to_string_pretty(&rows)?);
         return Ok(EXIT_OK);
     }
-    println!("{}", clean_line(&pack.manifest.title));
+    outln!("{}", clean_line(&pack.manifest.title));
     let idw = rows.iter().map(|r| r.id.chars().count()).max().unwrap_or(2);
     for r in &rows {
         let mark = match r.status {
@@ -70,7 +87,7 @@ pub async fn run(ctx: &Ctx, json: bool) -> anyhow::Result<i32> {
             LessonStatus::Failing => "✘",
             LessonStatus::NotStarted => " ",
         };
-        println!(
+        outln!(
             "{mark} {:>2}. {:<idw$}  {:<11}  {}",
             r.number,
             clean_line(&r.id),
@@ -80,22 +97,28 @@ pub async fn run(ctx: &Ctx, json: bool) -> anyhow::Result<i32> {
         match &r.unmet_requirements {
             Some(unmet) => {
                 for u in unmet {
-                    println!("        needs {}", clean_line(u));
+                    outln!("        needs {}", clean_line(u));
                 }
             }
-            None => println!(
+            None => outln!(
                 "        needs {} (engine unreachable, cannot tell whether this platform has it)",
                 pack.lessons[r.number - 1].requires.join(", ")
             ),
+        }
+        for u in &r.unsupported_checks {
+            outln!(
+                "        not on this engine (does not count): {}",
+                clean_line(u)
+            );
         }
     }
     let passed = rows
         .iter()
         .filter(|r| r.status == LessonStatus::Passed)
         .count();
-    println!("\n{passed} of {} lessons passed.", rows.len());
+    outln!("\n{passed} of {} lessons passed.", rows.len());
     if let Some(Err(e)) = &facts {
-        println!(
+        outln!(
             "The engine could not be asked about platform requirements: {}",
             clean_line(&e.to_string())
         );

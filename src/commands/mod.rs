@@ -12,71 +12,9 @@ pub mod report;
 pub mod reset;
 pub mod solution;
 
-use std::path::PathBuf;
+use crate::cli::{Cli, Command};
 
-use anyhow::anyhow;
-
-use crate::cli::{Cli, Command, GlobalArgs};
-use crate::lesson::{self, Lesson, Pack, PackError};
-use crate::workspace::Workspace;
-
-/// Exit status: everything passed / fine.
-pub const EXIT_OK: i32 = 0;
-/// Some check failed (or lint found problems).
-pub const EXIT_FAIL: i32 = 1;
-/// Nothing could be evaluated: engine unreachable, unknown lesson, invalid pack.
-pub const EXIT_CANNOT: i32 = 2;
-
-/// What every command gets.
-#[derive(Debug, Clone)]
-pub struct Ctx {
-    pub global: GlobalArgs,
-    pub workspace: Workspace,
-    /// `DOCKDOJO_HOME`.
-    pub home: PathBuf,
-}
-
-impl Ctx {
-    pub fn from_global(global: GlobalArgs) -> Ctx {
-        let ws = global
-            .workspace
-            .clone()
-            .unwrap_or_else(crate::paths::default_workspace);
-        Ctx {
-            global,
-            workspace: Workspace::new(ws),
-            home: crate::paths::dockdojo_home(),
-        }
-    }
-
-    /// Load the pack (built-in or `--lessons`).
-    pub fn pack(&self) -> Result<Pack, PackError> {
-        lesson::load(self.global.lessons.as_deref())
-    }
-}
-
-/// Find a lesson by id or folder name, with a helpful error.
-pub fn find_lesson<'p>(pack: &'p Pack, name: &str) -> anyhow::Result<&'p Lesson> {
-    pack.lessons
-        .iter()
-        .find(|l| l.id == name || l.dir_name == name)
-        .ok_or_else(|| {
-            let ids: Vec<&str> = pack.lessons.iter().map(|l| l.id.as_str()).collect();
-            anyhow!(
-                "no lesson named `{}` in this pack; lessons are: {}",
-                crate::sanitize::clean_line(name),
-                ids.join(", ")
-            )
-        })
-}
-
-/// Load the pack or print every diagnostic; `Err(exit status)` on failure.
-pub fn load_pack_or_report(ctx: &Ctx) -> Result<Pack, i32> {
-    ctx.pack().map_err(|e| {
-        eprintln!("dockdojo: the lesson pack has problems:\n{e}");
-        EXIT_CANNOT
-    })
-}
+pub use crate::context::{find_lesson, load_pack_or_report, Ctx, EXIT_CANNOT, EXIT_FAIL, EXIT_OK};
 
 /// Run the parsed command line; returns the exit status.
 pub async fn run(cli: Cli) -> i32 {

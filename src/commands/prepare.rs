@@ -76,7 +76,7 @@ impl Ui {
         if self.tty {
             let _ = self.mp.println(s);
         } else {
-            println!("{s}");
+            outln!("{s}");
         }
     }
 
@@ -138,7 +138,7 @@ async fn pull_all(engine: &Engine, ui: &Ui, needed: &[NeededImage]) -> anyhow::R
     let mut failed: Vec<(String, String)> = Vec::new();
     for n in to_pull {
         if !ui.tty {
-            println!("pulling {} ...", clean_line(&n.name));
+            outln!("pulling {} ...", clean_line(&n.name));
         }
         match pull_one(engine, ui, &n.name).await {
             Ok(()) => ui.line(&format!("✔ {}  pulled", clean_line(&n.name))),

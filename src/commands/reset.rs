@@ -30,7 +30,7 @@ pub fn describe(p: &Planned) -> String {
 /// Print the engine part of a plan, grouped by kind.
 pub fn print_plan(plan: &Plan) {
     if plan.is_empty() {
-        println!("  nothing on the engine to remove");
+        outln!("  nothing on the engine to remove");
         return;
     }
     for (label, list) in [
@@ -42,9 +42,9 @@ pub fn print_plan(plan: &Plan) {
         if list.is_empty() {
             continue;
         }
-        println!("  remove {label}:");
+        outln!("  remove {label}:");
         for p in list {
-            println!("    {}", describe(p));
+            outln!("    {}", describe(p));
         }
     }
 }
@@ -52,16 +52,16 @@ pub fn print_plan(plan: &Plan) {
 fn print_restore(plan: &RestorePlan) {
     let dir = plan.lesson_dir.display();
     if plan.not_opened {
-        println!("  {dir}: not opened yet, no files to restore");
+        outln!("  {dir}: not opened yet, no files to restore");
         return;
     }
     if plan.is_empty() {
-        println!("  {dir}: starter files already as shipped");
+        outln!("  {dir}: starter files already as shipped");
         return;
     }
-    println!("  restore files in {dir}:");
+    outln!("  restore files in {dir}:");
     if !plan.moves.is_empty() {
-        println!("    keep your files in {}/:", plan.backup_dir.display());
+        outln!("    keep your files in {}/:", plan.backup_dir.display());
         for (rel, why) in &plan.moves {
             let what = match why {
                 BackupReason::Edited => "edited",
@@ -72,11 +72,11 @@ fn print_restore(plan: &RestorePlan) {
             } else {
                 clean_line(&rel.display().to_string())
             };
-            println!("      {shown} ({what})");
+            outln!("      {shown} ({what})");
         }
     }
     for rel in &plan.writes {
-        println!(
+        outln!(
             "    write starter file {}",
             clean_line(&rel.display().to_string())
         );
@@ -110,16 +110,26 @@ pub fn target_for(ctx: &Ctx, lessons: &[&Lesson], scope: ManagedScope) -> Target
             String::new()
         }
     };
-    Target::for_lessons(lessons, scope, install)
+    let names: Vec<cleanup::LessonNames<'_>> = lessons
+        .iter()
+        .map(|l| cleanup::LessonNames {
+            lesson: &l.id,
+            containers: &l.creates.containers,
+            images: &l.creates.images,
+            networks: &l.creates.networks,
+            volumes: &l.creates.volumes,
+        })
+        .collect();
+    Target::for_lessons(&names, scope, install)
 }
 
 /// Print removal results; true when everything planned is gone.
 pub fn print_outcome(out: &cleanup::Outcome) -> bool {
     for p in &out.removed {
-        println!("  removed {} {}", p.kind.as_str(), clean_line(&p.name));
+        outln!("  removed {} {}", p.kind.as_str(), clean_line(&p.name));
     }
     for (p, why) in &out.failed {
-        println!(
+        outln!(
             "  could NOT remove {} {}: {}",
             p.kind.as_str(),
             clean_line(&p.name),
@@ -176,10 +186,10 @@ pub async fn run(ctx: &Ctx, args: crate::cli::ResetArgs) -> anyhow::Result<i32> 
     } else {
         format!("lesson {}", clean_line(&lessons[0].id))
     };
-    println!("Reset {what}. This will:");
+    outln!("Reset {what}. This will:");
     match &plan {
         Ok(p) => print_plan(p),
-        Err(e) => println!(
+        Err(e) => outln!(
             "  (the engine cannot be asked, so nothing on it will be removed: {})",
             clean_line(&e.to_string())
         ),
@@ -189,20 +199,20 @@ pub async fn run(ctx: &Ctx, args: crate::cli::ResetArgs) -> anyhow::Result<i32> 
         print_restore(r);
     }
     if not_opened == restores.len() {
-        println!(
+        outln!(
             "  no lesson folder in {} yet: no files to restore",
             ctx.workspace.root.display()
         );
     } else if not_opened > 0 {
-        println!("  ({not_opened} other lesson(s) not opened yet: no files to restore)");
+        outln!("  ({not_opened} other lesson(s) not opened yet: no files to restore)");
     }
-    println!(
+    outln!(
         "Nothing else is touched: other containers, images, networks and volumes stay as they are."
     );
 
     let files_to_restore = restores.iter().any(|(_, r)| !r.is_empty());
     if args.dry_run {
-        println!("(dry run: nothing was changed)");
+        outln!("(dry run: nothing was changed)");
         return Ok(if plan.is_err() { EXIT_CANNOT } else { EXIT_OK });
     }
     let nothing = match &plan {
@@ -210,7 +220,7 @@ pub async fn run(ctx: &Ctx, args: crate::cli::ResetArgs) -> anyhow::Result<i32> 
         Err(_) => !files_to_restore,
     };
     if nothing {
-        println!("Nothing to do.");
+        outln!("Nothing to do.");
         return Ok(if plan.is_err() { EXIT_CANNOT } else { EXIT_OK });
     }
     if !args.yes {
@@ -222,7 +232,7 @@ pub async fn run(ctx: &Ctx, args: crate::cli::ResetArgs) -> anyhow::Result<i32> 
         match confirm(question) {
             Some(true) => {}
             Some(false) => {
-                println!("Nothing was changed.");
+                outln!("Nothing was changed.");
                 return Ok(EXIT_FAIL);
             }
             None => {
@@ -249,9 +259,9 @@ pub async fn run(ctx: &Ctx, args: crate::cli::ResetArgs) -> anyhow::Result<i32> 
         match ctx.workspace.apply_restore(l, r) {
             Ok(()) => {
                 if r.moves.is_empty() {
-                    println!("  restored starter files in {}", r.lesson_dir.display());
+                    outln!("  restored starter files in {}", r.lesson_dir.display());
                 } else {
-                    println!(
+                    outln!(
                         "  restored starter files in {}; your files are in {}",
                         r.lesson_dir.display(),
                         r.backup_dir.display()
@@ -260,7 +270,7 @@ pub async fn run(ctx: &Ctx, args: crate::cli::ResetArgs) -> anyhow::Result<i32> 
             }
             Err(e) => {
                 ok = false;
-                println!(
+                outln!(
                     "  could NOT restore {}: {e} (files already moved are in {})",
                     r.lesson_dir.display(),
                     r.backup_dir.display()

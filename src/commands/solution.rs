@@ -41,7 +41,7 @@ pub async fn run(ctx: &Ctx, lesson: &str) -> anyhow::Result<i32> {
     };
     let lesson = find_lesson(&pack, lesson)?;
     if lesson.solution.is_empty() {
-        println!(
+        outln!(
             "Lesson {} has no reference solution.",
             clean_line(&lesson.id)
         );
@@ -49,7 +49,7 @@ pub async fn run(ctx: &Ctx, lesson: &str) -> anyhow::Result<i32> {
     }
     print!("{}", render(&lesson.solution));
     if lesson.solve_script().is_some() {
-        println!(
+        outln!(
             "\nsolve.sh runs in the lesson's workspace folder; DOCKDOJO_SOLUTION_DIR points at the files above."
         );
     }

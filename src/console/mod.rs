@@ -311,6 +311,17 @@ impl Console {
             .and_then(|s| s.pid)
     }
 
+    /// Whether the shell itself holds the terminal's foreground, i.e. no
+    /// command it started is running: it is at its prompt (or reading a
+    /// line). `None` when that cannot be told (no shell, or a platform
+    /// without process groups).
+    pub fn shell_in_foreground(&self) -> Option<bool> {
+        let session = self.session.as_ref().filter(|s| s.running())?;
+        let pid = session.pid?;
+        let leader = session.master.process_group_leader()?;
+        Some(u32::try_from(leader).ok()? == pid)
+    }
+
     /// Start a new shell (after the old one exited, or ending it first) in the
     /// same directory and size, on a fresh screen. Events of the old shell are
     /// no longer delivered.

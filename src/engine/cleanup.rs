@@ -11,7 +11,7 @@
 //!   carrying this install's `dev.dockdojo.install` value (image labels are
 //!   inherited by images built FROM them, so a label alone is not proof).
 //!
-//! Selection ([`select`]) is a pure function over an [`Inventory`], unit-tested
+//! Selection ([`select`]) is a pure function over an [`Objects`], unit-tested
 //! without an engine; [`inventory`] and [`execute`] do the I/O.
 
 use std::collections::{BTreeSet, HashMap};
@@ -25,7 +25,6 @@ use bollard::query_parameters::{
 
 use super::labels::{INSTALL, LESSON, MANAGED};
 use super::{Engine, EngineError};
-use crate::lesson::Lesson;
 
 /// Networks the engine makes itself; never removed, whatever a pack says.
 const PREDEFINED_NETWORKS: &[&str] = &["bridge", "host", "none", "ingress", "docker_gwbridge"];
@@ -104,18 +103,7 @@ pub fn install_labels(
 /// `calc-app` -> `calc-app:latest`; `docker.io/library/x:1` -> `x:1`.
 /// Digest references are kept as they are.
 pub fn normalize_image_ref(r: &str) -> String {
-    let mut s = r.trim();
-    for prefix in [
-        "docker.io/library/",
-        "index.docker.io/library/",
-        "docker.io/",
-    ] {
-        if let Some(rest) = s.strip_prefix(prefix) {
-            s = rest;
-            break;
-        }
-    }
-    crate::check::eval::normalize_image(s)
+    super::image_ref::canonical(r)
 }
 
 /// Which managed objects a cleanup may take.
@@ -152,7 +140,12 @@ pub struct Target {
 }
 
 impl Target {
-    pub fn for_lessons(lessons: &[&Lesson], managed: ManagedScope, install: String) -> Target {
+    /// What lessons name in their `creates`.
+    pub fn for_lessons(
+        lessons: &[LessonNames<'_>],
+        managed: ManagedScope,
+        install: String,
+    ) -> Target {
         let mut t = Target {
             containers: vec![],
             images: vec![],
@@ -162,32 +155,43 @@ impl Target {
             install,
             podman: false,
         };
-        for l in lessons {
-            let id = &l.id;
+        for creates in lessons {
+            let id = creates.lesson.to_string();
             t.containers
-                .extend(l.creates.containers.iter().map(|n| (n.clone(), id.clone())));
+                .extend(creates.containers.iter().map(|n| (n.clone(), id.clone())));
             t.images
-                .extend(l.creates.images.iter().map(|n| (n.clone(), id.clone())));
+                .extend(creates.images.iter().map(|n| (n.clone(), id.clone())));
             t.networks
-                .extend(l.creates.networks.iter().map(|n| (n.clone(), id.clone())));
+                .extend(creates.networks.iter().map(|n| (n.clone(), id.clone())));
             t.volumes
-                .extend(l.creates.volumes.iter().map(|n| (n.clone(), id.clone())));
+                .extend(creates.volumes.iter().map(|n| (n.clone(), id.clone())));
         }
         t
     }
 }
 
+/// The names one lesson's `creates` lists (the only names a cleanup may
+/// take besides dockdojo's own labelled objects).
+#[derive(Debug, Clone, Copy)]
+pub struct LessonNames<'a> {
+    pub lesson: &'a str,
+    pub containers: &'a [String],
+    pub images: &'a [String],
+    pub networks: &'a [String],
+    pub volumes: &'a [String],
+}
+
 /// What the engine has (only the fields selection needs).
 #[derive(Debug, Clone, Default)]
-pub struct Inventory {
-    pub containers: Vec<ContainerInfo>,
-    pub images: Vec<ImageInfo>,
-    pub networks: Vec<NamedInfo>,
-    pub volumes: Vec<NamedInfo>,
+pub struct Objects {
+    pub containers: Vec<LabelledContainer>,
+    pub images: Vec<LabelledImage>,
+    pub networks: Vec<LabelledObject>,
+    pub volumes: Vec<LabelledObject>,
 }
 
 #[derive(Debug, Clone, Default)]
-pub struct ContainerInfo {
+pub struct LabelledContainer {
     pub id: String,
     /// Without the leading `/`.
     pub names: Vec<String>,
@@ -199,14 +203,14 @@ pub struct ContainerInfo {
 }
 
 #[derive(Debug, Clone, Default)]
-pub struct ImageInfo {
+pub struct LabelledImage {
     pub id: String,
     pub tags: Vec<String>,
     pub labels: HashMap<String, String>,
 }
 
 #[derive(Debug, Clone, Default)]
-pub struct NamedInfo {
+pub struct LabelledObject {
     pub id: String,
     pub name: String,
     pub labels: HashMap<String, String>,
@@ -295,7 +299,7 @@ fn managed_reason(labels: &HashMap<String, String>) -> String {
 }
 
 /// Choose what to remove. Pure: exact names and labels only.
-pub fn select(target: &Target, inv: &Inventory) -> Plan {
+pub fn select(target: &Target, inv: &Objects) -> Plan {
     let mut plan = Plan::default();
 
     for c in &inv.containers {
@@ -370,7 +374,7 @@ pub fn select(target: &Target, inv: &Inventory) -> Plan {
         }
     }
 
-    let named_or_managed = |list: &[(String, String)], o: &NamedInfo, kind: ObjectKind| {
+    let named_or_managed = |list: &[(String, String)], o: &LabelledObject, kind: ObjectKind| {
         if kind == ObjectKind::Network && PREDEFINED_NETWORKS.contains(&o.name.as_str()) {
             return None;
         }
@@ -557,7 +561,7 @@ fn err(engine: &Engine, e: bollard::errors::Error) -> EngineError {
 }
 
 /// Read what the engine has.
-pub async fn inventory(engine: &Engine) -> Result<Inventory, EngineError> {
+pub async fn objects(engine: &Engine) -> Result<Objects, EngineError> {
     let d = &engine.docker;
     let containers = d
         .list_containers(Some(ListContainersOptions {
@@ -566,7 +570,7 @@ pub async fn inventory(engine: &Engine) -> Result<Inventory, EngineError> {
         }))
         .await
         .map_err(|e| err(engine, e))?;
-    let mut inv = Inventory::default();
+    let mut inv = Objects::default();
     for c in containers {
         let labels = c.labels.unwrap_or_default();
         let image_labels = if is_managed(&labels) {
@@ -580,7 +584,7 @@ pub async fn inventory(engine: &Engine) -> Result<Inventory, EngineError> {
         } else {
             None
         };
-        inv.containers.push(ContainerInfo {
+        inv.containers.push(LabelledContainer {
             id: c.id.unwrap_or_default(),
             names: c
                 .names
@@ -609,7 +613,7 @@ pub async fn inventory(engine: &Engine) -> Result<Inventory, EngineError> {
         .map_err(|e| err(engine, e))?;
     inv.images = images
         .into_iter()
-        .map(|i| ImageInfo {
+        .map(|i| LabelledImage {
             id: i.id,
             tags: i.repo_tags,
             labels: i.labels,
@@ -621,7 +625,7 @@ pub async fn inventory(engine: &Engine) -> Result<Inventory, EngineError> {
         .map_err(|e| err(engine, e))?;
     inv.networks = networks
         .into_iter()
-        .map(|n| NamedInfo {
+        .map(|n| LabelledObject {
             id: n.id.unwrap_or_default(),
             name: n.name.unwrap_or_default(),
             labels: n.labels.unwrap_or_default(),
@@ -635,7 +639,7 @@ pub async fn inventory(engine: &Engine) -> Result<Inventory, EngineError> {
         .volumes
         .unwrap_or_default()
         .into_iter()
-        .map(|v| NamedInfo {
+        .map(|v| LabelledObject {
             id: v.name.clone(),
             name: v.name,
             labels: v.labels,
@@ -644,9 +648,9 @@ pub async fn inventory(engine: &Engine) -> Result<Inventory, EngineError> {
     Ok(inv)
 }
 
-/// Inventory + selection.
+/// Objects + selection.
 pub async fn plan(engine: &Engine, target: &Target) -> Result<Plan, EngineError> {
-    let inv = inventory(engine).await?;
+    let inv = objects(engine).await?;
     let mut target = target.clone();
     if !target.podman {
         target.podman = super::platform::detect(engine)
@@ -785,8 +789,8 @@ mod tests {
         }
     }
 
-    fn container(id: &str, name: &str, l: HashMap<String, String>) -> ContainerInfo {
-        ContainerInfo {
+    fn container(id: &str, name: &str, l: HashMap<String, String>) -> LabelledContainer {
+        LabelledContainer {
             id: id.into(),
             names: vec![name.into()],
             labels: l,
@@ -813,19 +817,19 @@ mod tests {
 
     #[test]
     fn only_exact_names_are_selected() {
-        let inv = Inventory {
+        let inv = Objects {
             containers: vec![
                 container("1", "finance", HashMap::new()),
                 container("2", "finance-old", HashMap::new()),
                 container("3", "my-finance", HashMap::new()),
             ],
             images: vec![
-                ImageInfo {
+                LabelledImage {
                     id: "i1".into(),
                     tags: vec!["calc-app-large:latest".into()],
                     labels: HashMap::new(),
                 },
-                ImageInfo {
+                LabelledImage {
                     id: "i2".into(),
                     tags: vec![
                         "my-calc-app-large:latest".into(),
@@ -834,36 +838,36 @@ mod tests {
                     ],
                     labels: HashMap::new(),
                 },
-                ImageInfo {
+                LabelledImage {
                     id: "i3".into(),
                     tags: vec!["calc-app-small:latest".into(), "keep:me".into()],
                     labels: HashMap::new(),
                 },
             ],
             networks: vec![
-                NamedInfo {
+                LabelledObject {
                     id: "n1".into(),
                     name: "secure-network".into(),
                     labels: HashMap::new(),
                 },
-                NamedInfo {
+                LabelledObject {
                     id: "n2".into(),
                     name: "my-secure-network".into(),
                     labels: HashMap::new(),
                 },
-                NamedInfo {
+                LabelledObject {
                     id: "n3".into(),
                     name: "bridge".into(),
                     labels: HashMap::new(),
                 },
             ],
             volumes: vec![
-                NamedInfo {
+                LabelledObject {
                     id: "data".into(),
                     name: "data".into(),
                     labels: HashMap::new(),
                 },
-                NamedInfo {
+                LabelledObject {
                     id: "data2".into(),
                     name: "data2".into(),
                     labels: HashMap::new(),
@@ -891,41 +895,41 @@ mod tests {
         ]);
         let foreign = labels(&[(MANAGED, "true"), (INSTALL, &"b".repeat(32))]);
         let bare = labels(&[(MANAGED, "true")]);
-        let inv = Inventory {
+        let inv = Objects {
             containers: vec![
                 container("c-ours", "dockdojo-probe-1", ours.clone()),
                 container("c-bare", "dockdojo-probe-2", bare.clone()),
                 container("c-foreign", "dockdojo-probe-3", foreign.clone()),
-                ContainerInfo {
+                LabelledContainer {
                     // label inherited from a managed image, not ours
                     image_labels: Some(bare.clone()),
                     ..container("c-inherited", "users-app", bare.clone())
                 },
             ],
             images: vec![
-                ImageInfo {
+                LabelledImage {
                     id: "i-ours".into(),
                     tags: vec![],
                     labels: ours.clone(),
                 },
-                ImageInfo {
+                LabelledImage {
                     id: "i-foreign".into(),
                     tags: vec!["built-from-ours:1".into()],
                     labels: foreign.clone(),
                 },
-                ImageInfo {
+                LabelledImage {
                     id: "i-bare".into(),
                     tags: vec!["x:1".into()],
                     labels: bare.clone(),
                 },
             ],
             networks: vec![
-                NamedInfo {
+                LabelledObject {
                     id: "n-ours".into(),
                     name: "dd-net".into(),
                     labels: ours.clone(),
                 },
-                NamedInfo {
+                LabelledObject {
                     id: "n-bare".into(),
                     name: "other".into(),
                     labels: bare.clone(),
@@ -952,8 +956,8 @@ mod tests {
 
     #[test]
     fn podman_local_prefix_only_on_podman() {
-        let inv = Inventory {
-            images: vec![ImageInfo {
+        let inv = Objects {
+            images: vec![LabelledImage {
                 id: "i".into(),
                 tags: vec!["localhost/calc-app-large:latest".into()],
                 labels: HashMap::new(),

@@ -11,7 +11,7 @@ pub enum EngineError {
     PermissionDenied { endpoint: String },
     #[error("engine at {endpoint} did not answer within {seconds}s: it accepts connections but does not answer. Restart Docker, or point DOCKER_HOST (or `docker context use NAME`) at a running engine.")]
     Timeout { endpoint: String, seconds: u64 },
-    #[error("engine at {endpoint} answered with an error: {message}")]
+    #[error("engine at {endpoint} answered with an error (HTTP {status}): {message}")]
     Api {
         endpoint: String,
         status: u16,
@@ -42,7 +42,7 @@ impl EngineError {
             } => EngineError::Api {
                 endpoint: ep,
                 status: status_code,
-                message,
+                message: explain_status(status_code, &message),
             },
             B::RequestTimeoutError => EngineError::Timeout {
                 endpoint: ep,
@@ -114,6 +114,12 @@ impl EngineError {
                 }
             }
         }
+    }
+
+    /// A server error that says nothing else useful for a learner (a 5xx,
+    /// or a request the engine refused for a moment): worth one more try.
+    pub fn is_transient(&self) -> bool {
+        matches!(self.status(), Some(500..=599) | Some(409) | Some(429))
     }
 
     /// The API status code, if the engine answered.
@@ -249,5 +255,60 @@ mod tests {
         let m =
             EngineError::from_bollard_timeout(&ep, bollard::errors::Error::RequestTimeoutError, 5);
         assert!(m.to_string().contains("within 5s"), "{m}");
+    }
+}
+
+/// The engine's message, or, when it sent none (a HEAD request's answer has
+/// no body), what the status code means and what to do.
+fn explain_status(status: u16, message: &str) -> String {
+    let message = message.trim();
+    if !message.is_empty() {
+        return message.to_string();
+    }
+    let meaning = match status {
+        400 => "the engine did not accept the request",
+        401 | 403 => "the engine refused the request",
+        404 => "no such object",
+        409 => "the object is busy or in a conflicting state",
+        500 => "the engine failed inside",
+        502..=504 => "a proxy in front of the engine failed",
+        _ => "the engine gave no reason",
+    };
+    format!(
+        "{meaning}, with no message; try again (F5, or run the command again), and if it persists, read the engine's log (`journalctl -u docker`, or Podman's service log)"
+    )
+}
+
+#[cfg(test)]
+mod status_tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_server_message_becomes_the_status_and_what_to_do() {
+        let ep = Endpoint::new("unix:///run/x.sock", "DOCKER_HOST");
+        let e = EngineError::from_bollard(
+            &ep,
+            bollard::errors::Error::DockerResponseServerError {
+                status_code: 500,
+                message: String::new(),
+            },
+        );
+        let text = e.to_string();
+        assert!(text.contains("(HTTP 500)"), "{text}");
+        assert!(text.contains("failed inside"), "{text}");
+        assert!(text.contains("try again"), "{text}");
+        assert!(e.is_transient());
+        let e = EngineError::from_bollard(
+            &ep,
+            bollard::errors::Error::DockerResponseServerError {
+                status_code: 404,
+                message: "No such image: x".into(),
+            },
+        );
+        assert_eq!(
+            e.to_string(),
+            "engine at unix:///run/x.sock answered with an error (HTTP 404): No such image: x"
+        );
+        assert!(!e.is_transient());
     }
 }

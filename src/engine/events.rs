@@ -31,6 +31,33 @@ pub enum EventKind {
     Container,
     Network,
     Volume,
+    /// A swarm node (`swarm init` updates the engine's own).
+    Node,
+}
+
+impl EventKind {
+    /// The engine's name for it (`Type` of an event).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::Image => "image",
+            EventKind::Container => "container",
+            EventKind::Network => "network",
+            EventKind::Volume => "volume",
+            EventKind::Node => "node",
+        }
+    }
+
+    /// From the engine's name; `None` for kinds the feed does not carry.
+    pub fn from_name(name: &str) -> Option<EventKind> {
+        Some(match name {
+            "image" => EventKind::Image,
+            "container" => EventKind::Container,
+            "network" => EventKind::Network,
+            "volume" => EventKind::Volume,
+            "node" => EventKind::Node,
+            _ => return None,
+        })
+    }
 }
 
 /// A connection was made.
@@ -103,22 +130,40 @@ pub fn to_msg(ev: EventMessage) -> Option<EngineMsg> {
         EventMessageTypeEnum::CONTAINER => EventKind::Container,
         EventMessageTypeEnum::NETWORK => EventKind::Network,
         EventMessageTypeEnum::VOLUME => EventKind::Volume,
+        EventMessageTypeEnum::NODE => EventKind::Node,
         _ => return None,
     };
     let actor = ev.actor.unwrap_or_default();
     let attributes = actor.attributes.unwrap_or_default();
     let id = actor.id.unwrap_or_default();
-    let name = attributes
-        .get("name")
-        .cloned()
+    // Podman leaves `name` empty on network events and names the network in
+    // `network`.
+    let attr = |k: &str| attributes.get(k).filter(|v| !v.is_empty()).cloned();
+    let name = attr("name")
+        .or_else(|| {
+            (kind == EventKind::Network)
+                .then(|| attr("network"))
+                .flatten()
+        })
         .unwrap_or_else(|| id.clone());
     Some(EngineMsg::Event {
         kind,
-        action: ev.action.unwrap_or_default(),
+        action: normalize_action(kind, &ev.action.unwrap_or_default()),
         name,
         id,
         attributes,
     })
+}
+
+/// One word per change, whichever engine sent it: Podman says `remove`
+/// where Docker says `destroy` (containers, networks) or `delete` (images).
+/// Docker's own words, and everything else, pass unchanged.
+pub fn normalize_action(kind: EventKind, action: &str) -> String {
+    match (kind, action) {
+        (EventKind::Container | EventKind::Network, "remove") => "destroy".into(),
+        (EventKind::Image, "remove") => "delete".into(),
+        _ => action.to_string(),
+    }
 }
 
 /// Where the feed connects.
@@ -193,6 +238,10 @@ async fn session(
         Ok(info) => {
             let since = info.system_time.as_deref().and_then(rfc3339_to_unix);
             let version = version.unwrap_or_default();
+            super::kind::EngineKind::remember(
+                &engine.endpoint.url,
+                super::kind::EngineKind::from_facts(&info, &version),
+            );
             (
                 Some(Platform::from_facts(&info, &version, &engine.endpoint)),
                 since,
@@ -226,6 +275,7 @@ async fn session(
             "container".to_string(),
             "network".to_string(),
             "volume".to_string(),
+            "node".to_string(),
         ],
     );
     let opts = EventsOptions {
@@ -323,53 +373,8 @@ pub fn changes_inventory(action: &str) -> bool {
 
 /// `2026-11-25T17:10:00.123456789Z` (or with `+01:00`) -> (unix seconds, nanos).
 pub fn rfc3339_to_unix(s: &str) -> Option<(i64, u32)> {
-    let s = s.trim();
-    let (date, rest) = s.split_once('T').or_else(|| s.split_once(' '))?;
-    let mut d = date.splitn(3, '-');
-    let y: i64 = d.next()?.parse().ok()?;
-    let mo: i64 = d.next()?.parse().ok()?;
-    let da: i64 = d.next()?.parse().ok()?;
-    // Split off the zone.
-    let (time, offset_secs) = if let Some(t) = rest.strip_suffix('Z') {
-        (t, 0i64)
-    } else {
-        let idx = rest.rfind(['+', '-'])?;
-        let (t, z) = rest.split_at(idx);
-        let sign = if z.starts_with('-') { -1 } else { 1 };
-        let (zh, zm) = z[1..].split_once(':')?;
-        let off = zh.parse::<i64>().ok()? * 3600 + zm.parse::<i64>().ok()? * 60;
-        (t, sign * off)
-    };
-    let (hms, frac) = match time.split_once('.') {
-        Some((a, b)) => (a, b),
-        None => (time, ""),
-    };
-    let mut t = hms.splitn(3, ':');
-    let h: i64 = t.next()?.parse().ok()?;
-    let mi: i64 = t.next()?.parse().ok()?;
-    let se: i64 = t.next()?.parse().ok()?;
-    let nanos: u32 = if frac.is_empty() {
-        0
-    } else {
-        let digits: String = frac.chars().take(9).collect();
-        if !digits.chars().all(|c| c.is_ascii_digit()) {
-            return None;
-        }
-        format!("{digits:0<9}").parse().ok()?
-    };
-    let days = days_from_civil(y, mo, da);
-    Some((days * 86400 + h * 3600 + mi * 60 + se - offset_secs, nanos))
-}
-
-/// Days since 1970-01-01 (Howard Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146097 + doe - 719468
+    let t: jiff::Timestamp = s.trim().parse().ok()?;
+    Some((t.as_second(), u32::try_from(t.subsec_nanosecond()).ok()?))
 }
 
 #[cfg(test)]
@@ -457,6 +462,50 @@ mod tests {
             }
             other => panic!("unexpected {other:?}"),
         }
+    }
+
+    #[test]
+    fn podman_event_words_become_dockers() {
+        let ev = EventMessage {
+            typ: Some(EventMessageTypeEnum::NETWORK),
+            action: Some("remove".into()),
+            actor: Some(EventActor {
+                id: Some("9f1c".into()),
+                attributes: Some(HashMap::from([
+                    ("name".to_string(), String::new()),
+                    ("network".to_string(), "secure-network".to_string()),
+                ])),
+            }),
+            ..Default::default()
+        };
+        match to_msg(ev) {
+            Some(EngineMsg::Event { action, name, .. }) => {
+                assert_eq!(action, "destroy");
+                assert_eq!(name, "secure-network");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        assert_eq!(normalize_action(EventKind::Container, "remove"), "destroy");
+        assert_eq!(normalize_action(EventKind::Image, "remove"), "delete");
+        assert_eq!(normalize_action(EventKind::Image, "build"), "build");
+        assert_eq!(normalize_action(EventKind::Container, "die"), "die");
+    }
+
+    #[test]
+    fn a_container_event_never_takes_its_name_from_a_network_attribute() {
+        let ev = EventMessage {
+            typ: Some(EventMessageTypeEnum::CONTAINER),
+            action: Some("create".into()),
+            actor: Some(EventActor {
+                id: Some("c0ffee".into()),
+                attributes: Some(HashMap::from([(
+                    "network".to_string(),
+                    "bridge".to_string(),
+                )])),
+            }),
+            ..Default::default()
+        };
+        assert!(matches!(to_msg(ev), Some(EngineMsg::Event { name, .. }) if name == "c0ffee"));
     }
 
     #[test]

@@ -12,6 +12,16 @@ use futures_util::{Stream, StreamExt};
 use super::probe::{remove_helper, remove_in_background};
 use super::{Endpoint, Engine, EngineError};
 
+/// How long one stat may take. A stat is a HEAD request answered from the
+/// container's filesystem metadata in about a millisecond; an engine that
+/// takes longer is stuck (Podman blocks stats while an export is open).
+pub const STAT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15);
+/// How long an archive or export stream may stay silent before it counts
+/// as stuck (each chunk restarts the clock; the whole transfer may be long).
+pub const STREAM_IDLE: std::time::Duration = std::time::Duration::from_secs(30);
+/// Tries of a request that the engine answered with a transient error.
+const TRIES: u32 = 3;
+
 /// A path's stat, as the archive endpoint reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PathStat {
@@ -33,7 +43,11 @@ impl PathStat {
 /// about an image. Remove it with [`ScanContainer::remove`]; if it is
 /// dropped without that, removal is started in the background.
 pub struct ScanContainer {
+    /// For stats ([`STAT_TIMEOUT`]).
     docker: bollard::Docker,
+    /// For archive reads and exports: their answers may start late on big
+    /// images; the streams themselves are bounded by [`STREAM_IDLE`].
+    docker_stream: bollard::Docker,
     endpoint: Endpoint,
     pub id: String,
     removed: bool,
@@ -63,8 +77,8 @@ impl ScanContainer {
         };
         let id = super::probe::create_helper(engine, lesson, "scan", body).await?;
         Ok(ScanContainer {
-            // archive reads and exports of big images may stream for long
-            docker: engine.docker_long(),
+            docker: engine.docker.clone().with_timeout(STAT_TIMEOUT),
+            docker_stream: engine.docker.clone(),
             endpoint: engine.endpoint.clone(),
             id,
             removed: false,
@@ -89,7 +103,37 @@ impl ScanContainer {
         Ok(answer)
     }
 
+    /// One stat, from the engine. A path reported missing is asked a second
+    /// time before the answer stands: "missing" lets a `lacks` check pass, and
+    /// an engine busy mounting the container has answered 404 for a file that
+    /// exists. A transient engine error (a 5xx, a conflict) is tried again, up
+    /// to [`TRIES`] times in all.
     async fn stat_uncached(&self, path: &str) -> Result<Option<PathStat>, EngineError> {
+        if let Some(st) = self.stat_retrying(path).await? {
+            return Ok(Some(st));
+        }
+        let again = self.stat_retrying(path).await?;
+        if again.is_some() {
+            tracing::warn!("the engine first said {path} is missing, then that it exists");
+        }
+        Ok(again)
+    }
+
+    async fn stat_retrying(&self, path: &str) -> Result<Option<PathStat>, EngineError> {
+        let mut attempt = 1;
+        loop {
+            match self.stat_once(path).await {
+                Err(e) if e.is_transient() && attempt < TRIES => {
+                    tracing::debug!("stat {path} (try {attempt}): {e}");
+                    tokio::time::sleep(std::time::Duration::from_millis(50 * attempt as u64)).await;
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn stat_once(&self, path: &str) -> Result<Option<PathStat>, EngineError> {
         let r = self
             .docker
             .get_container_archive_info(
@@ -150,7 +194,7 @@ impl ScanContainer {
         let Some(real) = self.resolve(path).await? else {
             return Ok(None);
         };
-        let stream = self.docker.download_from_container(
+        let stream = self.docker_stream.download_from_container(
             &self.id,
             Some(DownloadFromContainerOptions { path: real.clone() }),
         );
@@ -186,14 +230,14 @@ impl ScanContainer {
     where
         F: FnMut(&str) -> bool + Send + 'static,
     {
-        let norm = crate::check::glob::normalize(dir);
+        let norm = normalize_path(dir);
         if norm == "/" {
-            let stream = self.docker.export_container(&self.id);
+            let stream = self.docker_stream.export_container(&self.id);
             let r = tar_stream(&self.endpoint, stream, move |archive| {
                 for entry in archive.entries()? {
                     let entry = entry?;
                     let name = entry.path()?.to_string_lossy().to_string();
-                    let p = crate::check::glob::normalize(&name);
+                    let p = normalize_path(&name);
                     if !visit(&p) {
                         break;
                     }
@@ -207,7 +251,7 @@ impl ScanContainer {
             return Ok(false);
         };
         let stream = self
-            .docker
+            .docker_stream
             .download_from_container(&self.id, Some(DownloadFromContainerOptions { path: real }));
         let r = tar_stream(&self.endpoint, stream, move |archive| {
             for entry in archive.entries()? {
@@ -235,7 +279,7 @@ impl ScanContainer {
     /// keep the mount just answers the stats as before. Release the pin
     /// before removing the container.
     pub fn pin_mount(&self) -> MountPin {
-        let docker = self.docker.clone();
+        let docker = self.docker_stream.clone();
         let id = self.id.clone();
         let (tx, mut rx) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(async move {
@@ -299,6 +343,15 @@ impl Drop for MountPin {
     }
 }
 
+/// `/usr//bin/./sh` -> `/usr/bin/sh`: absolute, no empty or `.` segments.
+pub fn normalize_path(path: &str) -> String {
+    let segs: Vec<&str> = path
+        .split('/')
+        .filter(|s| !s.is_empty() && *s != ".")
+        .collect();
+    format!("/{}", segs.join("/"))
+}
+
 /// An archive entry name (`go/bin/go` for a request of `/usr/local/go`)
 /// as an absolute path spelled like the request (`/usr/local/go/bin/go`).
 fn rebase(requested: &str, name: &str) -> String {
@@ -307,7 +360,7 @@ fn rebase(requested: &str, name: &str) -> String {
         Some((_, rest)) => rest,
         None => "",
     };
-    let base = crate::check::glob::normalize(requested);
+    let base = normalize_path(requested);
     if rest.is_empty() {
         base
     } else if base == "/" {
@@ -353,7 +406,14 @@ where
     T: Send + 'static,
 {
     let mut stream = std::pin::pin!(stream);
-    let first = match stream.next().await {
+    let stuck = || EngineError::Timeout {
+        endpoint: endpoint.url.clone(),
+        seconds: STREAM_IDLE.as_secs(),
+    };
+    let first = match tokio::time::timeout(STREAM_IDLE, stream.next())
+        .await
+        .map_err(|_| stuck())?
+    {
         None => Bytes::new(),
         Some(Ok(b)) => b,
         Some(Err(e)) => {
@@ -367,7 +427,17 @@ where
         parse(&mut archive)
     });
     let mut stream_error = None;
-    while let Some(item) = stream.next().await {
+    loop {
+        let item = match tokio::time::timeout(STREAM_IDLE, stream.next()).await {
+            Ok(Some(item)) => item,
+            Ok(None) => break,
+            Err(_) => {
+                let e = stuck();
+                let _ = tx.send(Err(e.to_string())).await;
+                stream_error = Some(e);
+                break;
+            }
+        };
         match item {
             Ok(b) => {
                 if tx.send(Ok(b)).await.is_err() {

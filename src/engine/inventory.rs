@@ -14,7 +14,7 @@ pub struct ImageInfo {
     /// `repo:tag` names; empty for an untagged image.
     pub names: Vec<String>,
     pub id: String,
-    /// Bytes, as `docker images` counts them.
+    /// Unpacked bytes, the same figure on every engine ([`super::images`]).
     pub size: u64,
 }
 
@@ -61,10 +61,12 @@ pub struct Inventory {
 }
 
 impl Inventory {
+    /// The image a reference names (`calc-app` is `calc-app:latest`, and
+    /// Podman's `localhost/calc-app:latest`).
     pub fn image(&self, name: &str) -> Option<&ImageInfo> {
         self.images
             .iter()
-            .find(|i| i.names.iter().any(|n| n == name))
+            .find(|i| i.names.iter().any(|n| super::image_ref::same(n, name)))
     }
     pub fn container(&self, name: &str) -> Option<&ContainerInfo> {
         self.containers.iter().find(|c| c.name == name)
@@ -119,6 +121,25 @@ pub async fn gather(engine: &Engine) -> Result<Inventory, EngineError> {
             size: u64::try_from(i.size).unwrap_or(0),
         })
         .collect();
+    // The list's Size on the containerd store is packed plus unpacked:
+    // report the unpacked size there, as everywhere ([`super::images`]).
+    // Sizes are cached by image id, so only new images cost a request.
+    if super::kind::known(&engine.endpoint.url) == Some(super::kind::EngineKind::DockerContainerd) {
+        use futures_util::StreamExt;
+        let asks: Vec<(String, u64)> = images.iter().map(|i| (i.id.clone(), i.size)).collect();
+        let sizes: Vec<u64> = futures_util::stream::iter(asks)
+            .map(|(id, size)| async move {
+                super::images::unpacked_size(engine, &id, size)
+                    .await
+                    .unwrap_or(size)
+            })
+            .buffered(8)
+            .collect()
+            .await;
+        for (i, size) in images.iter_mut().zip(sizes) {
+            i.size = size;
+        }
+    }
     images.sort_by(|a, b| b.size.cmp(&a.size).then_with(|| a.label().cmp(&b.label())));
 
     let mut containers: Vec<ContainerInfo> = containers

@@ -11,7 +11,10 @@ use super::{Endpoint, Engine, EngineError};
 pub const SWARM: &str = "swarm";
 pub const LINUX_HOST_NETWORK: &str = "linux-host-network";
 pub const MACVLAN: &str = "macvlan";
-pub const KNOWN_REQUIREMENTS: [&str; 3] = [SWARM, LINUX_HOST_NETWORK, MACVLAN];
+/// The default bridge network is kept apart from user-defined networks.
+pub const DEFAULT_BRIDGE_ISOLATION: &str = "default-bridge-isolation";
+/// The host reaches containers at their network addresses.
+pub const CONTAINER_IP_FROM_HOST: &str = "container-ip-from-host";
 
 /// Facts about the engine's platform.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -70,15 +73,9 @@ impl Platform {
         let rootless = security
             .iter()
             .any(|s| s.split(',').any(|kv| kv.trim() == "name=rootless"));
-        let components = version.components.as_deref().unwrap_or_default();
-        let podman = components
-            .iter()
-            .any(|c| c.name.to_ascii_lowercase().contains("podman"))
-            || version
-                .platform
-                .as_ref()
-                .is_some_and(|p| p.name.to_ascii_lowercase().contains("podman"))
-            || os.to_ascii_lowercase().contains("podman");
+        let kind = super::kind::EngineKind::from_facts(info, version);
+        let podman =
+            kind == super::kind::EngineKind::Podman || os.to_ascii_lowercase().contains("podman");
         let desktop = os.contains("Docker Desktop");
         let wsl = kernel.to_ascii_lowercase().contains("microsoft");
         let colima = info.name.as_deref() == Some("colima")
@@ -165,7 +162,25 @@ impl Platform {
             }
             LINUX_HOST_NETWORK => {
                 if self.desktop {
-                    Some("This lesson needs host networking (`--network host`), which on Docker Desktop puts containers on the Desktop VM's network, not your computer's; follow it on a Linux host or VM (e.g. colima, a cloud VM).".into())
+                    Some("This lesson needs host networking (`--network host`), which on Docker Desktop puts containers on the Desktop VM's network, not your computer's (Docker Desktop 4.34 and later can turn host networking on under Settings > Resources > Network, and then serves TCP and UDP ports on your computer, but the lesson's checks look at the Linux host); follow it on a Linux host or VM (e.g. colima, a cloud VM).".into())
+                } else if self.rootless {
+                    Some("This lesson needs host networking (`--network host`), which on rootless Docker is the network of rootlesskit's namespace, not your computer's: ports a host-mode container opens are not reachable from the host. Follow it with a rootful engine (`docker context use default`) or on a Linux VM.".into())
+                } else {
+                    None
+                }
+            }
+            DEFAULT_BRIDGE_ISOLATION => {
+                if self.podman {
+                    Some("Podman's default network is not kept apart from other networks (it has no `isolate` option), so a container on it can reach every other network; on Docker Engine the default bridge is isolated. This check cannot pass on Podman and does not count.".into())
+                } else {
+                    None
+                }
+            }
+            CONTAINER_IP_FROM_HOST => {
+                if self.desktop {
+                    Some("On Docker Desktop, container addresses live inside the Desktop VM and are not reachable from your computer; publish a port (`-p`) instead. This check does not count here.".into())
+                } else if self.rootless {
+                    Some("On rootless Docker, container addresses live in rootlesskit's namespace and are not reachable from the host; publish a port (`-p`) instead. This check does not count here.".into())
                 } else {
                     None
                 }
@@ -198,6 +213,10 @@ pub async fn detect(engine: &Engine) -> Result<Platform, EngineError> {
         async { engine.docker.info().await.map_err(|e| engine.err(e)) },
         async { engine.docker.version().await.map_err(|e| engine.err(e)) },
     )?;
+    super::kind::EngineKind::remember(
+        &engine.endpoint.url,
+        super::kind::EngineKind::from_facts(&info, &version),
+    );
     Ok(Platform::from_facts(&info, &version, &engine.endpoint))
 }
 
@@ -270,7 +289,7 @@ mod tests {
     }
 
     #[test]
-    fn rootless_lacks_macvlan_only() {
+    fn rootless_lacks_macvlan_host_networking_and_container_addresses() {
         let mut i = info("Ubuntu 24.04", "6.8.0");
         i.security_options = Some(vec![
             "name=seccomp,profile=builtin".into(),
@@ -279,9 +298,38 @@ mod tests {
         ]);
         let p = Platform::from_facts(&i, &SystemVersion::default(), &ep());
         assert!(p.rootless);
-        let u = unmet_requirements(&req(&["macvlan", "linux-host-network"]), &p);
-        assert_eq!(u.len(), 1);
-        assert!(u[0].contains("rootless"), "{}", u[0]);
+        let u = unmet_requirements(
+            &req(&[
+                "macvlan",
+                "linux-host-network",
+                "container-ip-from-host",
+                "default-bridge-isolation",
+                "swarm",
+            ]),
+            &p,
+        );
+        assert_eq!(u.len(), 3, "{u:?}");
+        assert!(u.iter().all(|s| s.contains("rootless")), "{u:?}");
+        assert!(u[1].contains("rootlesskit"), "{}", u[1]);
+    }
+
+    #[test]
+    fn podman_cannot_isolate_its_default_network() {
+        let v = SystemVersion {
+            components: Some(vec![SystemVersionComponents {
+                name: "Podman Engine".into(),
+                version: "5.4.2".into(),
+                details: None,
+            }]),
+            ..Default::default()
+        };
+        let p = Platform::from_facts(&info("debian", "6.1.0"), &v, &ep());
+        let u = unmet_requirements(&req(&["default-bridge-isolation", "macvlan"]), &p);
+        assert_eq!(u.len(), 1, "{u:?}");
+        assert!(u[0].contains("Podman's default network"), "{}", u[0]);
+        let docker =
+            Platform::from_facts(&info("debian", "6.1.0"), &SystemVersion::default(), &ep());
+        assert!(unmet_requirements(&req(&["default-bridge-isolation"]), &docker).is_empty());
     }
 
     #[test]

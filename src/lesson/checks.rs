@@ -6,26 +6,69 @@ use std::ops::Range;
 use std::time::Duration;
 
 use super::fields::{self, At};
-use super::model::{CheckKind, CheckSpec, PathSet, Reach, CHECK_KINDS};
+use super::model::{CheckKind, CheckSpec, PathSet, Reach};
 use super::size::parse_size;
 use super::suggest::did_you_mean;
 use super::tree::{Reporter, Table, V};
 
 /// Fields every check has.
-pub const COMMON_FIELDS: &[&str] = &["id", "title", "kind", "why", "hint", "needs"];
+pub const COMMON_FIELDS: &[&str] = &["id", "title", "kind", "why", "hint", "needs", "requires"];
 
-/// The kind-specific fields of each kind.
-pub fn kind_fields(kind: &str) -> Option<&'static [&'static str]> {
-    Some(match kind {
-        "image.exists" => &["image"],
-        "image.size" => &["image", "max", "min"],
-        "image.size_ratio" => &["image", "of", "max"],
-        "image.lacks" => &["image", "paths", "sets"],
-        "image.has" => &["image", "paths"],
-        "image.user" => &["image", "not_root", "user"],
-        "image.layers" => &["image", "max"],
-        "image.packages" => &["image", "max"],
-        "image.run" => &[
+/// One check kind: its name, its own fields and how it is built from a
+/// `[[check]]` table. The parser, the linter's field checks, the "did you
+/// mean" of kind names and the documentation's list (a test keeps
+/// docs/LESSON-FORMAT.md in step) all read this table.
+pub struct KindDef {
+    pub name: &'static str,
+    pub fields: &'static [&'static str],
+    build: fn(&mut K) -> CheckKind,
+}
+
+/// Every check kind.
+pub const KINDS: &[KindDef] = &[
+    KindDef {
+        name: "image.exists",
+        fields: &["image"],
+        build: build_image_exists,
+    },
+    KindDef {
+        name: "image.size",
+        fields: &["image", "max", "min"],
+        build: build_image_size,
+    },
+    KindDef {
+        name: "image.size_ratio",
+        fields: &["image", "of", "max"],
+        build: build_image_size_ratio,
+    },
+    KindDef {
+        name: "image.lacks",
+        fields: &["image", "paths", "sets"],
+        build: build_image_lacks,
+    },
+    KindDef {
+        name: "image.has",
+        fields: &["image", "paths"],
+        build: build_image_has,
+    },
+    KindDef {
+        name: "image.user",
+        fields: &["image", "not_root", "user"],
+        build: build_image_user,
+    },
+    KindDef {
+        name: "image.layers",
+        fields: &["image", "max"],
+        build: build_image_layers,
+    },
+    KindDef {
+        name: "image.packages",
+        fields: &["image", "max"],
+        build: build_image_packages,
+    },
+    KindDef {
+        name: "image.run",
+        fields: &[
             "image",
             "args",
             "stdin",
@@ -34,13 +77,41 @@ pub fn kind_fields(kind: &str) -> Option<&'static [&'static str]> {
             "exit_code",
             "timeout",
         ],
-        "dockerfile.stages" => &["file", "min"],
-        "dockerfile.final_base" => &["file", "any_of"],
-        "container.running" => &["container", "image"],
-        "container.network_mode" => &["container", "mode"],
-        "container.networks" => &["container", "includes", "excludes"],
-        "container.port" => &["container", "port", "host_port", "reachable"],
-        "network.exists" => &[
+        build: build_image_run,
+    },
+    KindDef {
+        name: "dockerfile.stages",
+        fields: &["file", "min"],
+        build: build_dockerfile_stages,
+    },
+    KindDef {
+        name: "dockerfile.final_base",
+        fields: &["file", "any_of"],
+        build: build_dockerfile_final_base,
+    },
+    KindDef {
+        name: "container.running",
+        fields: &["container", "image"],
+        build: build_container_running,
+    },
+    KindDef {
+        name: "container.network_mode",
+        fields: &["container", "mode"],
+        build: build_container_network_mode,
+    },
+    KindDef {
+        name: "container.networks",
+        fields: &["container", "includes", "excludes"],
+        build: build_container_networks,
+    },
+    KindDef {
+        name: "container.port",
+        fields: &["container", "port", "host_port", "reachable"],
+        build: build_container_port,
+    },
+    KindDef {
+        name: "network.exists",
+        fields: &[
             "network",
             "driver",
             "scope",
@@ -50,17 +121,42 @@ pub fn kind_fields(kind: &str) -> Option<&'static [&'static str]> {
             "gateway",
             "options",
         ],
-        "network.absent" => &["network"],
-        "network.reach" => &["from_network", "to", "port", "expect"],
-        "network.resolves" => &["network", "name", "expect"],
-        "swarm.active" => &[],
-        _ => return None,
-    })
+        build: build_network_exists,
+    },
+    KindDef {
+        name: "network.absent",
+        fields: &["network"],
+        build: build_network_absent,
+    },
+    KindDef {
+        name: "network.reach",
+        fields: &["from_network", "to", "port", "expect"],
+        build: build_network_reach,
+    },
+    KindDef {
+        name: "network.resolves",
+        fields: &["network", "name", "expect"],
+        build: build_network_resolves,
+    },
+    KindDef {
+        name: "swarm.active",
+        fields: &[],
+        build: build_swarm_active,
+    },
+];
+
+/// Every kind's name, in table order.
+pub fn kind_names() -> Vec<&'static str> {
+    KINDS.iter().map(|d| d.name).collect()
 }
 
-/// Every kind-specific field of any kind (for "belongs to other kinds").
+/// The kind-specific fields of each kind.
+pub fn kind_fields(kind: &str) -> Option<&'static [&'static str]> {
+    KINDS.iter().find(|d| d.name == kind).map(|d| d.fields)
+}
+
 fn all_kind_fields() -> Vec<&'static str> {
-    let mut v: Vec<&'static str> = CHECK_KINDS
+    let mut v: Vec<&'static str> = kind_names()
         .iter()
         .filter_map(|k| kind_fields(k))
         .flat_map(|f| f.iter().copied())
@@ -293,6 +389,29 @@ pub fn parse_check(r: &mut Reporter, t: &Table, head: Range<usize>, n: usize) ->
     let hint = fields::string(r, t, "hint", "hint = \"Try FROM scratch\"");
     let needs_entry = t.get("needs").map(|e| e.node.span.clone());
     let needs = fields::string_list(r, t, "needs", "needs = [\"exists\"]").unwrap_or_default();
+    let mut requires = Vec::new();
+    for cap in fields::string_list(
+        r,
+        t,
+        "requires",
+        "requires = [\"default-bridge-isolation\"]",
+    )
+    .unwrap_or_default()
+    {
+        if super::parse::CAPABILITIES.contains(&cap.v.as_str()) {
+            requires.push(cap.v);
+        } else {
+            r.at(
+                &cap.span,
+                format!(
+                    "unknown capability `{}` in `requires` of check {name} (known: {}){}",
+                    cap.v,
+                    super::parse::CAPABILITIES.join(", "),
+                    did_you_mean(&cap.v, super::parse::CAPABILITIES),
+                ),
+            );
+        }
+    }
 
     let kind = match t.get("kind") {
         None => {
@@ -300,7 +419,7 @@ pub fn parse_check(r: &mut Reporter, t: &Table, head: Range<usize>, n: usize) ->
                 &head,
                 format!(
                     "check {name} has no `kind`; add e.g. kind = \"image.size\" (kinds: {})",
-                    CHECK_KINDS.join(", ")
+                    kind_names().join(", ")
                 ),
             );
             None
@@ -311,12 +430,12 @@ pub fn parse_check(r: &mut Reporter, t: &Table, head: Range<usize>, n: usize) ->
     if let Some(kind) = kind {
         match kind_fields(&kind.v) {
             None => {
-                let hint = did_you_mean(&kind.v, CHECK_KINDS);
+                let hint = did_you_mean(&kind.v, &kind_names());
                 let msg = if hint.is_empty() {
                     format!(
                         "unknown check kind `{}`; the kinds are: {}",
                         kind.v,
-                        CHECK_KINDS.join(", ")
+                        kind_names().join(", ")
                     )
                 } else {
                     format!("unknown check kind `{}`{hint}", kind.v)
@@ -346,6 +465,7 @@ pub fn parse_check(r: &mut Reporter, t: &Table, head: Range<usize>, n: usize) ->
                     why: why.map(|w| w.v),
                     hint: hint.map(|h| h.v),
                     needs: needs.iter().map(|n| n.v.clone()).collect(),
+                    requires,
                     kind: ck,
                 });
             }
@@ -360,375 +480,413 @@ pub fn parse_check(r: &mut Reporter, t: &Table, head: Range<usize>, n: usize) ->
     }
 }
 
+const IMG: &str = "image = \"calc-app-small\"";
+
+/// Build the kind named `kind` (known to be in [`KINDS`]).
 fn build_kind(k: &mut K, kind: &str) -> CheckKind {
-    const IMG: &str = "image = \"calc-app-small\"";
-    match kind {
-        "image.exists" => CheckKind::ImageExists {
-            image: k.req_str("image", IMG),
-        },
-        "image.size" => {
-            let image = k.req_str("image", IMG);
-            let has_max = k.t.get("max").is_some();
-            let has_min = k.t.get("min").is_some();
-            let max = k.size("max");
-            let min = k.size("min");
-            if !has_max && !has_min {
-                let msg = format!("{} needs `max` and/or `min`, e.g. max = \"20MB\"", k.label);
-                k.r.at(&k.head, msg);
-            }
-            if let (Some(lo), Some(hi)) = (min, max) {
-                if lo > hi {
-                    if let Some(e) = k.t.get("min") {
-                        k.r.at(
-                            &e.node.span,
-                            "`min` is larger than `max`; no image could pass",
-                        );
-                    }
-                }
-            }
-            CheckKind::ImageSize { image, max, min }
-        }
-        "image.size_ratio" => {
-            let image = k.req_str("image", IMG);
-            let of = k.req_str("of", "of = \"calc-app-large\"");
-            let max = match k.t.get("max") {
-                None => {
-                    k.missing("max", "max = 0.1");
-                    0.0
-                }
-                Some(e) => match e.node.v {
-                    V::Float(f) if f.is_finite() && f > 0.0 => f,
-                    V::Int(i) if i > 0 => i as f64,
-                    V::Float(_) | V::Int(_) => {
-                        k.r.at(
-                            &e.node.span,
-                            "`max` must be a ratio above 0, e.g. max = 0.1",
-                        );
-                        0.0
-                    }
-                    ref other => {
-                        let msg = format!(
-                            "`max` must be a number (no quotes), e.g. max = 0.1; found {}",
-                            other.describe()
-                        );
-                        k.r.at(&e.node.span, msg);
-                        0.0
-                    }
-                },
-            };
-            CheckKind::ImageSizeRatio { image, of, max }
-        }
-        "image.lacks" => {
-            let image = k.req_str("image", IMG);
-            let paths = k.image_paths("paths");
-            let sets_raw = k.list("sets", "sets = [\"shell\", \"compilers\"]");
-            let names: Vec<&str> = PathSet::ALL.iter().map(|s| s.name()).collect();
-            let mut sets = Vec::new();
-            for s in sets_raw.iter().flatten() {
-                match PathSet::from_name(&s.v) {
-                    Some(p) => sets.push(p),
-                    None => {
-                        let msg = format!(
-                            "unknown set `{}` (the sets are: {}){}",
-                            s.v,
-                            names.join(", "),
-                            did_you_mean(&s.v, &names),
-                        );
-                        k.r.at(&s.span, msg);
-                    }
-                }
-            }
-            if k.t.get("paths").is_none() && k.t.get("sets").is_none() {
-                let msg = format!(
-                    "{} needs `paths` and/or `sets`, e.g. sets = [\"shell\"]",
-                    k.label
-                );
-                k.r.at(&k.head, msg);
-            }
-            CheckKind::ImageLacks {
-                image,
-                paths: paths.unwrap_or_default(),
-                sets,
-            }
-        }
-        "image.has" => {
-            let image = k.req_str("image", IMG);
-            if k.t.get("paths").is_none() {
-                k.missing("paths", "paths = [\"/app\"]");
-            }
-            let paths = k.image_paths("paths").unwrap_or_default();
-            CheckKind::ImageHas { image, paths }
-        }
-        "image.user" => {
-            let image = k.req_str("image", IMG);
-            let not_root = k.boolean("not_root");
-            let user = k.opt_str("user", "user = \"65532\"");
-            let not_root_typed =
-                k.t.get("not_root")
-                    .map_or(true, |e| matches!(e.node.v, V::Bool(_)));
-            if not_root != Some(true) && k.t.get("user").is_none() && not_root_typed {
-                let msg = format!("{} needs `not_root = true` or `user = \"65532\"`", k.label);
-                k.r.at(&k.head, msg);
-            }
-            CheckKind::ImageUser {
-                image,
-                not_root: not_root.unwrap_or(false),
-                user,
-            }
-        }
-        "image.layers" => CheckKind::ImageLayers {
-            image: k.req_str("image", IMG),
-            max: k.u32_req("max", 0, "max = 5"),
-        },
-        "image.packages" => CheckKind::ImagePackages {
-            image: k.req_str("image", IMG),
-            max: k.u32_req("max", 0, "max = 0"),
-        },
-        "image.run" => {
-            let image = k.req_str("image", IMG);
-            let args = k
-                .list("args", "args = [\"--version\"]")
-                .unwrap_or_default()
-                .into_iter()
-                .map(|a| a.v)
-                .collect();
-            let stdin = fields::string(k.r, k.t, "stdin", "stdin = \"2 * 2\"").map(|a| a.v);
-            let stdout_contains =
-                fields::string(k.r, k.t, "stdout_contains", "stdout_contains = \"4\"").map(|a| a.v);
-            let stdout_equals =
-                fields::string(k.r, k.t, "stdout_equals", "stdout_equals = \"4\"").map(|a| a.v);
-            let exit_code = fields::integer(k.r, k.t, "exit_code", 0, 255).map(|a| a.v);
-            let timeout = match k.t.get("timeout") {
-                None => Duration::from_secs(10),
-                Some(e) => {
-                    let parsed = match &e.node.v {
-                        V::Str(s) => parse_duration(s),
-                        V::Int(i) if *i > 0 => parse_duration(&format!("{i}s")),
-                        V::Int(i) => Err(format!("a timeout must be more than zero; found {i}")),
-                        other => Err(format!(
-                            "`timeout` must be a duration like \"10s\" or \"500ms\"; found {}",
-                            other.describe()
-                        )),
-                    };
-                    match parsed {
-                        Ok(d) => d,
-                        Err(msg) => {
-                            let msg = if msg.starts_with('`') {
-                                msg
-                            } else {
-                                format!("`timeout`: {msg}")
-                            };
-                            k.r.at(&e.node.span, msg);
-                            Duration::from_secs(10)
-                        }
-                    }
-                }
-            };
-            CheckKind::ImageRun {
-                image,
-                args,
-                stdin,
-                stdout_contains,
-                stdout_equals,
-                exit_code,
-                timeout,
-            }
-        }
-        "dockerfile.stages" => CheckKind::DockerfileStages {
-            file: k.file(),
-            min: k.u32_req("min", 1, "min = 2"),
-        },
-        "dockerfile.final_base" => {
-            let file = k.file();
-            let any_of = match k.list("any_of", "any_of = [\"scratch\", \"gcr.io/distroless/*\"]") {
-                None if k.t.get("any_of").is_none() => {
-                    k.missing("any_of", "any_of = [\"scratch\", \"gcr.io/distroless/*\"]");
-                    Vec::new()
-                }
-                None => Vec::new(),
-                Some(v) if v.is_empty() => {
-                    if let Some(e) = k.t.get("any_of") {
-                        k.r.at(
-                            &e.node.span,
-                            "`any_of` is empty; list at least one base, e.g. [\"scratch\"]",
-                        );
-                    }
-                    Vec::new()
-                }
-                Some(v) => v.into_iter().map(|a| a.v).collect(),
-            };
-            CheckKind::DockerfileFinalBase { file, any_of }
-        }
-        "container.running" => CheckKind::ContainerRunning {
-            container: k.req_str("container", "container = \"web\""),
-            image: k.opt_str("image", IMG),
-        },
-        "container.network_mode" => CheckKind::ContainerNetworkMode {
-            container: k.req_str("container", "container = \"web\""),
-            mode: k.req_str("mode", "mode = \"host\""),
-        },
-        "container.networks" => {
-            let container = k.req_str("container", "container = \"finance\"");
-            let includes = k.list("includes", "includes = [\"secure-network\"]");
-            let excludes = k.list("excludes", "excludes = [\"bridge\"]");
-            if k.t.get("includes").is_none() && k.t.get("excludes").is_none() {
-                let msg = format!(
-                    "{} needs `includes` and/or `excludes`, e.g. includes = [\"secure-network\"]",
-                    k.label
-                );
-                k.r.at(&k.head, msg);
-            }
-            CheckKind::ContainerNetworks {
-                container,
-                includes: includes
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|a| a.v)
-                    .collect(),
-                excludes: excludes
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|a| a.v)
-                    .collect(),
-            }
-        }
-        "container.port" => {
-            let container = k.req_str("container", "container = \"web\"");
-            let port = match k.t.get("port") {
-                None => {
-                    k.missing("port", "port = \"80/tcp\"");
-                    String::new()
-                }
-                Some(e) => {
-                    let parsed = match &e.node.v {
-                        V::Str(s) => parse_port(s),
-                        V::Int(i) => parse_port(&i.to_string()),
-                        other => Err(format!(
-                            "`port` must be a port like \"80/tcp\"; found {}",
-                            other.describe()
-                        )),
-                    };
-                    parsed.unwrap_or_else(|msg| {
-                        k.r.at(&e.node.span, msg);
-                        String::new()
-                    })
-                }
-            };
-            let host_port = k.port_num("host_port");
-            let reachable = k.boolean("reachable").unwrap_or(false);
-            CheckKind::ContainerPort {
-                container,
-                port,
-                host_port,
-                reachable,
-            }
-        }
-        "network.exists" => {
-            let network = k.req_str("network", "network = \"secure-network\"");
-            let driver = k.opt_str("driver", "driver = \"bridge\"");
-            let scope = k.opt_str("scope", "scope = \"local\"");
-            let internal = k.boolean("internal");
-            let attachable = k.boolean("attachable");
-            let subnet = k.opt_str("subnet", "subnet = \"172.30.0.0/16\"");
-            let gateway = k.opt_str("gateway", "gateway = \"172.30.0.1\"");
-            let mut options = BTreeMap::new();
-            if let Some((t, _)) =
-                fields::table(k.r, k.t, "options", "options = { parent = \"eth0\" }")
-            {
-                for e in &t.entries {
-                    match &e.node.v {
-                        V::Str(s) => {
-                            options.insert(e.key.clone(), s.clone());
-                        }
-                        other => {
-                            let msg = format!(
-                                "driver option `{}` must be a string in quotes (Docker stores options as text); found {}",
-                                e.key,
-                                other.describe()
-                            );
-                            k.r.at(&e.node.span, msg);
-                        }
-                    }
-                }
-            }
-            CheckKind::NetworkExists {
-                network,
-                driver,
-                scope,
-                internal,
-                attachable,
-                subnet,
-                gateway,
-                options,
-            }
-        }
-        "network.absent" => CheckKind::NetworkAbsent {
-            network: k.req_str("network", "network = \"old-network\""),
-        },
-        "network.reach" => {
-            let from_network = k.req_str("from_network", "from_network = \"bridge\"");
-            let to = k.req_str("to", "to = \"finance\"");
-            let port = k.port_num("port");
-            let expect = match k.t.get("expect") {
-                None => Reach::Reachable,
-                Some(e) => match &e.node.v {
-                    V::Str(s) if s == "reachable" => Reach::Reachable,
-                    V::Str(s) if s == "unreachable" => Reach::Unreachable,
-                    V::Bool(true) => Reach::Reachable,
-                    V::Bool(false) => Reach::Unreachable,
-                    V::Str(s) => {
-                        let msg = format!(
-                            "`expect` must be \"reachable\" or \"unreachable\"{}; found `{s}`",
-                            did_you_mean(s, &["reachable", "unreachable"])
-                        );
-                        k.r.at(&e.node.span, msg);
-                        Reach::Reachable
-                    }
-                    other => {
-                        let msg = format!(
-                            "`expect` must be \"reachable\" or \"unreachable\"; found {}",
-                            other.describe()
-                        );
-                        k.r.at(&e.node.span, msg);
-                        Reach::Reachable
-                    }
-                },
-            };
-            CheckKind::NetworkReach {
-                from_network,
-                to,
-                port,
-                expect,
-            }
-        }
-        "network.resolves" => {
-            let network = k.req_str("network", "network = \"secure-network\"");
-            let name = k.req_str("name", "name = \"finance\"");
-            let expect = match k.t.get("expect") {
-                None => true,
-                Some(e) => match &e.node.v {
-                    V::Bool(b) => *b,
-                    other => {
-                        let found = match other {
-                            V::Str(s) => format!("\"{s}\""),
-                            o => o.describe().to_string(),
-                        };
-                        let msg = format!(
-                            "`expect` must be true (the name resolves) or false (it does not), without quotes; found {found}"
-                        );
-                        k.r.at(&e.node.span, msg);
-                        true
-                    }
-                },
-            };
-            CheckKind::NetworkResolves {
-                network,
-                name,
-                expect,
-            }
-        }
-        _ => CheckKind::SwarmActive,
+    match KINDS.iter().find(|d| d.name == kind) {
+        Some(d) => (d.build)(k),
+        None => CheckKind::SwarmActive,
     }
+}
+
+fn build_image_exists(k: &mut K) -> CheckKind {
+    CheckKind::ImageExists {
+        image: k.req_str("image", IMG),
+    }
+}
+
+fn build_image_size(k: &mut K) -> CheckKind {
+    let image = k.req_str("image", IMG);
+    let has_max = k.t.get("max").is_some();
+    let has_min = k.t.get("min").is_some();
+    let max = k.size("max");
+    let min = k.size("min");
+    if !has_max && !has_min {
+        let msg = format!("{} needs `max` and/or `min`, e.g. max = \"20MB\"", k.label);
+        k.r.at(&k.head, msg);
+    }
+    if let (Some(lo), Some(hi)) = (min, max) {
+        if lo > hi {
+            if let Some(e) = k.t.get("min") {
+                k.r.at(
+                    &e.node.span,
+                    "`min` is larger than `max`; no image could pass",
+                );
+            }
+        }
+    }
+    CheckKind::ImageSize { image, max, min }
+}
+
+fn build_image_size_ratio(k: &mut K) -> CheckKind {
+    let image = k.req_str("image", IMG);
+    let of = k.req_str("of", "of = \"calc-app-large\"");
+    let max = match k.t.get("max") {
+        None => {
+            k.missing("max", "max = 0.1");
+            0.0
+        }
+        Some(e) => match e.node.v {
+            V::Float(f) if f.is_finite() && f > 0.0 => f,
+            V::Int(i) if i > 0 => i as f64,
+            V::Float(_) | V::Int(_) => {
+                k.r.at(
+                    &e.node.span,
+                    "`max` must be a ratio above 0, e.g. max = 0.1",
+                );
+                0.0
+            }
+            ref other => {
+                let msg = format!(
+                    "`max` must be a number (no quotes), e.g. max = 0.1; found {}",
+                    other.describe()
+                );
+                k.r.at(&e.node.span, msg);
+                0.0
+            }
+        },
+    };
+    CheckKind::ImageSizeRatio { image, of, max }
+}
+
+fn build_image_lacks(k: &mut K) -> CheckKind {
+    let image = k.req_str("image", IMG);
+    let paths = k.image_paths("paths");
+    let sets_raw = k.list("sets", "sets = [\"shell\", \"compilers\"]");
+    let names: Vec<&str> = PathSet::ALL.iter().map(|s| s.name()).collect();
+    let mut sets = Vec::new();
+    for s in sets_raw.iter().flatten() {
+        match PathSet::from_name(&s.v) {
+            Some(p) => sets.push(p),
+            None => {
+                let msg = format!(
+                    "unknown set `{}` (the sets are: {}){}",
+                    s.v,
+                    names.join(", "),
+                    did_you_mean(&s.v, &names),
+                );
+                k.r.at(&s.span, msg);
+            }
+        }
+    }
+    if k.t.get("paths").is_none() && k.t.get("sets").is_none() {
+        let msg = format!(
+            "{} needs `paths` and/or `sets`, e.g. sets = [\"shell\"]",
+            k.label
+        );
+        k.r.at(&k.head, msg);
+    }
+    CheckKind::ImageLacks {
+        image,
+        paths: paths.unwrap_or_default(),
+        sets,
+    }
+}
+
+fn build_image_has(k: &mut K) -> CheckKind {
+    let image = k.req_str("image", IMG);
+    if k.t.get("paths").is_none() {
+        k.missing("paths", "paths = [\"/app\"]");
+    }
+    let paths = k.image_paths("paths").unwrap_or_default();
+    CheckKind::ImageHas { image, paths }
+}
+
+fn build_image_user(k: &mut K) -> CheckKind {
+    let image = k.req_str("image", IMG);
+    let not_root = k.boolean("not_root");
+    let user = k.opt_str("user", "user = \"65532\"");
+    let not_root_typed =
+        k.t.get("not_root")
+            .map_or(true, |e| matches!(e.node.v, V::Bool(_)));
+    if not_root != Some(true) && k.t.get("user").is_none() && not_root_typed {
+        let msg = format!("{} needs `not_root = true` or `user = \"65532\"`", k.label);
+        k.r.at(&k.head, msg);
+    }
+    CheckKind::ImageUser {
+        image,
+        not_root: not_root.unwrap_or(false),
+        user,
+    }
+}
+
+fn build_image_layers(k: &mut K) -> CheckKind {
+    CheckKind::ImageLayers {
+        image: k.req_str("image", IMG),
+        max: k.u32_req("max", 0, "max = 5"),
+    }
+}
+
+fn build_image_packages(k: &mut K) -> CheckKind {
+    CheckKind::ImagePackages {
+        image: k.req_str("image", IMG),
+        max: k.u32_req("max", 0, "max = 0"),
+    }
+}
+
+fn build_image_run(k: &mut K) -> CheckKind {
+    let image = k.req_str("image", IMG);
+    let args = k
+        .list("args", "args = [\"--version\"]")
+        .unwrap_or_default()
+        .into_iter()
+        .map(|a| a.v)
+        .collect();
+    let stdin = fields::string(k.r, k.t, "stdin", "stdin = \"2 * 2\"").map(|a| a.v);
+    let stdout_contains =
+        fields::string(k.r, k.t, "stdout_contains", "stdout_contains = \"4\"").map(|a| a.v);
+    let stdout_equals =
+        fields::string(k.r, k.t, "stdout_equals", "stdout_equals = \"4\"").map(|a| a.v);
+    let exit_code = fields::integer(k.r, k.t, "exit_code", 0, 255).map(|a| a.v);
+    let timeout = match k.t.get("timeout") {
+        None => Duration::from_secs(10),
+        Some(e) => {
+            let parsed = match &e.node.v {
+                V::Str(s) => parse_duration(s),
+                V::Int(i) if *i > 0 => parse_duration(&format!("{i}s")),
+                V::Int(i) => Err(format!("a timeout must be more than zero; found {i}")),
+                other => Err(format!(
+                    "`timeout` must be a duration like \"10s\" or \"500ms\"; found {}",
+                    other.describe()
+                )),
+            };
+            match parsed {
+                Ok(d) => d,
+                Err(msg) => {
+                    let msg = if msg.starts_with('`') {
+                        msg
+                    } else {
+                        format!("`timeout`: {msg}")
+                    };
+                    k.r.at(&e.node.span, msg);
+                    Duration::from_secs(10)
+                }
+            }
+        }
+    };
+    CheckKind::ImageRun {
+        image,
+        args,
+        stdin,
+        stdout_contains,
+        stdout_equals,
+        exit_code,
+        timeout,
+    }
+}
+
+fn build_dockerfile_stages(k: &mut K) -> CheckKind {
+    CheckKind::DockerfileStages {
+        file: k.file(),
+        min: k.u32_req("min", 1, "min = 2"),
+    }
+}
+
+fn build_dockerfile_final_base(k: &mut K) -> CheckKind {
+    let file = k.file();
+    let any_of = match k.list("any_of", "any_of = [\"scratch\", \"gcr.io/distroless/*\"]") {
+        None if k.t.get("any_of").is_none() => {
+            k.missing("any_of", "any_of = [\"scratch\", \"gcr.io/distroless/*\"]");
+            Vec::new()
+        }
+        None => Vec::new(),
+        Some(v) if v.is_empty() => {
+            if let Some(e) = k.t.get("any_of") {
+                k.r.at(
+                    &e.node.span,
+                    "`any_of` is empty; list at least one base, e.g. [\"scratch\"]",
+                );
+            }
+            Vec::new()
+        }
+        Some(v) => v.into_iter().map(|a| a.v).collect(),
+    };
+    CheckKind::DockerfileFinalBase { file, any_of }
+}
+
+fn build_container_running(k: &mut K) -> CheckKind {
+    CheckKind::ContainerRunning {
+        container: k.req_str("container", "container = \"web\""),
+        image: k.opt_str("image", IMG),
+    }
+}
+
+fn build_container_network_mode(k: &mut K) -> CheckKind {
+    CheckKind::ContainerNetworkMode {
+        container: k.req_str("container", "container = \"web\""),
+        mode: k.req_str("mode", "mode = \"host\""),
+    }
+}
+
+fn build_container_networks(k: &mut K) -> CheckKind {
+    let container = k.req_str("container", "container = \"finance\"");
+    let includes = k.list("includes", "includes = [\"secure-network\"]");
+    let excludes = k.list("excludes", "excludes = [\"bridge\"]");
+    if k.t.get("includes").is_none() && k.t.get("excludes").is_none() {
+        let msg = format!(
+            "{} needs `includes` and/or `excludes`, e.g. includes = [\"secure-network\"]",
+            k.label
+        );
+        k.r.at(&k.head, msg);
+    }
+    CheckKind::ContainerNetworks {
+        container,
+        includes: includes
+            .unwrap_or_default()
+            .into_iter()
+            .map(|a| a.v)
+            .collect(),
+        excludes: excludes
+            .unwrap_or_default()
+            .into_iter()
+            .map(|a| a.v)
+            .collect(),
+    }
+}
+
+fn build_container_port(k: &mut K) -> CheckKind {
+    let container = k.req_str("container", "container = \"web\"");
+    let port = match k.t.get("port") {
+        None => {
+            k.missing("port", "port = \"80/tcp\"");
+            String::new()
+        }
+        Some(e) => {
+            let parsed = match &e.node.v {
+                V::Str(s) => parse_port(s),
+                V::Int(i) => parse_port(&i.to_string()),
+                other => Err(format!(
+                    "`port` must be a port like \"80/tcp\"; found {}",
+                    other.describe()
+                )),
+            };
+            parsed.unwrap_or_else(|msg| {
+                k.r.at(&e.node.span, msg);
+                String::new()
+            })
+        }
+    };
+    let host_port = k.port_num("host_port");
+    let reachable = k.boolean("reachable").unwrap_or(false);
+    CheckKind::ContainerPort {
+        container,
+        port,
+        host_port,
+        reachable,
+    }
+}
+
+fn build_network_exists(k: &mut K) -> CheckKind {
+    let network = k.req_str("network", "network = \"secure-network\"");
+    let driver = k.opt_str("driver", "driver = \"bridge\"");
+    let scope = k.opt_str("scope", "scope = \"local\"");
+    let internal = k.boolean("internal");
+    let attachable = k.boolean("attachable");
+    let subnet = k.opt_str("subnet", "subnet = \"172.30.0.0/16\"");
+    let gateway = k.opt_str("gateway", "gateway = \"172.30.0.1\"");
+    let mut options = BTreeMap::new();
+    if let Some((t, _)) = fields::table(k.r, k.t, "options", "options = { parent = \"eth0\" }") {
+        for e in &t.entries {
+            match &e.node.v {
+                V::Str(s) => {
+                    options.insert(e.key.clone(), s.clone());
+                }
+                other => {
+                    let msg = format!(
+                        "driver option `{}` must be a string in quotes (Docker stores options as text); found {}",
+                        e.key,
+                        other.describe()
+                    );
+                    k.r.at(&e.node.span, msg);
+                }
+            }
+        }
+    }
+    CheckKind::NetworkExists {
+        network,
+        driver,
+        scope,
+        internal,
+        attachable,
+        subnet,
+        gateway,
+        options,
+    }
+}
+
+fn build_network_absent(k: &mut K) -> CheckKind {
+    CheckKind::NetworkAbsent {
+        network: k.req_str("network", "network = \"old-network\""),
+    }
+}
+
+fn build_network_reach(k: &mut K) -> CheckKind {
+    let from_network = k.req_str("from_network", "from_network = \"bridge\"");
+    let to = k.req_str("to", "to = \"finance\"");
+    let port = k.port_num("port");
+    let expect = match k.t.get("expect") {
+        None => Reach::Reachable,
+        Some(e) => match &e.node.v {
+            V::Str(s) if s == "reachable" => Reach::Reachable,
+            V::Str(s) if s == "unreachable" => Reach::Unreachable,
+            V::Bool(true) => Reach::Reachable,
+            V::Bool(false) => Reach::Unreachable,
+            V::Str(s) => {
+                let msg = format!(
+                    "`expect` must be \"reachable\" or \"unreachable\"{}; found `{s}`",
+                    did_you_mean(s, &["reachable", "unreachable"])
+                );
+                k.r.at(&e.node.span, msg);
+                Reach::Reachable
+            }
+            other => {
+                let msg = format!(
+                    "`expect` must be \"reachable\" or \"unreachable\"; found {}",
+                    other.describe()
+                );
+                k.r.at(&e.node.span, msg);
+                Reach::Reachable
+            }
+        },
+    };
+    CheckKind::NetworkReach {
+        from_network,
+        to,
+        port,
+        expect,
+    }
+}
+
+fn build_network_resolves(k: &mut K) -> CheckKind {
+    let network = k.req_str("network", "network = \"secure-network\"");
+    let name = k.req_str("name", "name = \"finance\"");
+    let expect = match k.t.get("expect") {
+        None => true,
+        Some(e) => match &e.node.v {
+            V::Bool(b) => *b,
+            other => {
+                let found = match other {
+                    V::Str(s) => format!("\"{s}\""),
+                    o => o.describe().to_string(),
+                };
+                let msg = format!(
+                    "`expect` must be true (the name resolves) or false (it does not), without quotes; found {found}"
+                );
+                k.r.at(&e.node.span, msg);
+                true
+            }
+        },
+    };
+    CheckKind::NetworkResolves {
+        network,
+        name,
+        expect,
+    }
+}
+
+fn build_swarm_active(_: &mut K) -> CheckKind {
+    CheckKind::SwarmActive
 }
 
 #[cfg(test)]
@@ -766,8 +924,39 @@ mod tests {
     }
 
     #[test]
+    fn the_documented_kinds_are_the_table() {
+        let doc = include_str!("../../docs/LESSON-FORMAT.md");
+        let mut documented = Vec::new();
+        for line in doc.lines() {
+            let Some(rest) = line.strip_prefix("| `") else {
+                continue;
+            };
+            let Some((name, row)) = rest.split_once('`') else {
+                continue;
+            };
+            if !name.contains('.') {
+                continue;
+            }
+            documented.push(name);
+            let def = KINDS.iter().find(|d| d.name == name);
+            let def = def.unwrap_or_else(|| panic!("docs list `{name}`, which is not a kind"));
+            for f in def.fields {
+                assert!(
+                    row.contains(&format!("`{f}`")) || row.contains(&format!("`{f} ")),
+                    "docs/LESSON-FORMAT.md does not name field `{f}` of `{name}`: {line}"
+                );
+            }
+        }
+        assert_eq!(
+            documented,
+            kind_names(),
+            "the docs' table lists every kind, in table order"
+        );
+    }
+
+    #[test]
     fn every_kind_has_fields() {
-        for k in CHECK_KINDS {
+        for k in kind_names() {
             assert!(kind_fields(k).is_some(), "{k}");
         }
         assert!(kind_fields("image.bogus").is_none());

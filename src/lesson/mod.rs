@@ -20,6 +20,7 @@ mod checks;
 pub mod diag;
 mod fields;
 pub mod frontmatter;
+pub mod images;
 pub mod model;
 pub mod parse;
 pub mod size;
@@ -27,7 +28,7 @@ pub mod source;
 mod suggest;
 mod tree;
 
-pub use checks::{parse_duration, parse_port};
+pub use checks::{kind_names, parse_duration, parse_port, KINDS};
 pub use diag::{Diagnostic, PackError};
 pub use model::*;
 pub use source::{SourceEntry, SourceItem};
@@ -110,10 +111,16 @@ pub fn load_entries(
     }
 
     // pack.toml
+    let mut image_table = std::collections::BTreeMap::new();
     let manifest = match files.get("pack.toml") {
         Some((bytes, _)) => {
             let (m, d) = parse::parse_manifest(&shown("pack.toml"), bytes);
             diags.extend(d);
+            if let Ok(text) = std::str::from_utf8(bytes) {
+                let (t, d) = images::parse_table(&shown("pack.toml"), text);
+                diags.extend(d);
+                image_table = t;
+            }
             m
         }
         None => {
@@ -154,7 +161,16 @@ pub fn load_entries(
             continue;
         };
         let md_path = shown(&md_rel);
-        let (parsed, d) = parse::parse_lesson(&md_path, bytes, dir_name);
+        // `{{image.NAME}}` from pack.toml's [images], before anything reads the text.
+        let expanded = match std::str::from_utf8(bytes) {
+            Ok(text) => {
+                let (t, d) = images::expand(&md_path, text, &image_table);
+                diags.extend(d);
+                t.into_bytes()
+            }
+            Err(_) => bytes.clone(),
+        };
+        let (parsed, d) = parse::parse_lesson(&md_path, &expanded, dir_name);
         diags.extend(d);
         let Some(parsed) = parsed else { continue };
         let mut lesson = parsed.lesson;
@@ -172,8 +188,21 @@ pub fn load_entries(
         } else {
             first_id.insert(lesson.id.clone(), dir_name.to_string());
         }
-        lesson.starter = pack_files(&files, &format!("{dir_name}/starter/"));
-        lesson.solution = pack_files(&files, &format!("{dir_name}/solution/"));
+        for (part, list) in [
+            ("starter", &mut lesson.starter),
+            ("solution", &mut lesson.solution),
+        ] {
+            *list = pack_files(&files, &format!("{dir_name}/{part}/"));
+            for f in list.iter_mut() {
+                let Ok(text) = std::str::from_utf8(&f.contents) else {
+                    continue; // binary files are copied as they are
+                };
+                let path = shown(&format!("{dir_name}/{part}/{}", f.rel_path.display()));
+                let (t, d) = images::expand(&path, text, &image_table);
+                diags.extend(d);
+                f.contents = t.into_bytes();
+            }
+        }
         lessons.push(lesson);
     }
 

@@ -117,6 +117,9 @@ pub struct CheckSpec {
     pub hint: Option<String>,
     /// Evaluated only after these pass; otherwise `skipped`.
     pub needs: Vec<String>,
+    /// Capabilities the engine must have for this check to mean anything;
+    /// on an engine without one the check is `unsupported`, with the reason.
+    pub requires: Vec<String>,
     pub kind: CheckKind,
 }
 
@@ -297,27 +300,3 @@ impl CheckKind {
         )
     }
 }
-
-/// Every kind name, for validation messages ("did you mean ...").
-pub const CHECK_KINDS: &[&str] = &[
-    "image.exists",
-    "image.size",
-    "image.size_ratio",
-    "image.lacks",
-    "image.has",
-    "image.user",
-    "image.layers",
-    "image.packages",
-    "image.run",
-    "dockerfile.stages",
-    "dockerfile.final_base",
-    "container.running",
-    "container.network_mode",
-    "container.networks",
-    "container.port",
-    "network.exists",
-    "network.absent",
-    "network.reach",
-    "network.resolves",
-    "swarm.active",
-];

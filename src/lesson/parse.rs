@@ -15,13 +15,21 @@ use super::tree::{self, Reporter, Table, V};
 pub const FORMAT_VERSION: i64 = 1;
 
 /// Capabilities a lesson may require.
-pub const CAPABILITIES: &[&str] = &["swarm", "linux-host-network", "macvlan"];
+/// Capabilities a lesson or a check may list in `requires`: what an engine
+/// must be able to do (`engine::platform` says which engines cannot).
+pub const CAPABILITIES: &[&str] = &[
+    "swarm",
+    "linux-host-network",
+    "macvlan",
+    "default-bridge-isolation",
+    "container-ip-from-host",
+];
 
 const LESSON_FIELDS: &[&str] = &[
     "id", "title", "summary", "images", "requires", "creates", "hints", "check",
 ];
 const CREATES_FIELDS: &[&str] = &["images", "containers", "networks", "volumes"];
-const MANIFEST_FIELDS: &[&str] = &["format_version", "title", "probe_image"];
+const MANIFEST_FIELDS: &[&str] = &["format_version", "title", "probe_image", "images"];
 
 /// Decode a text file: UTF-8 (a BOM is dropped), no NUL bytes.
 /// `what` names the file in messages ("lesson.md").

@@ -16,6 +16,7 @@ use ratatui::style::{Color, Style};
 use ratatui::text::Line;
 
 pub use highlight::{has_grammar, is_loaded, rgb_to_xterm256, warm_up, ColorMode};
+pub use wrap::wrap_plain;
 
 /// Parsed + highlighted once per lesson load (syntect highlighting happens
 /// here, never per frame).

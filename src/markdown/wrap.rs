@@ -44,6 +44,24 @@ fn push_char(runs: &mut Runs, style: Style, g: &str) {
     push_run(runs, style, g);
 }
 
+/// [`wrap`] for plain text: newlines start new lines. The one wrap of the
+/// program: panes that are not Markdown use it too.
+pub fn wrap_plain(text: &str, width: usize) -> Vec<String> {
+    let mut pieces = Vec::new();
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            pieces.push(Piece::Break);
+        }
+        if !line.is_empty() {
+            pieces.push(Piece::Text(Style::default(), line.to_string()));
+        }
+    }
+    wrap(&pieces, width)
+        .into_iter()
+        .map(|runs| runs.into_iter().map(|(_, t)| t).collect())
+        .collect()
+}
+
 /// Greedy word wrap to `width` columns (at least 1). Runs of spaces between
 /// words are kept inside a line and dropped at line ends; a word longer than
 /// the width is broken between characters. Always at least one line.

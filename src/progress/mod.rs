@@ -84,9 +84,16 @@ impl LessonStatus {
 }
 
 impl Progress {
+    /// The one rule: a lesson is passed once all its checks passed (its
+    /// `passed_at` is set, or, before that is written, its latest result
+    /// passed); failing once checked; else not started.
     pub fn status(&self, lesson: &str) -> LessonStatus {
         match self.lessons.get(lesson) {
-            Some(l) if l.passed_at.is_some() => LessonStatus::Passed,
+            Some(l)
+                if l.passed_at.is_some() || l.last_result.as_ref().is_some_and(|r| r.passed) =>
+            {
+                LessonStatus::Passed
+            }
             Some(l) if l.last_result.is_some() => LessonStatus::Failing,
             _ => LessonStatus::NotStarted,
         }

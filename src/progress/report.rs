@@ -209,114 +209,40 @@ pub fn to_json(r: &Report) -> String {
 
 /// XML-escape text and drop characters XML 1.0 cannot carry.
 pub fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => out.push('\u{fffd}'),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::check::junit::escape(s)
 }
 
-/// JUnit XML: one `testsuite` per lesson, one `testcase` per check. A
-/// lesson never checked is one skipped testcase, so graders see it.
+/// JUnit XML ([`crate::check::junit`]), with the report's facts as properties.
 pub fn to_junit(r: &Report) -> String {
-    let mut x = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let all_failures: usize = r
+    let engine = engine_line(&r.engine);
+    let properties = [
+        ("dockdojo.version", r.dockdojo_version.as_str()),
+        ("generated_at", r.generated_at.as_str()),
+        ("engine", engine.as_str()),
+        ("digest.sha256", r.digest.value.as_str()),
+    ];
+    let suites: Vec<crate::check::junit::Suite<'_>> = r
         .lessons
         .iter()
-        .flat_map(|l| &l.checks)
-        .filter(|c| c.status == Status::Fail)
-        .count();
-    let all_errors: usize = r
-        .lessons
-        .iter()
-        .flat_map(|l| &l.checks)
-        .filter(|c| c.status == Status::Error)
-        .count();
-    let all_tests: usize = r.lessons.iter().map(|l| l.checks.len().max(1)).sum();
-    x.push_str(&format!(
-        "<testsuites name=\"dockdojo\" tests=\"{all_tests}\" failures=\"{all_failures}\" errors=\"{all_errors}\" timestamp=\"{}\">\n",
-        xml_escape(&r.generated_at)
-    ));
-    x.push_str("  <properties>\n");
-    let mut prop = |k: &str, v: &str| {
-        x.push_str(&format!(
-            "    <property name=\"{}\" value=\"{}\"/>\n",
-            xml_escape(k),
-            xml_escape(v)
-        ))
-    };
-    prop("dockdojo.version", &r.dockdojo_version);
-    prop("generated_at", &r.generated_at);
-    prop("engine", &engine_line(&r.engine));
-    prop("digest.sha256", &r.digest.value);
-    x.push_str("  </properties>\n");
-    for l in &r.lessons {
-        let failures = l.checks.iter().filter(|c| c.status == Status::Fail).count();
-        let errors = l
-            .checks
-            .iter()
-            .filter(|c| c.status == Status::Error)
-            .count();
-        let skipped = if l.checks.is_empty() {
-            1
-        } else {
-            l.checks
+        .map(|l| crate::check::junit::Suite {
+            lesson: &l.id,
+            cases: l
+                .checks
                 .iter()
-                .filter(|c| c.status == Status::Skipped)
-                .count()
-        };
-        x.push_str(&format!(
-            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"{errors}\" skipped=\"{skipped}\">\n",
-            xml_escape(&l.id),
-            l.checks.len().max(1)
-        ));
-        if l.checks.is_empty() {
-            x.push_str(&format!(
-                "    <testcase classname=\"{0}\" name=\"{0}\"><skipped message=\"not checked yet\"/></testcase>\n",
-                xml_escape(&l.id)
-            ));
-        }
-        for c in &l.checks {
-            x.push_str(&format!(
-                "    <testcase classname=\"{}\" name=\"{}\"",
-                xml_escape(&l.id),
-                xml_escape(&format!("{}: {}", c.id, c.title))
-            ));
-            let detail = format!(
-                "{}\nexpected: {}\nactual: {}",
-                c.message, c.expected, c.actual
-            );
-            match c.status {
-                Status::Pass => x.push_str("/>\n"),
-                Status::Fail => x.push_str(&format!(
-                    "><failure message=\"{}\">{}</failure></testcase>\n",
-                    xml_escape(&c.message),
-                    xml_escape(&detail)
-                )),
-                Status::Error => x.push_str(&format!(
-                    "><error message=\"{}\">{}</error></testcase>\n",
-                    xml_escape(&c.message),
-                    xml_escape(&detail)
-                )),
-                Status::Skipped => x.push_str(&format!(
-                    "><skipped message=\"{}\"/></testcase>\n",
-                    xml_escape(&c.message)
-                )),
-            }
-        }
-        x.push_str("  </testsuite>\n");
-    }
-    x.push_str("</testsuites>\n");
-    x
+                .map(|c| crate::check::junit::Case {
+                    id: &c.id,
+                    title: &c.title,
+                    status: c.status,
+                    message: &c.message,
+                    expected: &c.expected,
+                    actual: &c.actual,
+                    hint: None,
+                    duration_ms: None,
+                })
+                .collect(),
+        })
+        .collect();
+    crate::check::junit::xml(&suites, &properties, Some(&r.generated_at))
 }
 
 fn engine_line(e: &EngineInfo) -> String {
@@ -348,6 +274,7 @@ fn status_mark(s: Status) -> &'static str {
         Status::Fail => "✘ fail",
         Status::Error => "! error",
         Status::Skipped => "skipped",
+        Status::Unsupported => "~ not on this engine",
     }
 }
 
@@ -478,7 +405,7 @@ mod tests {
         let x = to_junit(&report(rows()));
         assert!(x.contains("failures=\"1\""), "{x}");
         assert!(
-            x.contains("<failure message=\"too big\u{fffd}[2J\">"),
+            x.contains("<failure message=\"too big\u{fffd}[2J (expected: "),
             "{x}"
         );
         assert!(x.contains("name=\"small: is | small\""), "{x}");

@@ -1,4 +1,4 @@
-//! RFC 3339 timestamps (UTC) without a date library.
+//! RFC 3339 timestamps (UTC), whole seconds.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -18,35 +18,15 @@ pub fn rfc3339(t: SystemTime) -> String {
 
 /// Seconds since the epoch as RFC 3339 in UTC.
 pub fn format_unix(secs: i64) -> String {
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        (rem % 3600) / 60,
-        rem % 60
-    )
+    match jiff::Timestamp::from_second(secs) {
+        Ok(t) => t.to_string(),
+        Err(_) => "0000-00-00T00:00:00Z".to_string(),
+    }
 }
 
 /// A compact stamp for file names: `20261125T165939Z`.
 pub fn file_stamp() -> String {
     now_rfc3339().replace(['-', ':'], "")
-}
-
-/// Days since 1970-01-01 to (year, month, day), proleptic Gregorian
-/// (Howard Hinnant's `civil_from_days`).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
 #[cfg(test)]

@@ -49,6 +49,7 @@ fn icon(status: Option<Status>, checking: bool) -> Span<'static> {
                 .add_modifier(Modifier::BOLD),
         ),
         Some(Status::Skipped) => Span::styled("-", theme::dim()),
+        Some(Status::Unsupported) => Span::styled("~", theme::dim()),
         None => Span::styled("·", theme::dim()),
     }
 }
@@ -70,7 +71,7 @@ fn draw_check(
     let status = result.map(|r| r.status);
     let title = clean_line(&spec.title);
     let title_style = match status {
-        Some(Status::Skipped) => theme::dim(),
+        Some(Status::Skipped | Status::Unsupported) => theme::dim(),
         Some(Status::Fail) if !checking => theme::bold(),
         _ => Style::default(),
     };
@@ -134,6 +135,7 @@ fn draw_check(
                 &r.message,
                 Style::default().fg(theme::WARN),
             ),
+            Status::Unsupported => detail("not on this engine", &r.message, theme::dim()),
             Status::Skipped | Status::Pass => {}
         }
     }
@@ -264,6 +266,7 @@ pub(crate) mod tests {
             why: None,
             hint: hint.map(Into::into),
             needs: vec![],
+            requires: vec![],
             kind: CheckKind::ImageExists {
                 image: "calc-app-small".into(),
             },

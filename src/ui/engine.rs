@@ -12,38 +12,10 @@ use super::{pane_block, theme, truncate};
 use crate::lesson::size::format_size;
 use crate::sanitize::clean_line;
 
-/// What the engine has, as far as this pane cares.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct EngineView {
-    pub images: Vec<ImageInfo>,
-    pub containers: Vec<ContainerInfo>,
-    pub networks: Vec<NetworkInfo>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImageInfo {
-    /// `repo:tag` references (may be empty for dangling images).
-    pub tags: Vec<String>,
-    /// `sha256:…`, as engine events name the image.
-    pub id: String,
-    pub size: u64,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ContainerInfo {
-    pub name: String,
-    pub image: String,
-    /// `running`, `exited`, `created`...
-    pub state: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NetworkInfo {
-    pub name: String,
-    pub driver: String,
-    /// Names of the containers attached.
-    pub containers: Vec<String>,
-}
+/// What the engine has: the engine's own inventory, drawn as it is.
+pub use crate::engine::inventory::{
+    ContainerInfo, ImageInfo, Inventory as EngineView, NetworkInfo,
+};
 
 /// The names a lesson mentions (its `creates` and check fields).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -55,17 +27,7 @@ pub struct Named {
 
 /// `calc-app` and `calc-app:latest` are the same image.
 pub fn same_image(a: &str, b: &str) -> bool {
-    fn norm(s: &str) -> String {
-        let s = s.strip_prefix("docker.io/").unwrap_or(s);
-        let s = s.strip_prefix("library/").unwrap_or(s);
-        let last = s.rsplit('/').next().unwrap_or(s);
-        if last.contains(':') || last.contains('@') {
-            s.to_string()
-        } else {
-            format!("{s}:latest")
-        }
-    }
-    norm(a) == norm(b)
+    crate::engine::image_ref::same(a, b)
 }
 
 /// `dockdojo-<purpose>-<hex>`: the name of one of dockdojo's own short-lived
@@ -79,17 +41,6 @@ pub fn is_helper_name(name: &str) -> bool {
             !purpose.is_empty() && !hex.is_empty() && hex.chars().all(|c| c.is_ascii_hexdigit())
         }
         None => false,
-    }
-}
-
-impl EngineView {
-    pub fn image(&self, name: &str) -> Option<&ImageInfo> {
-        self.images
-            .iter()
-            .find(|i| i.tags.iter().any(|t| same_image(t, name)))
-    }
-    pub fn container(&self, name: &str) -> Option<&ContainerInfo> {
-        self.containers.iter().find(|c| c.name == name)
     }
 }
 
@@ -399,17 +350,17 @@ pub(crate) mod tests {
         let view = EngineView {
             images: vec![
                 ImageInfo {
-                    tags: vec!["calc-app-large:latest".into()],
+                    names: vec!["calc-app-large:latest".into()],
                     id: format!("sha256:{}", "1".repeat(64)),
                     size: 462_000_000,
                 },
                 ImageInfo {
-                    tags: vec!["calc-app-small:latest".into()],
+                    names: vec!["calc-app-small:latest".into()],
                     id: format!("sha256:{}", "2".repeat(64)),
                     size: 1_300_000,
                 },
                 ImageInfo {
-                    tags: vec!["busybox:1.36".into()],
+                    names: vec!["busybox:1.36".into()],
                     id: format!("sha256:{}", "3".repeat(64)),
                     size: 4_000_000,
                 },
@@ -419,16 +370,19 @@ pub(crate) mod tests {
                     name: "api".into(),
                     image: "calc-app-small".into(),
                     state: "running".into(),
+                    ..Default::default()
                 },
                 ContainerInfo {
                     name: "db".into(),
                     image: "busybox:1.36".into(),
                     state: "running".into(),
+                    ..Default::default()
                 },
                 ContainerInfo {
                     name: "old".into(),
                     image: "busybox:1.36".into(),
                     state: "exited".into(),
+                    ..Default::default()
                 },
             ],
             networks: vec![
@@ -436,16 +390,19 @@ pub(crate) mod tests {
                     name: "bridge".into(),
                     driver: "bridge".into(),
                     containers: vec![],
+                    ..Default::default()
                 },
                 NetworkInfo {
                     name: "backend".into(),
                     driver: "bridge".into(),
                     containers: vec!["api".into(), "db".into()],
+                    ..Default::default()
                 },
                 NetworkInfo {
                     name: "frontend".into(),
                     driver: "bridge".into(),
                     containers: vec![],
+                    ..Default::default()
                 },
             ],
         };
@@ -469,6 +426,7 @@ pub(crate) mod tests {
                 name: format!("other-{i}"),
                 image: "busybox:1.36".into(),
                 state: "running".into(),
+                ..Default::default()
             });
         }
         let s = draw(60, 20, |f| render(f, f.area(), Some(&view), &named, true));
@@ -496,6 +454,7 @@ pub(crate) mod tests {
             name: "dockdojo-probe-abc123".into(),
             image: "busybox:1.36".into(),
             state: "running".into(),
+            ..Default::default()
         });
         let s = draw(60, 13, |f| render(f, f.area(), Some(&view), &named, true));
         assert!(!s.contains("dockdojo-probe"), "{s}");

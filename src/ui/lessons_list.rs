@@ -8,12 +8,7 @@ use ratatui::Frame;
 
 use super::{centered, theme, truncate};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LessonStatus {
-    Passed,
-    Failing,
-    NotStarted,
-}
+pub use crate::progress::LessonStatus;
 
 pub struct Row<'a> {
     pub dir_name: &'a str,

@@ -12,6 +12,8 @@ pub mod status;
 pub mod too_small;
 
 use ratatui::layout::{Constraint, Layout, Rect};
+
+use self::engine::{EngineView, Named};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::widgets::{Block, BorderType, Borders};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
@@ -94,85 +96,76 @@ pub fn layout_with(area: Rect, status_height: u16, checks_want: Option<u16>) -> 
     })
 }
 
-/// Draw the whole screen from the app state.
-pub fn draw(f: &mut ratatui::Frame, app: &crate::app::App, screen: Option<&vt100::Screen>) {
-    use crate::app::{Focus, Overlay};
+/// An overlay over the panes, with what it shows.
+pub enum OverlayView<'a> {
+    None,
+    Help,
+    Lessons {
+        rows: Vec<lessons_list::Row<'a>>,
+        selected: usize,
+        current: usize,
+    },
+    ConfirmSolution,
+    Solution {
+        lines: &'a [ratatui::text::Line<'static>],
+        scroll: usize,
+    },
+}
+
+/// Everything one frame shows, borrowed from the app's state (the app builds
+/// it; the UI never sees the app).
+pub struct ScreenView<'a> {
+    /// `None` when the window is too small.
+    pub areas: Option<Areas>,
+    pub lesson: lesson::LessonView<'a>,
+    pub console: console::ConsoleView<'a>,
+    pub checks: checks::ChecksView<'a>,
+    pub engine_view: Option<&'a EngineView>,
+    pub named: &'a Named,
+    pub engine_status: &'a status::EngineStatus,
+    pub console_focused: bool,
+    pub flash: Option<&'a str>,
+    pub overlay: OverlayView<'a>,
+}
+
+/// Draw the whole screen.
+pub fn draw(f: &mut ratatui::Frame, v: &ScreenView<'_>, screen: Option<&vt100::Screen>) {
     let area = f.area();
-    let Some(a) = app.areas() else {
+    let Some(a) = v.areas else {
         too_small::render(f, area);
         return;
     };
-    let lesson = app.lesson();
-    lesson::render(
-        f,
-        a.lesson,
-        &lesson::LessonView {
-            title: &lesson.title,
-            position: (app.lesson_idx + 1, app.pack.lessons.len()),
-            notes: &app.notes,
-            text: &app.text,
-            scroll: app.scroll,
-            selected_block: app.selected_block,
-            focused: app.focus == Focus::Lesson,
-            hint: app.hint_box(),
-        },
-    );
-    console::render(
-        f,
-        a.console,
-        screen,
-        &console::ConsoleView {
-            folder: &app.console_folder,
-            focused: app.focus == Focus::Console,
-            exited: app.console_exited,
-            error: app.console_error.as_deref(),
-        },
-    );
-    checks::render(
-        f,
-        a.checks,
-        &checks::ChecksView {
-            specs: &lesson.checks,
-            result: app.result.as_ref(),
-            checking: app.checking,
-        },
-    );
+    lesson::render(f, a.lesson, &v.lesson);
+    console::render(f, a.console, screen, &v.console);
+    checks::render(f, a.checks, &v.checks);
     engine::render(
         f,
         a.engine,
-        app.engine_view.as_ref(),
-        &app.named,
-        !matches!(app.engine_status, status::EngineStatus::Unreachable { .. }),
+        v.engine_view,
+        v.named,
+        !matches!(v.engine_status, status::EngineStatus::Unreachable { .. }),
     );
     status::render(
         f,
         a.status,
-        &status::keys(app.focus == Focus::Console),
-        &app.engine_status,
-        app.flash.as_deref(),
+        &status::keys(v.console_focused),
+        v.engine_status,
+        v.flash,
     );
-    match &app.overlay {
-        Overlay::None => {}
-        Overlay::Help => help::render(f, area),
-        Overlay::Lessons { selected } => {
-            let rows: Vec<lessons_list::Row> = app
-                .pack
-                .lessons
-                .iter()
-                .map(|l| lessons_list::Row {
-                    dir_name: &l.dir_name,
-                    title: &l.title,
-                    status: app.status_of(l),
-                })
-                .collect();
-            lessons_list::render(f, area, &rows, *selected, app.lesson_idx);
-        }
-        Overlay::ConfirmSolution => solution::render_confirm(
+    match &v.overlay {
+        OverlayView::None => {}
+        OverlayView::Help => help::render(f, area),
+        OverlayView::Lessons {
+            rows,
+            selected,
+            current,
+        } => lessons_list::render(f, area, rows, *selected, *current),
+        OverlayView::ConfirmSolution => solution::render_confirm(
             f,
             area,
             "That was the last hint. Show the solution now? Trying once more teaches more than reading it.",
         ),
-        Overlay::Solution { scroll } => solution::render(f, area, &app.solution_lines, *scroll),
+        OverlayView::Solution { lines, scroll } => solution::render(f, area, lines, *scroll),
     }
 }
 
@@ -241,41 +234,9 @@ pub fn pane_block<'a>(title: impl Into<ratatui::text::Line<'a>>, focused: bool) 
 }
 
 /// Word-wrap `text` to `width` display columns (long words are broken).
-/// Newlines in `text` start new lines.
+/// Newlines in `text` start new lines. The same wrap as the lesson text's.
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
-    let width = width.max(1);
-    let mut out = Vec::new();
-    for para in text.split('\n') {
-        let mut line = String::new();
-        let mut line_w = 0usize;
-        for word in para.split(' ') {
-            let ww = word.width();
-            if line_w > 0 && line_w + 1 + ww > width {
-                out.push(std::mem::take(&mut line));
-                line_w = 0;
-            }
-            if line_w > 0 {
-                line.push(' ');
-                line_w += 1;
-            }
-            if ww > width {
-                for c in word.chars() {
-                    let cw = c.width().unwrap_or(0);
-                    if line_w + cw > width {
-                        out.push(std::mem::take(&mut line));
-                        line_w = 0;
-                    }
-                    line.push(c);
-                    line_w += cw;
-                }
-            } else {
-                line.push_str(word);
-                line_w += ww;
-            }
-        }
-        out.push(line);
-    }
-    out
+    crate::markdown::wrap_plain(text, width)
 }
 
 /// Cut `s` to at most `width` display columns, ending with `…` when cut.
@@ -361,122 +322,5 @@ mod tests {
         assert_eq!(wrap("a\nb", 10), ["a", "b"]);
         assert_eq!(truncate("calc-app-large", 6), "calc-…");
         assert_eq!(truncate("web", 6), "web");
-    }
-}
-
-#[cfg(test)]
-mod screen_tests {
-    //! The whole screen at the sizes people use, from an app state.
-    use crate::app::tests::app;
-    use crate::app::{App, Overlay};
-    use crate::event::{EngineUpdate, Msg};
-    use crate::ui::checks::tests::{failing_result, passing_result, specs};
-    use crate::ui::testing::draw;
-
-    const SIZES: [(u16, u16); 3] = [(80, 24), (120, 40), (200, 50)];
-
-    fn screen(rows: u16, cols: u16) -> vt100::Parser {
-        let mut p = vt100::Parser::new(rows, cols, 100);
-        p.process(b"learner@box:~/dockdojo/02-multi-stage$ docker build -t calc-app-small .\r\n[+] Building 2.3s (9/9) FINISHED\r\n => => naming to docker.io/library/calc-app-small\r\nlearner@box:~/dockdojo/02-multi-stage$ ");
-        p
-    }
-
-    fn with_engine(mut a: App) -> App {
-        let (view, _) = crate::ui::engine::tests::sample();
-        a.update(Msg::Engine(EngineUpdate::Connected {
-            endpoint: "unix:///var/run/docker.sock".into(),
-            version: "20.10.24".into(),
-            platform: None,
-        }));
-        a.update(Msg::Engine(EngineUpdate::Inventory(view)));
-        a
-    }
-
-    fn failing_app(w: u16, h: u16) -> App {
-        let mut a = with_engine(app());
-        let mut p = (*a.pack).clone();
-        p.lessons[0].checks = specs();
-        a.pack = std::sync::Arc::new(p);
-        a.update(Msg::Term(crossterm::event::Event::Resize(w, h)));
-        a.update(Msg::ChecksDone {
-            generation: a.generation,
-            result: failing_result(),
-        });
-        a
-    }
-
-    fn render(a: &App) -> String {
-        let inner = a.areas().map(|x| x.console_inner());
-        let p = inner.map(|i| screen(i.height, i.width));
-        draw(a.size.0, a.size.1, |f| {
-            super::draw(f, a, p.as_ref().map(|p| p.screen()))
-        })
-    }
-
-    #[test]
-    fn failing_checks_screen() {
-        for (w, h) in SIZES {
-            let a = failing_app(w, h);
-            let s = render(&a);
-            assert!(s.contains("✘ calc-app-small is under 20 MB"), "{s}");
-            assert!(s.contains("engine: ok"), "{s}");
-            assert!(s.contains("Console: ~/dockdojo/01-first"), "{s}");
-            insta::assert_snapshot!(format!("screen_failing_{w}x{h}"), s);
-        }
-    }
-
-    #[test]
-    fn all_passed_screen() {
-        for (w, h) in SIZES {
-            let mut a = failing_app(w, h);
-            a.update(Msg::ChecksDone {
-                generation: a.generation,
-                result: passing_result(),
-            });
-            let s = render(&a);
-            assert!(s.contains("All checks pass — lesson complete!"), "{s}");
-            insta::assert_snapshot!(format!("screen_passed_{w}x{h}"), s);
-        }
-    }
-
-    #[test]
-    fn unreachable_engine_screen() {
-        for (w, h) in SIZES {
-            let mut a = failing_app(w, h);
-            a.update(Msg::Engine(EngineUpdate::Unreachable {
-                endpoint: "unix:///var/run/docker.sock".into(),
-                reason: "Connection refused (os error 111)".into(),
-                advice: "Start Docker (sudo systemctl start docker, or open Docker Desktop) or set DOCKER_HOST; dockdojo reconnects by itself.".into(),
-            }));
-            let s = render(&a);
-            assert!(
-                s.contains("engine unreachable: unix:///var/run/docker.sock: Connection refused"),
-                "{s}"
-            );
-            insta::assert_snapshot!(format!("screen_unreachable_{w}x{h}"), s);
-        }
-    }
-
-    #[test]
-    fn help_and_lesson_list_screens() {
-        for (w, h) in [(80, 24), (120, 40)] {
-            let mut a = failing_app(w, h);
-            a.overlay = Overlay::Help;
-            let s = render(&a);
-            assert!(s.contains("Ctrl-Q"), "{s}");
-            insta::assert_snapshot!(format!("screen_help_{w}x{h}"), s);
-            a.overlay = Overlay::Lessons { selected: 1 };
-            let s = render(&a);
-            assert!(s.contains("02-second"), "{s}");
-            insta::assert_snapshot!(format!("screen_lessons_{w}x{h}"), s);
-        }
-    }
-
-    #[test]
-    fn too_small_screen() {
-        let a = failing_app(50, 14);
-        let s = render(&a);
-        assert!(s.contains("make the window larger"), "{s}");
-        assert!(s.contains("have 50x14"), "{s}");
     }
 }

@@ -9,6 +9,8 @@ pub fn bin() -> PathBuf {
 }
 
 /// True when the tests that need an engine were switched off on purpose.
+/// Otherwise the calling test shares the engine from now until it ends
+/// ([`engine_lock`]: a test that acts on the whole engine waits for it).
 pub fn engine_tests_skipped(test: &str) -> bool {
     if std::env::var("DOCKDOJO_SKIP_ENGINE_TESTS").as_deref() == Ok("1") {
         eprintln!(
@@ -16,12 +18,14 @@ pub fn engine_tests_skipped(test: &str) -> bool {
         );
         true
     } else {
+        engine_lock::share();
         false
     }
 }
 
 /// Connect to the real engine, or fail loudly: these tests must not pass
-/// silently without one. Returns None only when skipped on purpose.
+/// silently without one. Returns None only when skipped on purpose. The
+/// calling test shares the engine until it ends (see [`engine_tests_skipped`]).
 pub async fn engine(test: &str) -> Option<dockdojo::engine::Engine> {
     if engine_tests_skipped(test) {
         return None;
@@ -34,5 +38,7 @@ pub async fn engine(test: &str) -> Option<dockdojo::engine::Engine> {
         ),
     }
 }
+pub mod cleanup;
+pub mod engine_lock;
 pub mod proxy;
 pub mod pty;

@@ -27,9 +27,22 @@ impl Session {
         pack: &Path,
         home: &Path,
         workspace: &Path,
+        size: (u16, u16),
+        shell: &Path,
+        env: &[(&str, &str)],
+    ) -> Session {
+        Session::spawn_args(pack, home, workspace, size, shell, env, &[])
+    }
+
+    /// [`Session::spawn`] with more arguments after the options (a lesson).
+    pub fn spawn_args(
+        pack: &Path,
+        home: &Path,
+        workspace: &Path,
         (rows, cols): (u16, u16),
         shell: &Path,
         env: &[(&str, &str)],
+        args: &[&str],
     ) -> Session {
         let pair = native_pty_system()
             .openpty(PtySize {
@@ -44,6 +57,9 @@ impl Session {
         cmd.arg(pack);
         cmd.arg("--workspace");
         cmd.arg(workspace);
+        for a in args {
+            cmd.arg(a);
+        }
         cmd.env("DOCKDOJO_HOME", home);
         cmd.env("SHELL", shell);
         cmd.env("TERM", "xterm-256color");

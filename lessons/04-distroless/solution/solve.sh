@@ -2,6 +2,8 @@
 # solve.sh contract: runs in the lesson's workspace folder (the starter files are there);
 # DOCKDOJO_SOLUTION_DIR is the materialised solution/ folder of this lesson.
 set -eu
+# the Debian-based comparison, from the starter Dockerfile
+docker build -q -t calc-on-debian .
 cp "$DOCKDOJO_SOLUTION_DIR/Dockerfile" Dockerfile
 docker build -q -t calc-app-distroless .
 echo "2 * 2" | docker run --rm -i calc-app-distroless

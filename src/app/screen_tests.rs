@@ -1,0 +1,113 @@
+//! The whole screen at the sizes people use, from an app state.
+use crate::app::tests::app;
+use crate::app::{App, Overlay};
+use crate::event::{EngineUpdate, Msg};
+use crate::ui::checks::tests::{failing_result, passing_result, specs};
+use crate::ui::testing::draw;
+
+const SIZES: [(u16, u16); 3] = [(80, 24), (120, 40), (200, 50)];
+
+fn screen(rows: u16, cols: u16) -> vt100::Parser {
+    let mut p = vt100::Parser::new(rows, cols, 100);
+    p.process(b"learner@box:~/dockdojo/02-multi-stage$ docker build -t calc-app-small .\r\n[+] Building 2.3s (9/9) FINISHED\r\n => => naming to docker.io/library/calc-app-small\r\nlearner@box:~/dockdojo/02-multi-stage$ ");
+    p
+}
+
+fn with_engine(mut a: App) -> App {
+    let (view, _) = crate::ui::engine::tests::sample();
+    a.update(Msg::Engine(EngineUpdate::Connected {
+        endpoint: "unix:///var/run/docker.sock".into(),
+        version: "20.10.24".into(),
+        platform: None,
+    }));
+    a.update(Msg::Engine(EngineUpdate::Inventory(view)));
+    a
+}
+
+fn failing_app(w: u16, h: u16) -> App {
+    let mut a = with_engine(app());
+    let mut p = (*a.pack).clone();
+    p.lessons[0].checks = specs();
+    a.pack = std::sync::Arc::new(p);
+    a.update(Msg::Term(crossterm::event::Event::Resize(w, h)));
+    a.update(Msg::ChecksDone {
+        generation: a.generation,
+        result: failing_result(),
+    });
+    a
+}
+
+fn render(a: &App) -> String {
+    let inner = a.areas().map(|x| x.console_inner());
+    let p = inner.map(|i| screen(i.height, i.width));
+    draw(a.size.0, a.size.1, |f| {
+        crate::ui::draw(f, &a.view(), p.as_ref().map(|p| p.screen()))
+    })
+}
+
+#[test]
+fn failing_checks_screen() {
+    for (w, h) in SIZES {
+        let a = failing_app(w, h);
+        let s = render(&a);
+        assert!(s.contains("✘ calc-app-small is under 20 MB"), "{s}");
+        assert!(s.contains("engine: ok"), "{s}");
+        assert!(s.contains("Console: ~/dockdojo/01-first"), "{s}");
+        insta::assert_snapshot!(format!("screen_failing_{w}x{h}"), s);
+    }
+}
+
+#[test]
+fn all_passed_screen() {
+    for (w, h) in SIZES {
+        let mut a = failing_app(w, h);
+        a.update(Msg::ChecksDone {
+            generation: a.generation,
+            result: passing_result(),
+        });
+        let s = render(&a);
+        assert!(s.contains("All checks pass — lesson complete!"), "{s}");
+        insta::assert_snapshot!(format!("screen_passed_{w}x{h}"), s);
+    }
+}
+
+#[test]
+fn unreachable_engine_screen() {
+    for (w, h) in SIZES {
+        let mut a = failing_app(w, h);
+        a.update(Msg::Engine(EngineUpdate::Unreachable {
+            endpoint: "unix:///var/run/docker.sock".into(),
+            reason: "Connection refused (os error 111)".into(),
+            advice: "Start Docker (sudo systemctl start docker, or open Docker Desktop) or set DOCKER_HOST; dockdojo reconnects by itself.".into(),
+        }));
+        let s = render(&a);
+        assert!(
+            s.contains("engine unreachable: unix:///var/run/docker.sock: Connection refused"),
+            "{s}"
+        );
+        insta::assert_snapshot!(format!("screen_unreachable_{w}x{h}"), s);
+    }
+}
+
+#[test]
+fn help_and_lesson_list_screens() {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut a = failing_app(w, h);
+        a.overlay = Overlay::Help;
+        let s = render(&a);
+        assert!(s.contains("Ctrl-Q"), "{s}");
+        insta::assert_snapshot!(format!("screen_help_{w}x{h}"), s);
+        a.overlay = Overlay::Lessons { selected: 1 };
+        let s = render(&a);
+        assert!(s.contains("02-second"), "{s}");
+        insta::assert_snapshot!(format!("screen_lessons_{w}x{h}"), s);
+    }
+}
+
+#[test]
+fn too_small_screen() {
+    let a = failing_app(50, 14);
+    let s = render(&a);
+    assert!(s.contains("make the window larger"), "{s}");
+    assert!(s.contains("have 50x14"), "{s}");
+}

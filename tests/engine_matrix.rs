@@ -1,0 +1,349 @@
+//! What must hold on every engine of the matrix (Docker 20.10 on the host;
+//! Docker 26 with overlay2 and with the containerd image store, and Podman 5,
+//! each run by `scripts/engines.sh exec NAME` with this binary): one size
+//! figure, content checks that never error, and a TUI whose checks follow a
+//! build, a network and swarm mode typed in its console, with no key pressed.
+//!
+//! Images are built with the engine's own default builder (BuildKit where the
+//! CLI has it), as a learner would.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use common::cleanup::Cleanup;
+use common::pty::Session;
+use dockdojo::check::{run_lesson, CheckEnv, LessonResult, Status};
+use dockdojo::engine::kind::EngineKind;
+use dockdojo::engine::Engine;
+use dockdojo::lesson::{
+    CheckKind, CheckSpec, Creates, Lesson, Manifest, Pack, PackSource, PathSet,
+};
+
+const MB: u64 = 1_000_000;
+
+fn docker(args: &[&str]) -> (bool, String) {
+    let out = Command::new("docker")
+        .args(args)
+        .output()
+        .expect("the docker CLI");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text.trim().to_string())
+}
+
+/// Build `tag` from `dockerfile` with the engine's default builder.
+fn build(clean: &mut Cleanup, tag: &str, dockerfile: &str) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("Dockerfile"), dockerfile).expect("write");
+    clean.images.push(tag.to_string());
+    let ctx = dir.path().to_string_lossy().to_string();
+    let (ok, text) = docker(&["build", "-q", "-t", tag, &ctx]);
+    assert!(ok, "docker build {tag} failed: {text}");
+}
+
+fn spec(id: &str, kind: CheckKind) -> CheckSpec {
+    CheckSpec {
+        id: id.to_string(),
+        title: format!("check {id}"),
+        why: None,
+        hint: None,
+        needs: vec![],
+        requires: vec![],
+        kind,
+    }
+}
+
+async fn run(engine: &Engine, checks: Vec<CheckSpec>) -> LessonResult {
+    let lesson = Lesson {
+        id: "matrix".into(),
+        dir_name: "01-matrix".into(),
+        title: "matrix".into(),
+        summary: String::new(),
+        images: vec![],
+        requires: vec![],
+        creates: Creates::default(),
+        hints: vec![],
+        checks,
+        body: String::new(),
+        body_line: 1,
+        starter: vec![],
+        solution: vec![],
+    };
+    let pack = Pack {
+        source: PackSource::Dir(PathBuf::from("/nonexistent")),
+        manifest: Manifest {
+            format_version: 1,
+            title: "matrix".into(),
+            probe_image: "busybox:1.36".into(),
+        },
+        lessons: vec![],
+    };
+    let env = CheckEnv {
+        engine: Ok(engine),
+        pack: &pack,
+        lesson: &lesson,
+        lesson_dir: Path::new("/nonexistent"),
+    };
+    run_lesson(&env).await
+}
+
+fn kind_name(k: Option<EngineKind>) -> &'static str {
+    match k {
+        Some(EngineKind::DockerClassic) => "Docker, classic store",
+        Some(EngineKind::DockerContainerd) => "Docker, containerd store",
+        Some(EngineKind::Podman) => "Podman",
+        None => "unknown engine",
+    }
+}
+
+/// A 30 MB final stage fails a 20 MB limit and a 1.3 MB one passes, on every
+/// store: the figure is the unpacked size, not the packed one.
+#[tokio::test]
+async fn sizes_are_unpacked_sizes_on_every_store() {
+    let test = "sizes_are_unpacked_sizes_on_every_store";
+    let Some(engine) = common::engine(test).await else {
+        return;
+    };
+    let kind = dockdojo::engine::kind::kind(&engine).await;
+    let mut clean = Cleanup::default();
+    let pid = std::process::id();
+    let big = format!("ddt-matrix-big-{pid}");
+    let small = format!("ddt-matrix-tiny-{pid}");
+    build(
+        &mut clean,
+        &big,
+        "FROM busybox:1.36 AS build\nRUN dd if=/dev/zero of=/zeros bs=1M count=30\n\
+         FROM busybox:1.36\nCOPY --from=build /zeros /zeros\n",
+    );
+    build(
+        &mut clean,
+        &small,
+        "FROM busybox:1.36 AS build\nRUN dd if=/dev/urandom of=/blob bs=1000 count=1300\n\
+         FROM scratch\nCOPY --from=build /blob /blob\n",
+    );
+    let limit = |image: &str| {
+        spec(
+            image,
+            CheckKind::ImageSize {
+                image: image.to_string(),
+                max: Some(20 * MB),
+                min: None,
+            },
+        )
+    };
+    let r = run(&engine, vec![limit(&big), limit(&small)]).await;
+    let (b, s) = (&r.checks[0], &r.checks[1]);
+    let (_, inspect) = docker(&["image", "inspect", "-f", "{{.Size}}", &big]);
+    let (_, listed) = docker(&["images", "--format", "{{.Size}}", &big]);
+    eprintln!(
+        "{}: 30 MB image: check says {:?}; image inspect Size {inspect} bytes; docker images {listed}",
+        kind_name(kind),
+        b.actual
+    );
+    assert_eq!(b.status, Status::Fail, "{b:?}");
+    assert_eq!(s.status, Status::Pass, "{s:?}");
+    let size_of = |actual: &str| -> f64 {
+        actual
+            .split_whitespace()
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(-1.0)
+    };
+    // 30 MiB of zeros on a 2 MB busybox; 1.3 MB of random bytes alone.
+    assert!(b.actual.ends_with("MB (unpacked)"), "{}", b.actual);
+    let big_mb = size_of(&b.actual);
+    assert!((31.0..40.0).contains(&big_mb), "{}", b.actual);
+    assert!(s.actual.ends_with("MB (unpacked)"), "{}", s.actual);
+    let small_mb = size_of(&s.actual);
+    assert!((1.2..1.5).contains(&small_mb), "{}", s.actual);
+}
+
+/// Twenty fresh scans each of a scratch image (lacks everything: passes)
+/// and a busybox image (has a shell: fails): never an error, always the
+/// same verdict, also where no mount is kept open between stats.
+#[tokio::test]
+async fn content_checks_give_the_same_verdict_twenty_times() {
+    let test = "content_checks_give_the_same_verdict_twenty_times";
+    let Some(engine) = common::engine(test).await else {
+        return;
+    };
+    let kind = dockdojo::engine::kind::kind(&engine).await;
+    let mut clean = Cleanup::default();
+    let pid = std::process::id();
+    let lean = format!("ddt-matrix-lean-{pid}");
+    let shelly = format!("ddt-matrix-shelly-{pid}");
+    build(
+        &mut clean,
+        &lean,
+        "FROM busybox:1.36 AS build\nRUN mkdir -p /out/app && echo hi > /out/app/hello\n\
+         FROM scratch\nCOPY --from=build /out/ /\n",
+    );
+    build(
+        &mut clean,
+        &shelly,
+        "FROM busybox:1.36\nRUN echo hi > /hello\n",
+    );
+    let lacks = |image: &str| {
+        spec(
+            image,
+            CheckKind::ImageLacks {
+                image: image.to_string(),
+                paths: vec!["/root/.cache/go-build".into(), "/.git".into()],
+                sets: PathSet::ALL.to_vec(),
+            },
+        )
+    };
+    let mut times = Vec::new();
+    for round in 0..20 {
+        dockdojo::check::gather::clear_cache();
+        let t = Instant::now();
+        let r = run(&engine, vec![lacks(&lean), lacks(&shelly)]).await;
+        times.push(t.elapsed().as_millis());
+        let (l, s) = (&r.checks[0], &r.checks[1]);
+        assert_eq!(l.status, Status::Pass, "round {round}: {l:?}");
+        assert_eq!(s.status, Status::Fail, "round {round}: {s:?}");
+        assert!(s.actual.contains("/bin/sh"), "round {round}: {}", s.actual);
+    }
+    times.sort();
+    eprintln!(
+        "{}: two image.lacks scans, median {} ms, max {} ms over 20 rounds",
+        kind_name(kind),
+        times[times.len() / 2],
+        times[times.len() - 1]
+    );
+}
+
+fn matrix_pack() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/matrix")
+}
+
+fn tui(home: &Path, ws: &Path, lesson: &str) -> Session {
+    Session::spawn_args(
+        &matrix_pack(),
+        home,
+        ws,
+        (40, 160),
+        Path::new("/bin/sh"),
+        &[("PS1", "mx$ ")],
+        &[lesson],
+    )
+}
+
+/// Send a console command and wait for `what` on the screen; how long it took.
+fn command_until(s: &mut Session, cmd: &str, what: &str, cond: impl Fn(&str) -> bool) -> u128 {
+    let t = Instant::now();
+    s.send(format!("{cmd}\r").as_bytes());
+    s.wait_for(what, cond);
+    t.elapsed().as_millis()
+}
+
+/// A build and a network typed in the TUI's console turn their checks with
+/// no key pressed, whether or not the engine sends an event for them (a
+/// BuildKit build on Docker 26.1 sends none; the console's prompt tells).
+#[tokio::test]
+async fn the_tui_follows_a_build_and_a_network_typed_in_its_console() {
+    let test = "the_tui_follows_a_build_and_a_network_typed_in_its_console";
+    let Some(engine) = common::engine(test).await else {
+        return;
+    };
+    let kind = dockdojo::engine::kind::kind(&engine).await;
+    let clean = || {
+        let mut c = Cleanup::default();
+        c.images.push("ddt-matrix-small".into());
+        c.networks.push("ddt-matrix-net".into());
+        c
+    };
+    // Nothing left from an earlier run, and nothing left after this one.
+    drop(clean());
+    let clean = clean();
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (home, ws) = (tmp.path().join("home"), tmp.path().join("ws"));
+    std::fs::create_dir_all(&ws).expect("workspace");
+    let mut s = tui(&home, &ws, "build");
+    s.wait_for("the failing checks", |t| {
+        t.contains("✘ ddt-matrix-small is under 20 MB") && t.contains("✘ ddt-matrix-net exists")
+    });
+    s.wait_for("the shell prompt", |t| t.contains("mx$"));
+    let built = command_until(
+        &mut s,
+        "docker build -q -t ddt-matrix-small .",
+        "the size check passing",
+        |t| t.contains("✔ ddt-matrix-small is under 20 MB"),
+    );
+    let created = command_until(
+        &mut s,
+        "docker network create ddt-matrix-net",
+        "the network check passing",
+        |t| t.contains("✔ ddt-matrix-net exists"),
+    );
+    let removed = command_until(
+        &mut s,
+        "docker network rm ddt-matrix-net",
+        "the network check failing again",
+        |t| t.contains("✘ ddt-matrix-net exists"),
+    );
+    eprintln!(
+        "{}: command to check turned: build {built} ms, network create {created} ms, network rm {removed} ms",
+        kind_name(kind)
+    );
+    s.send(b"\x11");
+    let status = s.finish();
+    assert!(status.success(), "exit status {status:?}");
+    drop(clean);
+}
+
+/// `docker swarm init` and `leave` typed in the console turn a
+/// `swarm.active` check both ways; the engine's swarm state is as it was
+/// before. Podman has no swarm mode: the lesson says so instead.
+#[tokio::test]
+async fn the_tui_follows_swarm_init_and_leave() {
+    let test = "the_tui_follows_swarm_init_and_leave";
+    let Some(engine) = common::engine(test).await else {
+        return;
+    };
+    let kind = dockdojo::engine::kind::kind(&engine).await;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (home, ws) = (tmp.path().join("home"), tmp.path().join("ws"));
+    std::fs::create_dir_all(&ws).expect("workspace");
+    let mut s = tui(&home, &ws, "swarm");
+    if kind == Some(EngineKind::Podman) {
+        s.wait_for("the check marked as not on this engine", |t| {
+            t.contains("~ this engine is a swarm manager") && t.contains("not on this engine")
+        });
+    } else {
+        let (_, state) = docker(&["info", "--format", "{{.Swarm.LocalNodeState}}"]);
+        let was_active = state == "active";
+        s.wait_for("the shell prompt", |t| t.contains("mx$"));
+        let init = "docker swarm init --advertise-addr 127.0.0.1 >/dev/null";
+        let leave = "docker swarm leave --force";
+        let on = |t: &str| t.contains("✔ this engine is a swarm manager");
+        let off = |t: &str| t.contains("✘ this engine is a swarm manager");
+        let (first, second) = if was_active {
+            s.wait_for("the swarm check passing", on);
+            (
+                command_until(&mut s, leave, "the swarm check failing", off),
+                command_until(&mut s, init, "the swarm check passing", on),
+            )
+        } else {
+            s.wait_for("the swarm check failing", off);
+            (
+                command_until(&mut s, init, "the swarm check passing", on),
+                command_until(&mut s, leave, "the swarm check failing", off),
+            )
+        };
+        eprintln!(
+            "{}: command to check turned: swarm {} {first} ms, then {second} ms",
+            kind_name(kind),
+            if was_active { "leave" } else { "init" }
+        );
+    }
+    s.send(b"\x11");
+    let status = s.finish();
+    assert!(status.success(), "exit status {status:?}");
+}
