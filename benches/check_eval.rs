@@ -16,6 +16,7 @@ fn bench(c: &mut Criterion) {
         size: 462_300_000,
         user: String::new(),
         layers: 9,
+        ..Default::default()
     }));
     let sets = [PathSet::Shell, PathSet::Compilers];
     let matches: Vec<PathMatch> = path_requests(&[], &sets)

@@ -27,6 +27,7 @@ pub fn lesson_names(lesson: &Lesson) -> Named {
             | CheckKind::ImageUser { image, .. }
             | CheckKind::ImageLayers { image, .. }
             | CheckKind::ImagePackages { image, .. }
+            | CheckKind::ImageHistory { image, .. }
             | CheckKind::ImageRun { image, .. } => add(&mut n.images, image),
             CheckKind::ImageSizeRatio { image, of, .. } => {
                 add(&mut n.images, of);
@@ -39,7 +40,14 @@ pub fn lesson_names(lesson: &Lesson) -> Named {
                 }
             }
             CheckKind::ContainerNetworkMode { container, .. }
-            | CheckKind::ContainerPort { container, .. } => add(&mut n.containers, container),
+            | CheckKind::ContainerPort { container, .. }
+            | CheckKind::ContainerSecurity { container, .. } => add(&mut n.containers, container),
+            CheckKind::ContainerShares {
+                container, target, ..
+            } => {
+                add(&mut n.containers, container);
+                add(&mut n.containers, target);
+            }
             CheckKind::ContainerNetworks {
                 container,
                 includes,

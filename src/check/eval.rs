@@ -19,7 +19,7 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    fn new(
+    pub(crate) fn new(
         status: Status,
         expected: impl Into<String>,
         actual: impl Into<String>,
@@ -32,14 +32,14 @@ impl Outcome {
             message: message.into(),
         }
     }
-    fn pass(
+    pub(crate) fn pass(
         expected: impl Into<String>,
         actual: impl Into<String>,
         message: impl Into<String>,
     ) -> Self {
         Self::new(Status::Pass, expected, actual, message)
     }
-    fn fail(
+    pub(crate) fn fail(
         expected: impl Into<String>,
         actual: impl Into<String>,
         message: impl Into<String>,
@@ -88,7 +88,7 @@ fn missing_image(image: &str, expected: String) -> Outcome {
 }
 
 /// Unwrap an image fact or return the outcome for "error" / "missing".
-fn with_image<'a>(
+pub(crate) fn with_image<'a>(
     image: &str,
     expected: &str,
     f: &'a Fact<Option<ImageFacts>>,
@@ -718,7 +718,7 @@ fn missing_container(container: &str, expected: String) -> Outcome {
     )
 }
 
-fn with_container<'a>(
+pub(crate) fn with_container<'a>(
     container: &str,
     expected: &str,
     f: &'a Fact<Option<ContainerFacts>>,
@@ -730,7 +730,7 @@ fn with_container<'a>(
     }
 }
 
-fn state_text(c: &ContainerFacts) -> String {
+pub(crate) fn state_text(c: &ContainerFacts) -> String {
     match (c.status.as_str(), c.exit_code) {
         ("exited", Some(code)) => format!("exited (exit code {code})"),
         (s, _) => s.to_string(),

@@ -15,6 +15,7 @@ fn img(size: u64) -> Fact<Option<ImageFacts>> {
         size,
         user: String::new(),
         layers: 3,
+        ..Default::default()
     }))
 }
 fn base_img() -> ImageFacts {
@@ -24,6 +25,7 @@ fn base_img() -> ImageFacts {
         size: 1,
         user: String::new(),
         layers: 3,
+        ..Default::default()
     }
 }
 fn no_img() -> Fact<Option<ImageFacts>> {
@@ -363,6 +365,7 @@ fn ctr() -> ContainerFacts {
         network_mode_name: None,
         networks,
         ports,
+        ..Default::default()
     }
 }
 

@@ -26,7 +26,7 @@ impl From<crate::engine::EngineError> for FactError {
 pub type Fact<T> = Result<T, FactError>;
 
 /// `image inspect`, reduced to what checks read.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ImageFacts {
     /// The reference asked for, with the default tag (`calc-app-small:latest`).
     pub reference: String,
@@ -39,6 +39,10 @@ pub struct ImageFacts {
     pub user: String,
     /// Number of filesystem layers (`RootFS.Layers`).
     pub layers: usize,
+    /// `Config.Env`, `NAME=value`.
+    pub env: Vec<String>,
+    /// `Config.Labels`.
+    pub labels: BTreeMap<String, String>,
 }
 
 /// One requested path or pattern and what matched it in the image.
@@ -96,6 +100,36 @@ pub struct ContainerFacts {
     pub networks: BTreeMap<String, String>,
     /// Published ports: `80/tcp` -> [(host ip, host port)].
     pub ports: BTreeMap<String, Vec<(String, u16)>>,
+    /// `HostConfig.PidMode` (`container:ID` when it shares another's).
+    pub pid_mode: String,
+    /// `HostConfig.IpcMode`.
+    pub ipc_mode: String,
+    pub security: SecurityFacts,
+}
+
+/// A container's security settings, as its inspect gives them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SecurityFacts {
+    /// `HostConfig.ReadonlyRootfs`.
+    pub read_only: bool,
+    /// `HostConfig.Privileged`.
+    pub privileged: bool,
+    /// `HostConfig.CapAdd` / `CapDrop`, normalised (`NET_RAW`, `ALL`).
+    pub cap_add: Vec<String>,
+    pub cap_drop: Vec<String>,
+    /// The engine's default capability set, which `CapAdd` and `CapDrop`
+    /// change (Docker and Podman have different ones).
+    pub default_caps: Vec<String>,
+    /// `HostConfig.SecurityOpt`.
+    pub security_opt: Vec<String>,
+    /// `Config.User` (the image's user when `docker run` sets none).
+    pub user: String,
+    /// `HostConfig.Memory` in bytes; 0: no limit.
+    pub memory: i64,
+    /// `HostConfig.PidsLimit`; 0, -1 or none: no limit.
+    pub pids_limit: Option<i64>,
+    /// Paths mounted as tmpfs (`HostConfig.Tmpfs`, and tmpfs mounts).
+    pub tmpfs: Vec<String>,
 }
 
 /// `network inspect`, reduced.

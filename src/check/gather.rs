@@ -201,7 +201,8 @@ impl<'a> Gatherer<'a> {
             v.dedup_by_key(|(_, p)| *p);
             ports.insert(p, v);
         }
-        let network_mode = host.network_mode.unwrap_or_default();
+        let security = security_facts(self.engine, &cfg, &host, &c.mounts).await;
+        let network_mode = host.network_mode.clone().unwrap_or_default();
         let network_mode_name = if ["", "default", "bridge", "host", "none"]
             .contains(&network_mode.as_str())
             || network_mode.starts_with("container:")
@@ -235,7 +236,16 @@ impl<'a> Gatherer<'a> {
             network_mode_name,
             networks,
             ports,
+            pid_mode: host.pid_mode.unwrap_or_default(),
+            ipc_mode: host.ipc_mode.unwrap_or_default(),
+            security,
         }))
+    }
+
+    /// The image's build steps (`CreatedBy`), oldest first.
+    pub async fn history(&mut self, info: &ImageFacts) -> Fact<Vec<String>> {
+        let steps = crate::engine::images::history(self.engine, &info.id).await?;
+        Ok(steps.into_iter().map(|s| s.created_by).collect())
     }
 
     /// `network inspect` by exact name; `Ok(None)` when no network has that name.
@@ -478,17 +488,74 @@ pub fn engine_host(url: &str) -> String {
 }
 
 /// `image inspect` of a normalised reference.
+/// A container's security settings; the engine's default capabilities
+/// come from which engine this is.
+async fn security_facts(
+    engine: &Engine,
+    cfg: &bollard::models::ContainerConfig,
+    host: &bollard::models::HostConfig,
+    mounts: &Option<Vec<bollard::models::MountPoint>>,
+) -> SecurityFacts {
+    use crate::lesson::caps;
+    let kind = crate::engine::kind::kind_or_cautious(engine).await;
+    let norm = |v: &Option<Vec<String>>| -> Vec<String> {
+        v.as_deref()
+            .unwrap_or_default()
+            .iter()
+            .map(|c| caps::normalize(c))
+            .collect()
+    };
+    let mut tmpfs: Vec<String> = host
+        .tmpfs
+        .as_ref()
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default();
+    let tmpfs_type = |t: &str| t.eq_ignore_ascii_case("tmpfs");
+    for m in host.mounts.as_deref().unwrap_or_default() {
+        if m.typ.as_ref().is_some_and(|t| tmpfs_type(&t.to_string())) {
+            tmpfs.extend(m.target.clone());
+        }
+    }
+    for m in mounts.as_deref().unwrap_or_default() {
+        if m.typ.as_ref().is_some_and(|t| tmpfs_type(&t.to_string())) {
+            tmpfs.extend(m.destination.clone());
+        }
+    }
+    let mut tmpfs: Vec<String> = tmpfs.iter().map(|p| glob::normalize(p)).collect();
+    tmpfs.sort();
+    tmpfs.dedup();
+    SecurityFacts {
+        read_only: host.readonly_rootfs.unwrap_or(false),
+        privileged: host.privileged.unwrap_or(false),
+        cap_add: norm(&host.cap_add),
+        cap_drop: norm(&host.cap_drop),
+        default_caps: kind
+            .default_capabilities()
+            .iter()
+            .map(|c| c.to_string())
+            .collect(),
+        security_opt: host.security_opt.clone().unwrap_or_default(),
+        user: cfg.user.clone().unwrap_or_default(),
+        memory: host.memory.unwrap_or(0),
+        pids_limit: host.pids_limit,
+        tmpfs,
+    }
+}
+
 pub async fn inspect_image(engine: &Engine, reference: &str) -> Fact<Option<ImageFacts>> {
     match engine.docker.inspect_image(reference).await {
         Ok(i) => {
             let id = i.id.unwrap_or_default();
             let inspect_size = i.size.unwrap_or(0).max(0) as u64;
             let size = crate::engine::images::unpacked_size(engine, &id, inspect_size).await?;
+            let config = i.config.unwrap_or_default();
             Ok(Some(ImageFacts {
                 reference: reference.to_string(),
                 id,
                 size,
-                user: i.config.and_then(|c| c.user).unwrap_or_default(),
+                user: config.user.unwrap_or_default(),
+                env: config.env.unwrap_or_default(),
+                labels: config.labels.unwrap_or_default().into_iter().collect(),
                 layers: i
                     .root_fs
                     .and_then(|r| r.layers)

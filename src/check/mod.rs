@@ -6,6 +6,7 @@ pub mod eval;
 pub mod facts;
 pub mod gather;
 pub mod glob;
+pub mod hardening;
 pub mod junit;
 pub mod packages;
 pub mod probes;
@@ -246,6 +247,15 @@ async fn evaluate(
             };
             eval::image_packages(image, *max, &fi, &fp)
         }
+        K::ImageHistory { image, patterns } => {
+            let fi = g.image(image).await;
+            let fh = match &fi {
+                Ok(Some(info)) => g.history(info).await,
+                Ok(None) => Ok(Vec::new()),
+                Err(e) => Err(e.clone()),
+            };
+            hardening::image_history(image, patterns, &fi, &fh)
+        }
         K::ImageRun {
             image,
             args,
@@ -304,6 +314,18 @@ async fn evaluate(
                 _ => None,
             };
             eval::container_port(container, port, *host_port, *reachable, &fc, reach.as_ref())
+        }
+        K::ContainerSecurity { container, spec } => {
+            hardening::container_security(container, spec, &g.container(container).await)
+        }
+        K::ContainerShares {
+            container,
+            target,
+            namespaces,
+        } => {
+            let fc = g.container(container).await;
+            let ft = g.container(target).await;
+            hardening::container_shares(container, target, namespaces, &fc, &ft)
         }
         K::NetworkExists {
             network,

@@ -79,6 +79,44 @@ impl EngineKind {
         self == EngineKind::DockerClassic
     }
 
+    /// The capabilities a container gets when `docker run` asks for none:
+    /// moby's `oci/caps` defaults, and Podman's `default_capabilities` of
+    /// containers.conf(5). `HostConfig.CapAdd`/`CapDrop` are changes to
+    /// these (Podman reports them as the difference from its set).
+    pub fn default_capabilities(self) -> &'static [&'static str] {
+        match self {
+            EngineKind::DockerClassic | EngineKind::DockerContainerd => &[
+                "AUDIT_WRITE",
+                "CHOWN",
+                "DAC_OVERRIDE",
+                "FOWNER",
+                "FSETID",
+                "KILL",
+                "MKNOD",
+                "NET_BIND_SERVICE",
+                "NET_RAW",
+                "SETFCAP",
+                "SETGID",
+                "SETPCAP",
+                "SETUID",
+                "SYS_CHROOT",
+            ],
+            EngineKind::Podman => &[
+                "CHOWN",
+                "DAC_OVERRIDE",
+                "FOWNER",
+                "FSETID",
+                "KILL",
+                "NET_BIND_SERVICE",
+                "SETFCAP",
+                "SETGID",
+                "SETPCAP",
+                "SETUID",
+                "SYS_CHROOT",
+            ],
+        }
+    }
+
     /// Remember what `endpoint` is (the engine feed learns it on connect).
     pub fn remember(endpoint: &str, kind: EngineKind) {
         if let Ok(mut m) = KNOWN.lock() {

@@ -6,7 +6,8 @@ use std::ops::Range;
 use std::time::Duration;
 
 use super::fields::{self, At};
-use super::model::{CheckKind, CheckSpec, PathSet, Reach};
+use super::caps;
+use super::model::{CheckKind, CheckSpec, Namespace, PathSet, Reach, SecuritySpec};
 use super::size::parse_size;
 use super::suggest::did_you_mean;
 use super::tree::{Reporter, Table, V};
@@ -67,6 +68,11 @@ pub const KINDS: &[KindDef] = &[
         build: build_image_packages,
     },
     KindDef {
+        name: "image.history",
+        fields: &["image", "patterns"],
+        build: build_image_history,
+    },
+    KindDef {
         name: "image.run",
         fields: &[
             "image",
@@ -108,6 +114,27 @@ pub const KINDS: &[KindDef] = &[
         name: "container.port",
         fields: &["container", "port", "host_port", "reachable"],
         build: build_container_port,
+    },
+    KindDef {
+        name: "container.security",
+        fields: &[
+            "container",
+            "read_only",
+            "tmpfs",
+            "cap_drop",
+            "cap_add",
+            "no_new_privileges",
+            "user",
+            "not_root",
+            "memory",
+            "pids",
+        ],
+        build: build_container_security,
+    },
+    KindDef {
+        name: "container.shares",
+        fields: &["container", "target", "namespaces"],
+        build: build_container_shares,
     },
     KindDef {
         name: "network.exists",
@@ -260,7 +287,11 @@ impl K<'_, '_, '_> {
     }
 
     fn image_paths(&mut self, key: &str) -> Option<Vec<String>> {
-        let items = self.list(key, "paths = [\"/bin/sh\"]")?;
+        self.image_paths_as(key, "paths = [\"/bin/sh\"]")
+    }
+
+    fn image_paths_as(&mut self, key: &str, example: &str) -> Option<Vec<String>> {
+        let items = self.list(key, example)?;
         for p in &items {
             if !p.v.starts_with('/') {
                 self.r.at(
@@ -774,6 +805,154 @@ fn build_container_port(k: &mut K) -> CheckKind {
         port,
         host_port,
         reachable,
+    }
+}
+
+fn build_image_history(k: &mut K) -> CheckKind {
+    let image = k.req_str("image", IMG);
+    let example = "patterns = [\"dojo-token-*\"]";
+    let patterns = match k.list("patterns", example) {
+        None => {
+            if k.t.get("patterns").is_none() {
+                k.missing("patterns", example);
+            }
+            Vec::new()
+        }
+        Some(v) => {
+            if v.is_empty() {
+                if let Some(e) = k.t.get("patterns") {
+                    k.r.at(&e.node.span, format!("`patterns` is empty; list at least one, e.g. {example}"));
+                }
+            }
+            let mut out = Vec::new();
+            for p in v {
+                if p.v.trim_matches('*').trim().is_empty() {
+                    k.r.at(
+                        &p.span,
+                        format!("`{}` would match every step; name part of the secret, e.g. {example}", p.v),
+                    );
+                } else {
+                    out.push(p.v);
+                }
+            }
+            out
+        }
+    };
+    CheckKind::ImageHistory { image, patterns }
+}
+
+/// Capability names of `key`, normalised; unknown names are reported.
+fn capabilities(k: &mut K, key: &str, example: &str) -> Vec<String> {
+    let Some(items) = k.list(key, example) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for item in items {
+        let cap = caps::normalize(&item.v);
+        if caps::is_known(&cap) {
+            out.push(cap);
+        } else {
+            let mut known = caps::CAPABILITIES.to_vec();
+            known.push("ALL");
+            let msg = format!(
+                "`{}` is not a Linux capability{}",
+                item.v,
+                did_you_mean(&cap, &known)
+            );
+            k.r.at(&item.span, msg);
+        }
+    }
+    out
+}
+
+fn build_container_security(k: &mut K) -> CheckKind {
+    let container = k.req_str("container", "container = \"api\"");
+    let tmpfs = k.image_paths_as("tmpfs", "tmpfs = [\"/tmp\"]").unwrap_or_default();
+    let cap_drop = capabilities(k, "cap_drop", "cap_drop = [\"ALL\"]");
+    let cap_add = capabilities(k, "cap_add", "cap_add = [\"NET_BIND_SERVICE\"]");
+    if let Some(e) = k.t.get("cap_add") {
+        if cap_add.iter().any(|c| c == "ALL") {
+            k.r.at(
+                &e.node.span,
+                "`cap_add` cannot allow ALL; name the capabilities the program needs",
+            );
+        }
+    }
+    let memory = k.size("memory");
+    if memory == Some(0) {
+        if let Some(e) = k.t.get("memory") {
+            k.r.at(&e.node.span, "`memory` must be more than zero, e.g. memory = \"256MB\"");
+        }
+    }
+    let pids = fields::integer(k.r, k.t, "pids", 1, i64::from(u32::MAX))
+        .and_then(|a| u32::try_from(a.v).ok());
+    let spec = SecuritySpec {
+        read_only: k.boolean("read_only"),
+        tmpfs,
+        cap_drop,
+        cap_add,
+        no_new_privileges: k.boolean("no_new_privileges"),
+        user: k.opt_str("user", "user = \"65532\""),
+        not_root: k.boolean("not_root").unwrap_or(false),
+        memory,
+        pids,
+    };
+    let named = |key: &str| k.t.get(key).is_some();
+    if !KINDS
+        .iter()
+        .find(|d| d.name == "container.security")
+        .is_some_and(|d| d.fields.iter().any(|f| *f != "container" && named(f)))
+    {
+        let msg = format!(
+            "{} asks nothing of the container; set at least one of read_only, tmpfs, cap_drop, cap_add, no_new_privileges, user, not_root, memory, pids",
+            k.label
+        );
+        k.r.at(&k.head, msg);
+    }
+    CheckKind::ContainerSecurity { container, spec }
+}
+
+fn build_container_shares(k: &mut K) -> CheckKind {
+    let container = k.req_str("container", "container = \"debugger\"");
+    let target = k.req_str("target", "target = \"api\"");
+    let example = "namespaces = [\"pid\", \"network\"]";
+    let mut namespaces = Vec::new();
+    match k.list("namespaces", example) {
+        None if k.t.get("namespaces").is_none() => k.missing("namespaces", example),
+        None => {}
+        Some(v) if v.is_empty() => {
+            if let Some(e) = k.t.get("namespaces") {
+                k.r.at(&e.node.span, format!("`namespaces` is empty, e.g. {example}"));
+            }
+        }
+        Some(v) => {
+            for item in v {
+                match Namespace::parse(&item.v) {
+                    Some(n) if !namespaces.contains(&n) => namespaces.push(n),
+                    Some(_) => {}
+                    None => {
+                        let names: Vec<&str> = Namespace::ALL.iter().map(|n| n.as_str()).collect();
+                        let msg = format!(
+                            "`{}` is not a namespace a container can share; use {}{}",
+                            item.v,
+                            names.join(", "),
+                            did_you_mean(&item.v, &names)
+                        );
+                        k.r.at(&item.span, msg);
+                    }
+                }
+            }
+        }
+    }
+    namespaces.sort();
+    if !container.is_empty() && container == target {
+        let msg = format!("{}: `container` and `target` are the same container", k.label);
+        k.r.at(&k.head, msg);
+    }
+    CheckKind::ContainerShares {
+        container,
+        target,
+        namespaces,
     }
 }
 

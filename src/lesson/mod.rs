@@ -17,6 +17,7 @@
 //! - loading never executes anything.
 
 mod checks;
+pub mod caps;
 pub mod diag;
 mod fields;
 pub mod frontmatter;

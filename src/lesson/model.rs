@@ -164,6 +164,60 @@ pub enum Reach {
     Unreachable,
 }
 
+/// A namespace one container can share with another (`container.shares`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Namespace {
+    /// `--pid container:X`: the same process tree.
+    Pid,
+    /// `--network container:X`: the same interfaces, addresses and ports.
+    Network,
+    /// `--ipc container:X`: the same System V IPC and POSIX message queues.
+    Ipc,
+}
+
+impl Namespace {
+    pub const ALL: [Namespace; 3] = [Namespace::Pid, Namespace::Network, Namespace::Ipc];
+
+    /// The spelling in lesson files and in `docker run` (`--pid`, `--network`, `--ipc`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Namespace::Pid => "pid",
+            Namespace::Network => "network",
+            Namespace::Ipc => "ipc",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Namespace> {
+        Namespace::ALL.into_iter().find(|n| n.as_str() == s)
+    }
+}
+
+/// What `container.security` asks of a running container. Every field is
+/// optional; an empty spec only asks that the container runs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SecuritySpec {
+    /// `--read-only`: the root filesystem is mounted read-only.
+    pub read_only: Option<bool>,
+    /// Paths that must be tmpfs mounts (`--tmpfs /tmp`).
+    pub tmpfs: Vec<String>,
+    /// Capabilities that must be gone, upper case without `CAP_`; `ALL`
+    /// means every capability not in `cap_add`.
+    pub cap_drop: Vec<String>,
+    /// Capabilities the container may keep or add back (and no others beyond
+    /// the engine's defaults, unless `cap_drop` removes those).
+    pub cap_add: Vec<String>,
+    /// `--security-opt no-new-privileges`.
+    pub no_new_privileges: Option<bool>,
+    /// The exact user (`Config.User`).
+    pub user: Option<String>,
+    /// Any user but root.
+    pub not_root: bool,
+    /// A memory limit at most this many bytes (`--memory`).
+    pub memory: Option<u64>,
+    /// A process limit at most this (`--pids-limit`).
+    pub pids: Option<u32>,
+}
+
 /// The kind of a check with its typed fields (LESSON-FORMAT.md, "Check kinds").
 #[derive(Debug, Clone, PartialEq)]
 pub enum CheckKind {
@@ -202,6 +256,10 @@ pub enum CheckKind {
         image: String,
         max: u32,
     },
+    ImageHistory {
+        image: String,
+        patterns: Vec<String>,
+    },
     ImageRun {
         image: String,
         args: Vec<String>,
@@ -237,6 +295,15 @@ pub enum CheckKind {
         port: String,
         host_port: Option<u16>,
         reachable: bool,
+    },
+    ContainerSecurity {
+        container: String,
+        spec: SecuritySpec,
+    },
+    ContainerShares {
+        container: String,
+        target: String,
+        namespaces: Vec<Namespace>,
     },
     NetworkExists {
         network: String,
@@ -277,6 +344,7 @@ impl CheckKind {
             CheckKind::ImageUser { .. } => "image.user",
             CheckKind::ImageLayers { .. } => "image.layers",
             CheckKind::ImagePackages { .. } => "image.packages",
+            CheckKind::ImageHistory { .. } => "image.history",
             CheckKind::ImageRun { .. } => "image.run",
             CheckKind::DockerfileStages { .. } => "dockerfile.stages",
             CheckKind::DockerfileFinalBase { .. } => "dockerfile.final_base",
@@ -284,6 +352,8 @@ impl CheckKind {
             CheckKind::ContainerNetworkMode { .. } => "container.network_mode",
             CheckKind::ContainerNetworks { .. } => "container.networks",
             CheckKind::ContainerPort { .. } => "container.port",
+            CheckKind::ContainerSecurity { .. } => "container.security",
+            CheckKind::ContainerShares { .. } => "container.shares",
             CheckKind::NetworkExists { .. } => "network.exists",
             CheckKind::NetworkAbsent { .. } => "network.absent",
             CheckKind::NetworkReach { .. } => "network.reach",

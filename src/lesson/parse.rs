@@ -508,6 +508,7 @@ fn find_cycles(edges: &[Vec<usize>]) -> Vec<Vec<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lesson::Namespace;
     use crate::lesson::model::{CheckKind, PathSet, Reach};
 
     fn lesson(text: &str) -> (Option<ParsedLesson>, Vec<String>) {
@@ -627,6 +628,58 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    #[test]
+    fn hardening_kinds_parse() {
+        let text = "+++\ntitle = \"T\"\n\
+            [[check]]\nid = \"sec\"\ntitle = \"s\"\nkind = \"container.security\"\ncontainer = \"api\"\nread_only = true\ntmpfs = [\"/tmp/\"]\ncap_drop = [\"all\"]\ncap_add = [\"cap_net_bind_service\"]\nno_new_privileges = true\nnot_root = true\nmemory = \"256MiB\"\npids = 100\n\
+            [[check]]\nid = \"share\"\ntitle = \"s\"\nkind = \"container.shares\"\ncontainer = \"debugger\"\ntarget = \"api\"\nnamespaces = [\"network\", \"pid\", \"pid\"]\n\
+            [[check]]\nid = \"hist\"\ntitle = \"h\"\nkind = \"image.history\"\nimage = \"api\"\npatterns = [\"dojo-token-*\"]\n+++\n";
+        let (l, d) = lesson(text);
+        assert!(d.is_empty(), "{d:#?}");
+        let l = l.expect("lesson").lesson;
+        let CheckKind::ContainerSecurity { container, spec } = &l.checks[0].kind else {
+            panic!("{:?}", l.checks[0].kind)
+        };
+        assert_eq!(container, "api");
+        assert_eq!(spec.cap_drop, ["ALL"]);
+        assert_eq!(spec.cap_add, ["NET_BIND_SERVICE"]);
+        assert_eq!(spec.memory, Some(256 * 1024 * 1024));
+        assert_eq!(spec.pids, Some(100));
+        assert_eq!((spec.read_only, spec.no_new_privileges, spec.not_root), (Some(true), Some(true), true));
+        assert_eq!(
+            l.checks[1].kind,
+            CheckKind::ContainerShares {
+                container: "debugger".into(),
+                target: "api".into(),
+                namespaces: vec![Namespace::Pid, Namespace::Network],
+            }
+        );
+        assert_eq!(
+            l.checks[2].kind,
+            CheckKind::ImageHistory {
+                image: "api".into(),
+                patterns: vec!["dojo-token-*".into()],
+            }
+        );
+    }
+
+    #[test]
+    fn hardening_kinds_name_what_is_wrong() {
+        let text = "+++\ntitle = \"T\"\n\
+            [[check]]\nid = \"sec\"\ntitle = \"s\"\nkind = \"container.security\"\ncontainer = \"api\"\ncap_drop = [\"NET_RAWR\"]\n\
+            [[check]]\nid = \"none\"\ntitle = \"s\"\nkind = \"container.security\"\ncontainer = \"api\"\n\
+            [[check]]\nid = \"share\"\ntitle = \"s\"\nkind = \"container.shares\"\ncontainer = \"api\"\ntarget = \"api\"\nnamespaces = [\"pids\"]\n\
+            [[check]]\nid = \"hist\"\ntitle = \"h\"\nkind = \"image.history\"\nimage = \"api\"\npatterns = [\"**\"]\n+++\n";
+        let (_, d) = lesson(text);
+        let all = d.join("\n");
+        assert!(all.contains("lesson.md:8:13: `NET_RAWR` is not a Linux capability; did you mean `NET_RAW`?"), "{all}");
+        assert!(all.contains("asks nothing of the container"), "{all}");
+        assert!(all.contains("`pids` is not a namespace a container can share; use pid, network, ipc; did you mean `pid`?"), "{all}");
+        assert!(all.contains("`container` and `target` are the same container"), "{all}");
+        assert!(all.contains("`**` would match every step"), "{all}");
+        assert_eq!(d.len(), 5, "{all}");
     }
 
     #[test]

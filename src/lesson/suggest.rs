@@ -41,7 +41,7 @@ pub fn closest<'k>(input: &str, known: &[&'k str]) -> Option<&'k str> {
     let limit = if len < 3 { 0 } else { (len / 3).max(1) };
     known
         .iter()
-        .map(|k| (distance(&n, k), *k))
+        .map(|k| (distance(&n, &normalise(k)), *k))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, _)| *d)
         .map(|(_, k)| k)
