@@ -19,7 +19,8 @@ use dockdojo::check::{run_lesson, CheckEnv, LessonResult, Status};
 use dockdojo::engine::kind::EngineKind;
 use dockdojo::engine::Engine;
 use dockdojo::lesson::{
-    CheckKind, CheckSpec, Creates, Lesson, Manifest, Pack, PackSource, PathSet,
+    CheckKind, CheckSpec, Creates, Lesson, Manifest, Namespace, Pack, PackSource, PathSet,
+    SecuritySpec,
 };
 
 const MB: u64 = 1_000_000;
@@ -162,6 +163,149 @@ async fn sizes_are_unpacked_sizes_on_every_store() {
     assert!(s.actual.ends_with("MB (unpacked)"), "{}", s.actual);
     let small_mb = size_of(&s.actual);
     assert!((1.2..1.5).contains(&small_mb), "{}", s.actual);
+}
+
+/// `container.security`, `container.shares` and `image.history` give the
+/// same verdicts on every engine: a locked-down container passes and a
+/// plain one fails, a sidecar in another container's namespaces passes and
+/// one in its own fails, and a token passed as a build argument or ENV is
+/// found without being printed.
+#[tokio::test]
+async fn hardening_checks_give_the_same_verdicts() {
+    let test = "hardening_checks_give_the_same_verdicts";
+    let Some(engine) = common::engine(test).await else {
+        return;
+    };
+    let kind = dockdojo::engine::kind::kind(&engine).await;
+    let mut clean = Cleanup::default();
+    let pid = std::process::id();
+    let locked = format!("ddt-matrix-locked-{pid}");
+    let plain = format!("ddt-matrix-plain-{pid}");
+    let sidecar = format!("ddt-matrix-sidecar-{pid}");
+    let loner = format!("ddt-matrix-loner-{pid}");
+    clean
+        .containers
+        .extend([locked.clone(), plain.clone(), sidecar.clone(), loner.clone()]);
+    let run_detached = |args: &[&str]| {
+        let mut all = vec!["run", "-d"];
+        all.extend_from_slice(args);
+        let (ok, text) = docker(&all);
+        assert!(ok, "docker {all:?} failed: {text}");
+    };
+    run_detached(&[
+        "--name", &locked, "--read-only", "--tmpfs", "/tmp", "--cap-drop", "ALL",
+        "--cap-add", "NET_BIND_SERVICE", "--security-opt", "no-new-privileges",
+        "--user", "65532", "--memory", "64m", "--pids-limit", "50",
+        "busybox:1.36", "sleep", "600",
+    ]);
+    run_detached(&["--name", &plain, "busybox:1.36", "sleep", "600"]);
+    let target = format!("container:{locked}");
+    run_detached(&[
+        "--name", &sidecar, "--pid", &target, "--network", &target, "busybox:1.36", "sleep",
+        "600",
+    ]);
+    run_detached(&["--name", &loner, "busybox:1.36", "sleep", "600"]);
+
+    let token = format!("dojo-token-{pid}x");
+    let leaky_arg = format!("ddt-matrix-leaky-arg-{pid}");
+    let leaky_env = format!("ddt-matrix-leaky-env-{pid}");
+    let clean_img = format!("ddt-matrix-no-secret-{pid}");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ctx = dir.path().to_string_lossy().to_string();
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        "FROM busybox:1.36\nARG TOKEN\nRUN echo \"fetching with ${TOKEN}\" | wc -c > /fetched\n",
+    )
+    .expect("write");
+    clean.images.extend([leaky_arg.clone(), leaky_env.clone(), clean_img.clone()]);
+    let arg = format!("TOKEN={token}");
+    let (ok, text) = docker(&["build", "-q", "--build-arg", &arg, "-t", &leaky_arg, &ctx]);
+    assert!(ok, "docker build {leaky_arg}: {text}");
+    build(
+        &mut clean,
+        &leaky_env,
+        &format!("FROM busybox:1.36\nENV API_TOKEN={token}\n"),
+    );
+    build(&mut clean, &clean_img, "FROM busybox:1.36\nRUN echo built > /built\n");
+
+    let hardened = SecuritySpec {
+        read_only: Some(true),
+        tmpfs: vec!["/tmp".into()],
+        cap_drop: vec!["ALL".into()],
+        cap_add: vec!["NET_BIND_SERVICE".into()],
+        no_new_privileges: Some(true),
+        not_root: true,
+        memory: Some(128 * 1024 * 1024),
+        pids: Some(100),
+        ..Default::default()
+    };
+    let security = |id: &str, c: &str| {
+        spec(
+            id,
+            CheckKind::ContainerSecurity {
+                container: c.to_string(),
+                spec: hardened.clone(),
+            },
+        )
+    };
+    let shares = |id: &str, c: &str| {
+        spec(
+            id,
+            CheckKind::ContainerShares {
+                container: c.to_string(),
+                target: locked.clone(),
+                namespaces: vec![Namespace::Pid, Namespace::Network],
+            },
+        )
+    };
+    let history = |id: &str, image: &str| {
+        spec(
+            id,
+            CheckKind::ImageHistory {
+                image: image.to_string(),
+                patterns: vec!["dojo-token-*".into()],
+            },
+        )
+    };
+    let r = run(
+        &engine,
+        vec![
+            security("locked", &locked),
+            security("plain", &plain),
+            shares("sidecar", &sidecar),
+            shares("loner", &loner),
+            history("leaky-arg", &leaky_arg),
+            history("leaky-env", &leaky_env),
+            history("no-secret", &clean_img),
+        ],
+    )
+    .await;
+    for c in &r.checks {
+        eprintln!("{}: {} {:?}: {}", kind_name(kind), c.id, c.status, c.actual);
+        for text in [&c.expected, &c.actual, &c.message] {
+            assert!(!text.contains(&token), "the token leaked in {c:?}");
+        }
+    }
+    let want = [
+        ("locked", Status::Pass),
+        ("plain", Status::Fail),
+        ("sidecar", Status::Pass),
+        ("loner", Status::Fail),
+        ("leaky-arg", Status::Fail),
+        ("leaky-env", Status::Fail),
+        ("no-secret", Status::Pass),
+    ];
+    for (c, (id, status)) in r.checks.iter().zip(want) {
+        assert_eq!((c.id.as_str(), c.status), (id, status), "{c:#?}");
+    }
+    let plain_r = &r.checks[1];
+    for flag in ["--read-only", "--cap-drop ALL", "no-new-privileges", "--user", "--memory", "--pids-limit"] {
+        assert!(plain_r.message.contains(flag), "{flag}: {plain_r:?}");
+    }
+    assert!(r.checks[0].actual.contains("capabilities: NET_BIND_SERVICE"), "{:?}", r.checks[0]);
+    assert!(r.checks[3].message.contains("--pid container:"), "{:?}", r.checks[3]);
+    assert!(r.checks[4].actual.contains("(RUN)"), "{:?}", r.checks[4]);
+    assert_eq!(r.checks[5].actual, "the secret is in ENV API_TOKEN");
 }
 
 /// Twenty fresh scans each of a scratch image (lacks everything: passes)

@@ -1,0 +1,3 @@
+module example.com/calc-svc
+
+go 1.24

@@ -1,0 +1,3 @@
+module example.com/calc-api
+
+go 1.24
