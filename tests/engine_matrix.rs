@@ -310,6 +310,53 @@ async fn hardening_checks_give_the_same_verdicts() {
     assert!(r.checks[5].actual.ends_with("ENV API_TOKEN"), "{:?}", r.checks[5]);
 }
 
+/// `reset` removes a lesson's service and the sidecar that joined its
+/// namespaces, whichever the lesson names first: Podman refuses to remove a
+/// container while another that joined it exists.
+#[tokio::test]
+async fn reset_removes_a_sidecar_and_the_container_it_joined() {
+    use dockdojo::engine::cleanup::{self, ManagedScope, Target};
+    let test = "reset_removes_a_sidecar_and_the_container_it_joined";
+    let Some(engine) = common::engine(test).await else {
+        return;
+    };
+    let mut clean = Cleanup::default();
+    let pid = std::process::id();
+    let service = format!("ddt-matrix-service-{pid}");
+    let sidecar = format!("ddt-matrix-joined-{pid}");
+    clean.containers.extend([service.clone(), sidecar.clone()]);
+    let (ok, text) = docker(&["run", "-d", "--name", &service, "busybox:1.36", "sleep", "600"]);
+    assert!(ok, "{text}");
+    let joined = format!("container:{service}");
+    let (ok, text) = docker(&[
+        "run", "-d", "--name", &sidecar, "--pid", &joined, "--network", &joined,
+        "busybox:1.36", "sleep", "600",
+    ]);
+    assert!(ok, "{text}");
+    // the service first, as a lesson's `creates` would list it
+    let target = Target {
+        containers: vec![
+            (service.clone(), "matrix".to_string()),
+            (sidecar.clone(), "matrix".to_string()),
+        ],
+        images: vec![],
+        networks: vec![],
+        volumes: vec![],
+        managed: ManagedScope::Lessons(Default::default()),
+        install: "matrix-test".into(),
+        podman: false,
+    };
+    let plan = cleanup::plan(&engine, &target).await.expect("plan");
+    assert_eq!(plan.containers.len(), 2, "{plan:?}");
+    let out = cleanup::execute(&engine, &plan).await;
+    assert!(out.failed.is_empty(), "{:?}", out.failed);
+    assert_eq!(out.removed.len(), 2, "{:?}", out.removed);
+    for name in [&service, &sidecar] {
+        let (exists, _) = docker(&["container", "inspect", name]);
+        assert!(!exists, "{name} is still there");
+    }
+}
+
 /// Twenty fresh scans each of a scratch image (lacks everything: passes)
 /// and a busybox image (has a shell: fails): never an error, always the
 /// same verdict, also where no mount is kept open between stats.

@@ -674,6 +674,7 @@ pub struct Outcome {
 pub async fn execute(engine: &Engine, plan: &Plan) -> Outcome {
     let d = &engine.docker;
     let mut out = Outcome::default();
+    let mut deferred = Vec::new();
     for c in &plan.containers {
         if c.running {
             let _ = d
@@ -686,16 +687,33 @@ pub async fn execute(engine: &Engine, plan: &Plan) -> Outcome {
                 )
                 .await;
         }
-        let r = d
-            .remove_container(
-                &c.target,
-                Some(RemoveContainerOptions {
-                    force: true,
-                    ..Default::default()
-                }),
-            )
-            .await;
-        record(engine, &mut out, c, r);
+        let r = remove_container(engine, &c.target).await;
+        if has_dependents(&r) {
+            deferred.push(c);
+        } else {
+            record(engine, &mut out, c, r);
+        }
+    }
+    // Containers others had joined: their dependents are gone now (or were
+    // not ours to remove, and the engine's answer says so).
+    while !deferred.is_empty() {
+        let mut again = Vec::new();
+        let before = deferred.len();
+        for c in deferred {
+            let r = remove_container(engine, &c.target).await;
+            if has_dependents(&r) {
+                again.push((c, r));
+            } else {
+                record(engine, &mut out, c, r);
+            }
+        }
+        if again.len() == before {
+            for (c, r) in again {
+                record(engine, &mut out, c, r);
+            }
+            break;
+        }
+        deferred = again.into_iter().map(|(c, _)| c).collect();
     }
     // Removing an image also removes its untagged parents (a classic build
     // keeps every step as one): deleting hundreds of MB of layers can take
@@ -734,6 +752,26 @@ pub async fn execute(engine: &Engine, plan: &Plan) -> Outcome {
         record(engine, &mut out, v, r);
     }
     out
+}
+
+/// Force-remove one container.
+async fn remove_container(engine: &Engine, target: &str) -> Result<(), bollard::errors::Error> {
+    engine
+        .docker
+        .remove_container(
+            target,
+            Some(RemoveContainerOptions {
+                force: true,
+                ..Default::default()
+            }),
+        )
+        .await
+}
+
+/// Podman refuses to remove a container that another joined
+/// (`--network container:X`) while that one exists.
+fn has_dependents(r: &Result<(), bollard::errors::Error>) -> bool {
+    matches!(r, Err(e) if e.to_string().contains("dependent containers"))
 }
 
 /// How long removing one image (and its untagged parents) may take.

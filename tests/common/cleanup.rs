@@ -12,7 +12,8 @@ pub struct Cleanup {
 
 impl Drop for Cleanup {
     fn drop(&mut self) {
-        for c in &self.containers {
+        // last created first: a container that joined another's namespaces goes before it
+        for c in self.containers.iter().rev() {
             let _ = Command::new("docker").args(["rm", "-f", c]).output();
         }
         for n in &self.networks {
