@@ -68,9 +68,9 @@ declare -A VERSION=(
     [distroless-python]=3
     [debian13]=1
     [golang13]=1
-    [distroless13]=2
+    [distroless13]=3
     [python13]=1
-    [distroless-python13]=1
+    [distroless-python13]=2
     [node13]=1
     [curl13]=1
     [jdk13]=1
@@ -378,6 +378,14 @@ EOF
         /etc/ssl/certs/ca-certificates.crt
     cp -aL "$SRC/usr/share/zoneinfo" "$root/usr/share/zoneinfo"
     rm -rf "$root/usr/share/zoneinfo/right" "$root/usr/share/zoneinfo/posix"
+    # the Debian 13 images name themselves as distroless does (common/variables.bzl there)
+    if [[ -n "$SRC" ]]; then
+        rm -f "$root/etc/os-release"
+        printf '%s\n' 'PRETTY_NAME="Distroless"' 'NAME="Debian GNU/Linux"' 'ID="debian"' 'VERSION_ID="13"' \
+            'VERSION="Debian GNU/Linux 13 (trixie)"' 'HOME_URL="https://github.com/GoogleContainerTools/distroless"' \
+            'SUPPORT_URL="https://github.com/GoogleContainerTools/distroless/blob/master/README.md"' \
+            'BUG_REPORT_URL="https://github.com/GoogleContainerTools/distroless/issues/new"' >"$root/etc/os-release"
+    fi
     for p in base-files netbase tzdata media-types ca-certificates; do
         dpkg_entry "$root" "$p"
     done
