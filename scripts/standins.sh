@@ -378,13 +378,16 @@ EOF
         /etc/ssl/certs/ca-certificates.crt
     cp -aL "$SRC/usr/share/zoneinfo" "$root/usr/share/zoneinfo"
     rm -rf "$root/usr/share/zoneinfo/right" "$root/usr/share/zoneinfo/posix"
-    # the Debian 13 images name themselves as distroless does (common/variables.bzl there)
+    # the Debian 13 images name themselves as distroless does (common/variables.bzl there),
+    # in /usr/lib/os-release with /etc/os-release linking to it
     if [[ -n "$SRC" ]]; then
         rm -f "$root/etc/os-release"
+        mkdir -p "$root/usr/lib"
+        ln -s ../usr/lib/os-release "$root/etc/os-release"
         printf '%s\n' 'PRETTY_NAME="Distroless"' 'NAME="Debian GNU/Linux"' 'ID="debian"' 'VERSION_ID="13"' \
             'VERSION="Debian GNU/Linux 13 (trixie)"' 'HOME_URL="https://github.com/GoogleContainerTools/distroless"' \
             'SUPPORT_URL="https://github.com/GoogleContainerTools/distroless/blob/master/README.md"' \
-            'BUG_REPORT_URL="https://github.com/GoogleContainerTools/distroless/issues/new"' >"$root/etc/os-release"
+            'BUG_REPORT_URL="https://github.com/GoogleContainerTools/distroless/issues/new"' >"$root/usr/lib/os-release"
     fi
     for p in base-files netbase tzdata media-types ca-certificates; do
         dpkg_entry "$root" "$p"
