@@ -668,7 +668,7 @@ build_node13() {
 
 # Java 21 on Debian 13: one apt-get root file system (trixie's OpenJDK 21, not Temurin)
 # serves the JDK builder and the distroless runtime, as one Debian release would.
-JDK13_PKGS="openjdk-21-jdk-headless ca-certificates curl wget"
+JDK13_PKGS="openjdk-21-jdk-headless ca-certificates curl wget netbase media-types"
 JDK13_JVM=/usr/lib/jvm/java-21-openjdk-amd64
 
 # eclipse-temurin:21-jdk: Ubuntu with Temurin's JDK in /opt/java/openjdk in the real image;
@@ -712,7 +712,9 @@ build_distroless_java13() {
     unpack "$tarball" "$src"
     local SRC="$src"
     distroless_rootfs "$root"
-    rmdir "$root/bin" "$root/sbin" "$root/usr/bin" 2>/dev/null || true
+    rmdir "$root/bin" "$root/sbin" "$root/lib" "$root/usr/bin" 2>/dev/null || true
+    # merged /usr, as in Debian 13: ldd names libraries under /lib, which is usr/lib here
+    ln -s usr/lib "$root/lib"
     # the JRE package's files, symbolic links kept (they point into /etc/java-21-openjdk)
     chroot "$src" dpkg -L openjdk-21-jre-headless |
         grep -Ev '^/usr/share/(doc|man|lintian)|^/usr/lib/debug|^/\.$' >"$WORK/jre.list"
