@@ -3,7 +3,8 @@
 #
 # No registry is reachable on the development and CI machines, so the public
 # images the lessons name (golang:1.25-trixie, gcr.io/distroless/...-debian13, python,
-# node, debian, buildpack-deps, busybox) are made here from Debian packages with
+# node, debian, buildpack-deps, busybox, eclipse-temurin, cgr.dev/chainguard/static,
+# dhi.io/static) are made here from Debian packages with
 # `docker import` and tagged with those same names. They behave enough like the real
 # images for the lessons: same paths, users, entrypoints and rough sizes where it
 # matters. The Debian 13 stand-ins take every file from a debootstrapped trixie, so
@@ -16,7 +17,8 @@
 #
 # Usage: scripts/standins.sh [--force] [--list] [NAME...]
 #   NAME     one of: busybox debian13 distroless13 golang13 python13 distroless-python13
-#            curl13 node13 golang distroless debian python distroless-python
+#            curl13 node13 jdk13 distroless-java13 wolfi-static dhi-static13 golang
+#            distroless debian python distroless-python
 #            (default: all, in that order)
 #   --force  rebuild even when an image with the current recipe already exists
 #   --list   print the image names this script makes and exit
@@ -37,6 +39,11 @@
 # Debian 13 stand-ins, first run on a busy 2-core machine (cold cache): debian13 86 s,
 # distroless13 158 s (debootstrap 126 s), python13 167 s, distroless-python13 6 s,
 # golang13 137 s, curl13 138 s, node13 193 s (apt-get of npm); about 15 minutes.
+# Java and hardened-base stand-ins, cold cache, 2-core machine: jdk13 84 s (debootstrap
+# 43 s, apt-get of OpenJDK 21 28 s), distroless-java13 12 s, wolfi-static 30 s
+# (debootstrap 28 s), dhi-static13 1 s; 127 s in all. Unpacked sizes:
+# eclipse-temurin:21-jdk 397 MB, gcr.io/distroless/java21-debian13 212 MB,
+# cgr.dev/chainguard/static 0.85 MB, dhi.io/static 0.85 MB.
 # Debian 12 stand-ins, first run on a busy 2-core machine (cold cache): busybox 1 s, golang 11-19 s,
 # distroless (6 tags) 5-12 s, debian 43 s (debootstrap 36 s), python 85 s
 # (debootstrap 71 s), distroless-python 9-18 s, node 214 s (apt-get of npm's ~300
@@ -54,7 +61,7 @@ MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 SUITE=bookworm
 LABEL=dev.dockdojo.standin
 RECIPE_LABEL=dev.dockdojo.standin.recipe
-ALL=(busybox debian13 distroless13 golang13 python13 distroless-python13 curl13 node13 golang distroless debian python distroless-python)
+ALL=(busybox debian13 distroless13 golang13 python13 distroless-python13 curl13 node13 jdk13 distroless-java13 wolfi-static dhi-static13 golang distroless debian python distroless-python)
 
 # Bump a version when its recipe changes: the image is then rebuilt.
 declare -A VERSION=(
@@ -66,11 +73,15 @@ declare -A VERSION=(
     [distroless-python]=3
     [debian13]=1
     [golang13]=1
-    [distroless13]=2
+    [distroless13]=3
     [python13]=1
-    [distroless-python13]=1
+    [distroless-python13]=2
     [node13]=1
     [curl13]=1
+    [jdk13]=1
+    [distroless-java13]=1
+    [wolfi-static]=1
+    [dhi-static13]=1
 )
 declare -A TAGS=(
     [busybox]="busybox:1.36"
@@ -86,6 +97,10 @@ declare -A TAGS=(
     [distroless-python13]="gcr.io/distroless/python3-debian13 gcr.io/distroless/python3-debian13:nonroot"
     [node13]="node:24-trixie-slim node:24-slim"
     [curl13]="buildpack-deps:trixie-curl"
+    [jdk13]="eclipse-temurin:21-jdk eclipse-temurin:21"
+    [distroless-java13]="gcr.io/distroless/java21-debian13 gcr.io/distroless/java21-debian13:nonroot"
+    [wolfi-static]="cgr.dev/chainguard/static:latest"
+    [dhi-static13]="dhi.io/static:20250419-debian13 dhi.io/static:20250419"
 )
 
 log() { printf '[standins %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -368,6 +383,17 @@ EOF
         /etc/ssl/certs/ca-certificates.crt
     cp -aL "$SRC/usr/share/zoneinfo" "$root/usr/share/zoneinfo"
     rm -rf "$root/usr/share/zoneinfo/right" "$root/usr/share/zoneinfo/posix"
+    # the Debian 13 images name themselves as distroless does (common/variables.bzl there),
+    # in /usr/lib/os-release with /etc/os-release linking to it
+    if [[ -n "$SRC" ]]; then
+        rm -f "$root/etc/os-release"
+        mkdir -p "$root/usr/lib"
+        ln -s ../usr/lib/os-release "$root/etc/os-release"
+        printf '%s\n' 'PRETTY_NAME="Distroless"' 'NAME="Debian GNU/Linux"' 'ID="debian"' 'VERSION_ID="13"' \
+            'VERSION="Debian GNU/Linux 13 (trixie)"' 'HOME_URL="https://github.com/GoogleContainerTools/distroless"' \
+            'SUPPORT_URL="https://github.com/GoogleContainerTools/distroless/blob/master/README.md"' \
+            'BUG_REPORT_URL="https://github.com/GoogleContainerTools/distroless/issues/new"' >"$root/usr/lib/os-release"
+    fi
     for p in base-files netbase tzdata media-types ca-certificates; do
         dpkg_entry "$root" "$p"
     done
@@ -643,6 +669,204 @@ build_node13() {
     )
     import_dir "$root" node13 node:24-trixie-slim "${env[@]}"
     docker tag node:24-trixie-slim node:24-slim
+}
+
+# Java 21 on Debian 13: one apt-get root file system (trixie's OpenJDK 21, not Temurin)
+# serves the JDK builder and the distroless runtime, as one Debian release would.
+JDK13_PKGS="openjdk-21-jdk-headless ca-certificates curl wget netbase media-types"
+JDK13_JVM=/usr/lib/jvm/java-21-openjdk-amd64
+
+# eclipse-temurin:21-jdk: Ubuntu with Temurin's JDK in /opt/java/openjdk in the real image;
+# here Debian trixie with Debian's OpenJDK 21 JDK moved to /opt/java/openjdk (Debian's
+# path stays as a link), plus curl and wget as the real image has them. The real
+# entrypoint script imports extra CA certificates when asked and then runs its
+# arguments; this one only runs them.
+build_jdk13() {
+    local SUITE=trixie tarball root="$WORK/jdk13"
+    tarball=$(rootfs_apt_tar jdk-trixie "$JDK13_PKGS")
+    unpack "$tarball" "$root"
+    rm -rf "$root"/usr/share/man/* "$root"/usr/share/info/* "$root"/usr/share/locale/* "$root"/usr/share/doc/*
+    mkdir -p "$root/opt/java"
+    mv "$root$JDK13_JVM" "$root/opt/java/openjdk"
+    ln -s /opt/java/openjdk "$root$JDK13_JVM"
+    rm -f "$root/opt/java/openjdk/docs" "$root/opt/java/openjdk/lib/src.zip"
+    printf '%s\n' '#!/bin/sh' '# stand-in for the real CA certificate entrypoint: run the command' 'exec "$@"' \
+        >"$root/__cacert_entrypoint.sh"
+    chmod 755 "$root/__cacert_entrypoint.sh"
+    local env=(
+        'ENV JAVA_HOME=/opt/java/openjdk'
+        'ENV PATH=/opt/java/openjdk/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
+        'ENV LANG=C.UTF-8'
+        'ENV JAVA_VERSION=jdk-21-debian-standin'
+        'ENTRYPOINT ["/__cacert_entrypoint.sh"]'
+        'CMD ["jshell"]'
+    )
+    import_dir "$root" jdk13 eclipse-temurin:21-jdk "${env[@]}"
+    docker tag eclipse-temurin:21-jdk eclipse-temurin:21
+}
+
+# gcr.io/distroless/java21-debian13: the distroless13 files (users, CA certificates,
+# tzdata, status.d) plus glibc, the files of openjdk-21-jre-headless (no javac, no
+# jmods) and the shared libraries they link, /usr/bin/java as a direct link to the JRE's
+# java (the real image links to /usr/lib/jvm/temurin-21-jre-amd64/bin/java), Java's
+# CA store, and one status.d entry per package those files come from. No shell, no
+# package manager; ENTRYPOINT ["/usr/bin/java", "-jar"], as in the real image.
+build_distroless_java13() {
+    local SUITE=trixie tarball src="$WORK/jdk13-src" root="$WORK/distroless-java13" f lib
+    tarball=$(rootfs_apt_tar jdk-trixie "$JDK13_PKGS")
+    unpack "$tarball" "$src"
+    local SRC="$src"
+    distroless_rootfs "$root"
+    rmdir "$root/bin" "$root/sbin" "$root/lib" "$root/usr/bin" 2>/dev/null || true
+    # merged /usr, as in Debian 13: ldd names libraries under /lib, which is usr/lib here
+    ln -s usr/lib "$root/lib"
+    # the JRE package's files, symbolic links kept (they point into /etc/java-21-openjdk)
+    chroot "$src" dpkg -L openjdk-21-jre-headless |
+        grep -Ev '^/usr/share/(doc|man|lintian)|^/usr/lib/debug|^/\.$' >"$WORK/jre.list"
+    tar -C "$src" --no-recursion -cf - -T <(sed 's|^/||' "$WORK/jre.list") | tar -C "$root" -xf -
+    mkdir -p "$root/usr/bin"
+    ln -s "$JDK13_JVM/bin/java" "$root/usr/bin/java"
+    copy_in "$root" "$src" /etc/ssl/certs/java/cacerts
+    # glibc and what the JRE's programs and libraries link against, from the same root
+    local elfs=() files=()
+    while IFS= read -r f; do
+        [[ -f "$src$f" && ! -L "$src$f" ]] && file -b "$src$f" | grep -q '^ELF' && elfs+=("$f")
+    done <"$WORK/jre.list"
+    local need
+    need=$({ chroot "$src" ldd "${elfs[@]}" 2>/dev/null || true; } | awk '/=> \//{print $3} /^\t\/[^ ]+ \(/{print $1}' |
+        grep -v "^$JDK13_JVM" | sort -u)
+    for lib in $need libc.so.6 libm.so.6 libdl.so.2 libpthread.so.0 librt.so.1 libresolv.so.2 libnss_files.so.2 libnss_dns.so.2; do
+        [[ $lib == /* ]] || lib=/usr/lib/x86_64-linux-gnu/$lib
+        [[ -e "$src$lib" ]] || continue
+        copy_in "$root" "$src" "$lib"
+        files+=("$(readlink -f "$src$lib")")
+    done
+    copy_in "$root" "$src" /lib64/ld-linux-x86-64.so.2
+    files+=("$JDK13_JVM/bin/java")
+    local pkgs pkg
+    pkgs=$(for f in "${files[@]}"; do chroot "$src" dpkg -S "${f#"$src"}" 2>/dev/null; done | cut -d: -f1 | tr ',' '\n' | sed 's/ //g' | sort -u)
+    for pkg in $pkgs; do
+        chroot "$src" dpkg-query -s "$pkg" >"$root/var/lib/dpkg/status.d/$pkg" 2>/dev/null || {
+            rm -f "$root/var/lib/dpkg/status.d/$pkg"
+            continue
+        }
+        for f in "$src/var/lib/dpkg/info/$pkg.md5sums" "$src/var/lib/dpkg/info/$pkg:amd64.md5sums"; do
+            [[ -f "$f" ]] && cp "$f" "$root/var/lib/dpkg/status.d/$pkg.md5sums"
+        done
+    done
+    local env=(
+        'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
+        'ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt'
+        'ENV LANG=C.UTF-8'
+        'ENV JAVA_VERSION=21-debian-standin'
+        'ENTRYPOINT ["/usr/bin/java", "-jar"]'
+    )
+    import_dir "$root" distroless-java13 gcr.io/distroless/java21-debian13:latest "${env[@]}" 'WORKDIR /'
+    import_dir "$root" distroless-java13 gcr.io/distroless/java21-debian13:nonroot "${env[@]}" 'USER 65532' 'WORKDIR /home/nonroot'
+}
+
+# write_lines FILE LINE...: FILE holds exactly those lines
+write_lines() {
+    local file=$1
+    shift
+    printf '%s\n' "$@" >"$file"
+}
+
+# what the hardened stand-ins below share: trixie's CA bundle and time zones, /tmp,
+# /root and the nonroot user's home
+hardened_common() {
+    local root=$1 src=$2
+    mkdir -p "$root/etc/ssl/certs" "$root/usr/share" "$root/tmp" "$root/root" "$root/home/nonroot"
+    cp -aL "$src/etc/ssl/certs/ca-certificates.crt" "$root/etc/ssl/certs/ca-certificates.crt"
+    cp -aL "$src/usr/share/zoneinfo" "$root/usr/share/zoneinfo"
+    rm -rf "$root/usr/share/zoneinfo/right" "$root/usr/share/zoneinfo/posix"
+    chmod 1777 "$root/tmp"
+    chmod 700 "$root/root"
+    chown 65532:65532 "$root/home/nonroot"
+}
+
+# cgr.dev/chainguard/static:latest: the layout of a Wolfi image built by apko. Merged
+# /usr (/bin, /sbin -> usr/bin, /lib -> usr/lib), the apk database in
+# /usr/lib/apk/db/installed (so also /lib/apk/db/installed), one SPDX document per
+# package in /var/lib/db/sbom, Wolfi's os-release, root and nonroot (65532) and no
+# programs at all. The five packages are those Chainguard lists for static:latest;
+# their files are trixie's CA bundle and time zones, and the versions say stand-in.
+WOLFI_STATIC_PKGS="ca-certificates-bundle chainguard-baselayout glibc-locale-posix tzdata wolfi-baselayout"
+
+build_wolfi_static() {
+    local SUITE=trixie tarball src="$WORK/wolfi-src" root="$WORK/wolfi-static" p
+    tarball=$(rootfs_tar distroless-src-trixie "ca-certificates,netbase,tzdata,media-types,libssl3t64")
+    unpack "$tarball" "$src"
+    mkdir -p "$root"/{dev,proc,sys,run,etc/apk/keys,usr/bin,usr/lib/apk/db,usr/local/lib,var/empty,var/tmp,var/lib/db/sbom,var/cache/apk}
+    hardened_common "$root" "$src"
+    chmod 1777 "$root/var/tmp"
+    ln -s usr/bin "$root/bin"
+    ln -s usr/bin "$root/sbin"
+    ln -s usr/lib "$root/lib"
+    ln -s usr/lib "$root/lib64"
+    ln -s bin "$root/usr/sbin"
+    ln -s lib "$root/usr/lib64"
+    ln -s ../run "$root/var/run"
+    write_lines "$root/etc/passwd" \
+        'root:x:0:0:root:/root:/bin/ash' \
+        'nobody:x:65534:65534:nobody:/:/sbin/nologin' \
+        'nonroot:x:65532:65532::/home/nonroot:/bin/ash'
+    write_lines "$root/etc/group" 'root:x:0:root' 'nobody:x:65534:' 'nonroot:x:65532:nonroot'
+    write_lines "$root/etc/os-release" 'ID=wolfi' 'NAME="Wolfi"' 'PRETTY_NAME="Wolfi"' 'VERSION_ID="20230201"' \
+        'HOME_URL="https://wolfi.dev"' 'BUG_REPORT_URL="https://github.com/wolfi-dev/os/issues"'
+    write_lines "$root/etc/apk/arch" x86_64
+    write_lines "$root/etc/apk/world" $WOLFI_STATIC_PKGS
+    : >"$root/etc/apk/repositories"
+    : >"$root/usr/lib/apk/db/triggers"
+    local db="$root/usr/lib/apk/db/installed"
+    : >"$db"
+    for p in $WOLFI_STATIC_PKGS; do
+        {
+            printf 'C:Q1standin000000000000000000000=\nP:%s\nV:0-r0\nA:x86_64\nS:0\nI:0\n' "$p"
+            printf 'T:%s (dockdojo stand-in)\nU:https://github.com/wolfi-dev/os\nL:MIT\no:%s\nm:dockdojo stand-in\nt:0\n' "$p" "$p"
+            case $p in
+            ca-certificates-bundle) printf 'F:etc/ssl/certs\nR:ca-certificates.crt\n' ;;
+            wolfi-baselayout) printf 'F:etc\nR:os-release\nR:passwd\nR:group\n' ;;
+            tzdata) printf 'F:usr/share/zoneinfo\nR:UTC\n' ;;
+            esac
+            printf '\n'
+        } >>"$db"
+        printf '{"spdxVersion":"SPDX-2.3","dataLicense":"CC0-1.0","SPDXID":"SPDXRef-DOCUMENT","name":"apk-%s-0-r0","packages":[{"SPDXID":"SPDXRef-Package-%s","name":"%s","versionInfo":"0-r0","comment":"dockdojo stand-in"}]}\n' \
+            "$p" "$p" "$p" >"$root/var/lib/db/sbom/$p-0-r0.spdx.json"
+    done
+    import_dir "$root" wolfi-static cgr.dev/chainguard/static:latest \
+        'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+        'ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt' 'USER 65532'
+}
+
+# dhi.io/static:20250419-debian13: the layout of Docker's Debian 13 static hardened
+# image as its catalog definition describes it (packages base-files, ca-certificates,
+# tzdata; root and nonroot 65532, run as nonroot; its os-release). The package list is
+# the one classic file /var/lib/dpkg/status. The stanzas are trixie's (the real
+# packages are Docker's source builds, with versions like 20250419+dhi2).
+build_dhi_static13() {
+    local SUITE=trixie tarball src="$WORK/dhi-src" root="$WORK/dhi-static13" p
+    tarball=$(rootfs_tar distroless-src-trixie "ca-certificates,netbase,tzdata,media-types,libssl3t64")
+    unpack "$tarball" "$src"
+    mkdir -p "$root"/{usr/bin,usr/sbin,usr/lib,var/lib/dpkg,etc}
+    hardened_common "$root" "$src"
+    ln -s usr/bin "$root/bin"
+    ln -s usr/sbin "$root/sbin"
+    ln -s usr/lib "$root/lib"
+    cp -a "$src/etc/debian_version" "$root/etc/debian_version"
+    write_lines "$root/etc/passwd" 'root:x:0:0:root:/root:/sbin/nologin' 'nonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin'
+    write_lines "$root/etc/group" 'root:x:0:' 'nonroot:x:65532:nonroot'
+    write_lines "$root/etc/os-release" 'NAME="Docker Hardened Images (Debian)"' 'ID=debian' 'VERSION_ID="13"' \
+        'VERSION_CODENAME=trixie' 'PRETTY_NAME="Docker Hardened Images/Debian GNU/Linux 13 (trixie)"' \
+        'HOME_URL="https://docker.com/products/hardened-images/"' 'BUG_REPORT_URL="https://docker.com/support/"'
+    : >"$root/var/lib/dpkg/status"
+    for p in base-files ca-certificates tzdata; do
+        dpkg-query --admindir="$src/var/lib/dpkg" -s "$p" >>"$root/var/lib/dpkg/status"
+        printf '\n' >>"$root/var/lib/dpkg/status"
+    done
+    local env=('ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' 'ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt' 'USER nonroot')
+    import_dir "$root" dhi-static13 dhi.io/static:20250419-debian13 "${env[@]}"
+    docker tag dhi.io/static:20250419-debian13 dhi.io/static:20250419
 }
 
 # ---------------------------------------------------------------------------

@@ -106,6 +106,7 @@ async fn distroless_images_keep_the_conventions_the_lessons_teach() {
     for image in [
         "gcr.io/distroless/static-debian13:nonroot",
         "gcr.io/distroless/python3-debian13:nonroot",
+        "gcr.io/distroless/java21-debian13:nonroot",
     ] {
         let c = config(&engine, image).await;
         assert_eq!(
@@ -134,4 +135,12 @@ async fn distroless_images_keep_the_conventions_the_lessons_teach() {
         "distroless python's entrypoint is the interpreter, found {:?}",
         c.entrypoint
     );
+    let c = config(&engine, "gcr.io/distroless/java21-debian13:nonroot").await;
+    assert_eq!(
+        c.entrypoint,
+        vec!["/usr/bin/java".to_string(), "-jar".to_string()],
+        "distroless java's entrypoint is java -jar: CMD names only the jar"
+    );
+    let c = config(&engine, "cgr.dev/chainguard/static:latest").await;
+    assert_eq!(c.user, "65532", "Chainguard's static runs as nonroot (65532)");
 }
