@@ -315,7 +315,7 @@ pub fn image_lacks(
     }
     Outcome::fail(
         expected.clone(),
-        format!("found {}", list_some(&all_found, 8)),
+        format!("present: {}", list_some(&all_found, 8)),
         format!(
             "{image} still contains {}; the goal is {expected}.",
             groups.join(" and ")
@@ -349,7 +349,7 @@ pub fn image_has(
     if missing.is_empty() {
         Outcome::pass(
             expected,
-            format!("found {}", list_some(&present, 8)),
+            format!("all present: {}", list_some(&present, 8)),
             format!("{image} has every path it needs."),
         )
     } else {

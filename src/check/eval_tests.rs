@@ -166,7 +166,7 @@ fn image_lacks_pass_fail_error() {
         &img(1),
         &Ok(vec![a, b]),
     );
-    assert_eq!(o.actual, "found /bin/apt");
+    assert_eq!(o.actual, "present: /bin/apt");
 }
 
 #[test]

@@ -574,7 +574,7 @@ async fn verify_lesson(ctx: &Ctx, engine: &Engine, pack: &Pack, lesson: &Lesson)
         .filter(|c| !matches!(c.status, Status::Pass | Status::Unsupported))
         .map(|c| {
             format!(
-                "after solve.sh, check {} is {}: expected {}, found {}",
+                "after solve.sh, check {} is {}: expected {}; actual: {}",
                 c.id,
                 c.status.as_str(),
                 c.expected,
