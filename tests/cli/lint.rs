@@ -112,7 +112,7 @@ fn the_valid_pack_is_clean() {
     let out = lint(&fixtures(), &["valid"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
     assert_eq!(text(&out.stdout), "");
-    assert_eq!(text(&out.stderr).trim(), "pack OK: 2 lessons, 21 checks");
+    assert_eq!(text(&out.stderr).trim(), "pack OK: 2 lessons, 24 checks");
 }
 
 #[test]
@@ -149,7 +149,7 @@ fn the_valid_pack_fills_the_model() {
     assert_eq!(a.creates.images, ["ddt-fixture-large", "ddt-fixture-small"]);
     assert_eq!(a.hints.len(), 2);
     assert!(a.body.starts_with("# Small images\n"), "{:?}", a.body);
-    assert_eq!(a.body_line, 105); // the closing `+++` is line 104
+    assert_eq!(a.body_line, 113); // the closing `+++` is line 112
     let size = a.check("size").expect("size");
     assert_eq!(
         size.kind,
@@ -295,6 +295,20 @@ fn the_valid_pack_fills_the_model() {
         }
         other => panic!("net is {other:?}"),
     }
+    match &b.check("locked-down").expect("locked-down").kind {
+        CheckKind::ContainerSecurity { container, spec } => {
+            assert_eq!(container, "ddt-fixture-web");
+            assert_eq!((spec.read_only, spec.no_new_privileges), (Some(true), Some(true)));
+            assert_eq!(spec.tmpfs, ["/tmp"]);
+            assert_eq!((spec.cap_drop.as_slice(), spec.cap_add.as_slice()), (&["ALL".to_string()][..], &["NET_BIND_SERVICE".to_string()][..]));
+            assert_eq!(spec.user.as_deref(), Some("65532"));
+            assert_eq!((spec.memory, spec.pids), (Some(128_000_000), Some(100)));
+        }
+        other => panic!("locked-down is {other:?}"),
+    }
+    assert!(matches!(&b.check("sidecar").expect("sidecar").kind,
+        CheckKind::ContainerShares { target, namespaces, .. }
+            if target == "ddt-fixture-web" && namespaces.len() == 2));
     assert!(matches!(&b.check("old-gone").expect("old-gone").kind,
         CheckKind::NetworkAbsent { network } if network == "ddt-fixture-old"));
     assert_eq!(

@@ -5,7 +5,7 @@ set -eu
 cp "$DOCKDOJO_SOLUTION_DIR/Dockerfile" Dockerfile
 cp "$DOCKDOJO_SOLUTION_DIR/.dockerignore" .dockerignore
 # Podman's builder (Buildah) serves cache and secret mounts; its own CLI passes the secret.
-if docker version --format '{{.Server.Platform.Name}}' 2>/dev/null | grep -qi podman \
+if docker version --format '{{range .Server.Components}}{{.Name}} {{end}}' 2>/dev/null | grep -qi podman \
     && command -v podman >/dev/null 2>&1; then
     build() { podman build "$@"; }
 else
