@@ -58,7 +58,9 @@ pub fn validate(s: &Submission) -> Result<(), String> {
         return Err(format!("name is longer than {MAX_NAME_CHARS} characters"));
     }
     if s.client_id.is_empty() || s.client_id.chars().count() > MAX_NAME_CHARS {
-        return Err(format!("client_id must be 1 to {MAX_NAME_CHARS} characters"));
+        return Err(format!(
+            "client_id must be 1 to {MAX_NAME_CHARS} characters"
+        ));
     }
     for r in s_results(s) {
         if r.lesson.is_empty() || r.lesson.chars().count() > MAX_NAME_CHARS {
@@ -245,9 +247,15 @@ mod tests {
     #[test]
     fn status_follows_the_lesson_rule() {
         assert_eq!(lesson_status(None), LessonStatus::NotStarted);
-        let pass = lesson("a", vec![check("x", Status::Pass), check("y", Status::Unsupported)]);
+        let pass = lesson(
+            "a",
+            vec![check("x", Status::Pass), check("y", Status::Unsupported)],
+        );
         assert_eq!(lesson_status(Some(&pass)), LessonStatus::Passed);
-        let fail = lesson("a", vec![check("x", Status::Pass), check("y", Status::Fail)]);
+        let fail = lesson(
+            "a",
+            vec![check("x", Status::Pass), check("y", Status::Fail)],
+        );
         assert_eq!(lesson_status(Some(&fail)), LessonStatus::Failing);
         let errs = lesson("a", vec![check("x", Status::Error)]);
         assert_eq!(lesson_status(Some(&errs)), LessonStatus::Failing);
@@ -271,7 +279,11 @@ mod tests {
             .collect();
         assert_eq!(
             got,
-            vec![("one", "passed"), ("two", "not_started"), ("extra", "failing")]
+            vec![
+                ("one", "passed"),
+                ("two", "not_started"),
+                ("extra", "failing")
+            ]
         );
         assert_eq!(row.lessons[0].checks[0].status, Status::Pass);
         assert_eq!(row.lessons[2].checks[0].title, "title e");
@@ -297,7 +309,8 @@ mod tests {
 
     #[test]
     fn submissions_accept_one_object_or_an_array_and_refuse_long_names() {
-        let one = r#"{"name":"A","client_id":"c","results":{"lesson":"l","passed":false,"checks":[]}}"#;
+        let one =
+            r#"{"name":"A","client_id":"c","results":{"lesson":"l","passed":false,"checks":[]}}"#;
         let s: Submission = serde_json::from_str(one).expect("one object");
         assert_eq!(s.results.clone().into_vec().len(), 1);
         assert!(validate(&s).is_ok());
@@ -307,7 +320,7 @@ mod tests {
         s.name = "é".repeat(64);
         assert!(validate(&s).is_ok());
         s.name = "é".repeat(65);
-        assert!(validate(&s).unwrap_err().contains("64"));
+        assert!(validate(&s).expect_err("too long").contains("64"));
         s.name = "  ".into();
         assert!(validate(&s).is_err());
     }

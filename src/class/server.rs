@@ -82,7 +82,12 @@ pub async fn serve(listener: tokio::net::TcpListener, cfg: ServerConfig) -> anyh
 fn text(code: StatusCode, msg: impl Into<String>) -> Response {
     let mut body = msg.into();
     body.push('\n');
-    (code, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response()
+    (
+        code,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        body,
+    )
+        .into_response()
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -107,16 +112,19 @@ fn cookie(headers: &HeaderMap) -> Option<&str> {
         .find_map(|kv| kv.trim().strip_prefix(COOKIE)?.strip_prefix('='))
 }
 
+/// A refused token: its status and reason.
+type Denied = (StatusCode, &'static str);
+
 /// 401 without a token, 403 with a wrong one.
-fn authorize(given: Option<&str>, expected: &str) -> Result<(), Response> {
+fn authorize(given: Option<&str>, expected: &str) -> Result<(), Denied> {
     match given {
-        None | Some("") => Err(text(StatusCode::UNAUTHORIZED, "a token is required")),
+        None | Some("") => Err((StatusCode::UNAUTHORIZED, "a token is required")),
         Some(t) if token_eq(t, expected) => Ok(()),
-        Some(_) => Err(text(StatusCode::FORBIDDEN, "this token does not open this")),
+        Some(_) => Err((StatusCode::FORBIDDEN, "this token does not open this")),
     }
 }
 
-fn instructor(st: &Shared, headers: &HeaderMap, query: Option<&str>) -> Result<(), Response> {
+fn instructor(st: &Shared, headers: &HeaderMap, query: Option<&str>) -> Result<(), Denied> {
     let given = bearer(headers).or(query).or_else(|| cookie(headers));
     authorize(given, &st.instructor_token)
 }
@@ -137,8 +145,8 @@ fn allow(st: &Shared, client: &str) -> bool {
 }
 
 async fn post_results(State(st): State<Arc<Shared>>, headers: HeaderMap, body: Body) -> Response {
-    if let Err(r) = authorize(bearer(&headers), &st.join_token) {
-        return r;
+    if let Err((code, why)) = authorize(bearer(&headers), &st.join_token) {
+        return text(code, why);
     }
     let declared = headers
         .get(header::CONTENT_LENGTH)
@@ -159,7 +167,10 @@ async fn post_results(State(st): State<Arc<Shared>>, headers: HeaderMap, body: B
         return text(StatusCode::BAD_REQUEST, why);
     }
     if !allow(&st, &sub.client_id) {
-        return text(StatusCode::TOO_MANY_REQUESTS, "too many posts; try again in a second");
+        return text(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too many posts; try again in a second",
+        );
     }
     let at = super::now_rfc3339();
     let st2 = st.clone();
@@ -185,9 +196,15 @@ async fn post_results(State(st): State<Arc<Shared>>, headers: HeaderMap, body: B
         }
         Ok(Err(e)) => {
             tracing::warn!("class: could not store results: {e:#}");
-            text(StatusCode::INTERNAL_SERVER_ERROR, "could not store the results")
+            text(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "could not store the results",
+            )
         }
-        Err(_) => text(StatusCode::INTERNAL_SERVER_ERROR, "could not store the results"),
+        Err(_) => text(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "could not store the results",
+        ),
     }
 }
 
@@ -204,7 +221,8 @@ async fn read_body(body: Body) -> Result<Vec<u8>, Response> {
         let mut buf = Vec::new();
         let mut total = 0usize;
         while let Some(chunk) = stream.next().await {
-            let chunk = chunk.map_err(|_| text(StatusCode::BAD_REQUEST, "the body could not be read"))?;
+            let chunk =
+                chunk.map_err(|_| text(StatusCode::BAD_REQUEST, "the body could not be read"))?;
             total = total.saturating_add(chunk.len());
             if total <= MAX_BODY_BYTES {
                 buf.extend_from_slice(&chunk);
@@ -232,13 +250,16 @@ fn class_view(st: &Shared) -> anyhow::Result<ClassView> {
 }
 
 async fn get_class(State(st): State<Arc<Shared>>, headers: HeaderMap) -> Response {
-    if let Err(r) = instructor(&st, &headers, None) {
-        return r;
+    if let Err((code, why)) = instructor(&st, &headers, None) {
+        return text(code, why);
     }
     let st2 = st.clone();
     match tokio::task::spawn_blocking(move || class_view(&st2)).await {
         Ok(Ok(view)) => Json(view).into_response(),
-        _ => text(StatusCode::INTERNAL_SERVER_ERROR, "could not read the class"),
+        _ => text(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "could not read the class",
+        ),
     }
 }
 
@@ -253,8 +274,8 @@ async fn get_events(
     headers: HeaderMap,
     Query(q): Query<TokenQuery>,
 ) -> Response {
-    if let Err(r) = instructor(&st, &headers, q.token.as_deref()) {
-        return r;
+    if let Err((code, why)) = instructor(&st, &headers, q.token.as_deref()) {
+        return text(code, why);
     }
     Sse::new(learner_events(st.events.subscribe()))
         .keep_alive(KeepAlive::default())
@@ -263,7 +284,9 @@ async fn get_events(
 
 /// A comment first (the subscription is live), then one `learner` event per
 /// stored result; a reader that falls behind skips what it missed.
-fn learner_events(rx: broadcast::Receiver<String>) -> impl Stream<Item = Result<Event, Infallible>> {
+fn learner_events(
+    rx: broadcast::Receiver<String>,
+) -> impl Stream<Item = Result<Event, Infallible>> {
     let hello = stream::once(async { Ok(Event::default().comment("connected")) });
     let rows = stream::unfold(rx, |mut rx| async move {
         loop {
@@ -283,8 +306,8 @@ async fn page(
     Query(q): Query<TokenQuery>,
 ) -> Response {
     if let Some(key) = q.key.as_deref() {
-        if let Err(r) = authorize(Some(key), &st.instructor_token) {
-            return r;
+        if let Err((code, why)) = authorize(Some(key), &st.instructor_token) {
+            return text(code, why);
         }
         // The token leaves the address bar: the cookie carries it from now on.
         let mut r = Response::new(Body::empty());
@@ -298,8 +321,8 @@ async fn page(
         }
         return r;
     }
-    if let Err(r) = instructor(&st, &headers, None) {
-        return r;
+    if let Err((code, why)) = instructor(&st, &headers, None) {
+        return text(code, why);
     }
     (
         [

@@ -51,7 +51,9 @@ impl Store {
     pub fn title(&self) -> anyhow::Result<Option<String>> {
         Ok(self
             .conn
-            .query_row("SELECT value FROM meta WHERE key = 'title'", [], |r| r.get(0))
+            .query_row("SELECT value FROM meta WHERE key = 'title'", [], |r| {
+                r.get(0)
+            })
             .optional()?)
     }
 
@@ -74,11 +76,9 @@ impl Store {
         results: &[LessonResult],
     ) -> anyhow::Result<()> {
         let tx = self.conn.transaction()?;
-        let seq: i64 = tx.query_row(
-            "SELECT COALESCE(MAX(seq), 0) + 1 FROM learners",
-            [],
-            |r| r.get(0),
-        )?;
+        let seq: i64 = tx.query_row("SELECT COALESCE(MAX(seq), 0) + 1 FROM learners", [], |r| {
+            r.get(0)
+        })?;
         tx.execute(
             "INSERT INTO learners (client_id, name, last_seen, seq) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT(client_id) DO UPDATE SET name = excluded.name, last_seen = excluded.last_seen",
@@ -96,7 +96,11 @@ impl Store {
     }
 
     /// One learner's row, or None when unknown.
-    pub fn learner(&self, client_id: &str, lessons: &[String]) -> anyhow::Result<Option<LearnerRow>> {
+    pub fn learner(
+        &self,
+        client_id: &str,
+        lessons: &[String],
+    ) -> anyhow::Result<Option<LearnerRow>> {
         let head: Option<(String, String)> = self
             .conn
             .query_row(
@@ -109,7 +113,9 @@ impl Store {
             return Ok(None);
         };
         let results = self.results_of(client_id)?;
-        Ok(Some(learner_row(&name, client_id, &last_seen, lessons, &results)))
+        Ok(Some(learner_row(
+            &name, client_id, &last_seen, lessons, &results,
+        )))
     }
 
     /// Every learner, in the order they first sent something.
@@ -175,9 +181,12 @@ mod tests {
         let lessons = vec!["a".to_string()];
         {
             let mut s = Store::open(&db).expect("open");
-            s.record("c1", "Ann", "t1", &[result("a", Status::Fail)]).expect("record");
-            s.record("c2", "Bob", "t1", &[result("a", Status::Pass)]).expect("record");
-            s.record("c1", "Ann B", "t2", &[result("a", Status::Pass)]).expect("record");
+            s.record("c1", "Ann", "t1", &[result("a", Status::Fail)])
+                .expect("record");
+            s.record("c2", "Bob", "t1", &[result("a", Status::Pass)])
+                .expect("record");
+            s.record("c1", "Ann B", "t2", &[result("a", Status::Pass)])
+                .expect("record");
         }
         let s = Store::open(&db).expect("reopen");
         let rows = s.learners(&lessons).expect("learners");

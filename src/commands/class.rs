@@ -39,7 +39,9 @@ fn lesson_ids(ctx: &Ctx) -> Vec<String> {
 
 fn token_or_random(given: Option<String>, what: &str) -> anyhow::Result<String> {
     match given {
-        Some(t) if t.trim().is_empty() || t.chars().any(|c| c.is_whitespace() || c.is_control()) => {
+        Some(t)
+            if t.trim().is_empty() || t.chars().any(|c| c.is_whitespace() || c.is_control()) =>
+        {
             bail!("the {what} must not be empty or contain spaces")
         }
         Some(t) => Ok(t),
@@ -62,12 +64,18 @@ async fn serve(ctx: &Ctx, a: ClassServeArgs) -> anyhow::Result<i32> {
         .with_context(|| format!("cannot listen on {}", a.bind))?;
     let addr = listener.local_addr()?;
     let base = format!("http://{addr}");
-    outln!("dockdojo class \"{}\" is serving at {base}/", clean_line(&a.title));
+    outln!(
+        "dockdojo class \"{}\" is serving at {base}/",
+        clean_line(&a.title)
+    );
     outln!("  dashboard:    {base}/?key={instructor_token}");
     outln!("  join token:   {join_token}");
     outln!("  learners run: dockdojo class join {base} --token {join_token} --name \"YOUR NAME\"");
     if addr.ip().is_unspecified() {
-        outln!("  (learners use this machine's address in place of {})", addr.ip());
+        outln!(
+            "  (learners use this machine's address in place of {})",
+            addr.ip()
+        );
     }
     outln!("  database:     {}", clean_line(&db.display().to_string()));
     outln!("Only check results arrive here (no files, commands or environment). Ctrl-C stops the server.");
@@ -198,8 +206,8 @@ fn csv_field(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::class::{CheckCell, LessonCell};
     use crate::check::Status;
+    use crate::class::{CheckCell, LessonCell};
 
     #[test]
     fn csv_quotes_and_defuses_formulas() {
@@ -211,8 +219,16 @@ mod tests {
                 id: "multi-stage".into(),
                 status: "failing".into(),
                 checks: vec![
-                    CheckCell { id: "a".into(), title: "size, \"small\"".into(), status: Status::Fail },
-                    CheckCell { id: "b".into(), title: "ok".into(), status: Status::Pass },
+                    CheckCell {
+                        id: "a".into(),
+                        title: "size, \"small\"".into(),
+                        status: Status::Fail,
+                    },
+                    CheckCell {
+                        id: "b".into(),
+                        title: "ok".into(),
+                        status: Status::Pass,
+                    },
                 ],
             }],
         }];

@@ -65,6 +65,7 @@ impl Server {
                 }
                 Err(_) => {
                     let _ = child.kill();
+                    let _ = child.wait();
                     panic!("class serve printed no address; it printed: {seen:?}");
                 }
             }
@@ -72,7 +73,11 @@ impl Server {
     }
 
     fn port(&self) -> u16 {
-        self.url.rsplit(':').next().and_then(|p| p.parse().ok()).expect("port")
+        self.url
+            .rsplit(':')
+            .next()
+            .and_then(|p| p.parse().ok())
+            .expect("port")
     }
 }
 
@@ -149,7 +154,9 @@ fn statuses(view: &serde_json::Value, client: &str) -> Vec<(String, String)> {
 }
 
 fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
-    v.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+    v.iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
 }
 
 const HOSTILE: &str = "<script>alert(1)</script>\"'&";
@@ -199,7 +206,10 @@ fn class_server_stores_learners_guards_routes_and_survives_a_restart() {
         .iter()
         .find(|l| l["client_id"] == "client-bob")
         .expect("bob");
-    assert_eq!(bob_row["name"], HOSTILE, "the name comes back verbatim as JSON text");
+    assert_eq!(
+        bob_row["name"], HOSTILE,
+        "the name comes back verbatim as JSON text"
+    );
     let seen = bob_row["last_seen"].as_str().expect("last_seen");
     assert!(seen.parse::<jiff::Timestamp>().is_ok(), "RFC 3339: {seen}");
     let failing_check = &view["learners"][0]["lessons"][1]["checks"][0];
@@ -232,7 +242,11 @@ fn class_server_stores_learners_guards_routes_and_survives_a_restart() {
     assert_eq!(get(&url, "/?key=wrong", None).0, 403);
 
     // What a learner may send and may not.
-    let big = submission("Big", "client-big", serde_json::json!([{ "lesson": "x".repeat(300 * 1024), "passed": false, "checks": [] }]));
+    let big = submission(
+        "Big",
+        "client-big",
+        serde_json::json!([{ "lesson": "x".repeat(300 * 1024), "passed": false, "checks": [] }]),
+    );
     assert!(big.len() > 300 * 1024);
     let (code, body) = post(&url, Some(JOIN), &big);
     assert_eq!(code, 413, "{body}");
@@ -246,10 +260,17 @@ fn class_server_stores_learners_guards_routes_and_survives_a_restart() {
     let (code, body) = post(&url, Some(JOIN), &long);
     assert_eq!(code, 400);
     assert!(body.contains("64"), "{body}");
-    let bad_status = submission("Ann", "client-ann", serde_json::json!([{ "lesson": "stages", "passed": true, "checks": [check("c", "t", "great")] }]));
+    let bad_status = submission(
+        "Ann",
+        "client-ann",
+        serde_json::json!([{ "lesson": "stages", "passed": true, "checks": [check("c", "t", "great")] }]),
+    );
     assert_eq!(post(&url, Some(JOIN), &bad_status).0, 400);
     // Still both learners, nothing refused was stored.
-    assert_eq!(class(&url)["learners"].as_array().expect("learners").len(), 2);
+    assert_eq!(
+        class(&url)["learners"].as_array().expect("learners").len(),
+        2
+    );
 
     // A learner posting in a burst is slowed down with 429.
     let burst = submission("Cy", "client-burst", serde_json::json!([]));
@@ -257,14 +278,20 @@ fn class_server_stores_learners_guards_routes_and_survives_a_restart() {
         let handles: Vec<_> = (0..25)
             .map(|_| s.spawn(|| post(&url, Some(JOIN), &burst).0))
             .collect();
-        handles.into_iter().map(|h| h.join().expect("thread")).collect()
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("thread"))
+            .collect()
     });
     assert!(codes.contains(&429), "{codes:?}");
     assert!(codes.contains(&200), "{codes:?}");
     assert!(codes.iter().all(|c| *c == 200 || *c == 429), "{codes:?}");
 
     // The dashboard: the key sets an HttpOnly cookie, the cookie opens the page.
-    let resp = agent().get(&format!("{url}/?key={INSTRUCTOR}")).call().expect("303");
+    let resp = agent()
+        .get(&format!("{url}/?key={INSTRUCTOR}"))
+        .call()
+        .expect("303");
     assert_eq!(resp.status(), 303);
     let cookie = resp.header("set-cookie").expect("cookie").to_string();
     assert!(cookie.contains("HttpOnly"), "{cookie}");
@@ -276,9 +303,20 @@ fn class_server_stores_learners_guards_routes_and_survives_a_restart() {
         .expect("page");
     assert_eq!(page.status(), 200);
     let html = page.into_string().expect("html");
-    assert!(html.contains("textContent") && !html.contains("innerHTML ="), "built with textContent");
-    assert!(!html.contains("http://") && !html.contains("https://"), "no external resources");
-    let (code, _) = answer(agent().get(&format!("{url}/api/class")).set("Cookie", &pair).call());
+    assert!(
+        html.contains("textContent") && !html.contains("innerHTML ="),
+        "built with textContent"
+    );
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "no external resources"
+    );
+    let (code, _) = answer(
+        agent()
+            .get(&format!("{url}/api/class"))
+            .set("Cookie", &pair)
+            .call(),
+    );
     assert_eq!(code, 200);
 
     // A restart on the same database keeps everyone.
@@ -303,8 +341,16 @@ fn class_server_stores_learners_guards_routes_and_survives_a_restart() {
         .output()
         .expect("export");
     let csv = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(csv.starts_with("name,client_id,last_seen,lesson,status,failing_checks\n"), "{csv}");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        csv.starts_with("name,client_id,last_seen,lesson,status,failing_checks\n"),
+        "{csv}"
+    );
     assert!(csv.contains("\nAnn,client-ann,"), "{csv}");
     assert!(csv.contains(",stages,not_started,"), "{csv}");
 }
@@ -392,7 +438,19 @@ fn class_join_then_check_sends_results_and_queues_them_while_offline() {
     let server = Server::start(&server_home, &db, "127.0.0.1:0");
     let port = server.port();
 
-    let o = dockdojo(&learner, &ws, &["class", "join", &server.url, "--token", JOIN, "--name", "Eve"]);
+    let o = dockdojo(
+        &learner,
+        &ws,
+        &[
+            "class",
+            "join",
+            &server.url,
+            "--token",
+            JOIN,
+            "--name",
+            "Eve",
+        ],
+    );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let joined: serde_json::Value =
         serde_json::from_slice(&std::fs::read(learner.join("class.json")).expect("class.json"))
@@ -418,9 +476,18 @@ fn class_join_then_check_sends_results_and_queues_them_while_offline() {
     .expect("solution");
     let started = Instant::now();
     let o = dockdojo(&learner, &ws, &["check", "stages"]);
-    assert_eq!(o.status.code(), Some(0), "the check itself passes: {}", stderr(&o));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "the check itself passes: {}",
+        stderr(&o)
+    );
     assert!(started.elapsed() < Duration::from_secs(20));
-    assert!(stderr(&o).contains("class: offline, queued 1 result(s)"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("class: offline, queued 1 result(s)"),
+        "{}",
+        stderr(&o)
+    );
     // Then the second, still offline: the queue keeps one result per lesson.
     std::fs::copy(
         offline_pack().join("02-final-base/solution/Dockerfile"),
@@ -429,7 +496,11 @@ fn class_join_then_check_sends_results_and_queues_them_while_offline() {
     .expect("solution");
     let o = dockdojo(&learner, &ws, &["check", "--all", "--json"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(stderr(&o).contains("class: offline, queued 2 result(s)"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("class: offline, queued 2 result(s)"),
+        "{}",
+        stderr(&o)
+    );
     let printed: serde_json::Value = serde_json::from_slice(&o.stdout).expect("check --json");
     assert_eq!(printed.as_array().expect("array").len(), 2);
 
@@ -442,7 +513,10 @@ fn class_join_then_check_sends_results_and_queues_them_while_offline() {
     );
     let o = dockdojo(&learner, &ws, &["check", "stages"]);
     assert!(stderr(&o).contains("class: sent"), "{}", stderr(&o));
-    assert!(!learner.join("class-queue.json").exists(), "the queue is emptied");
+    assert!(
+        !learner.join("class-queue.json").exists(),
+        "the queue is emptied"
+    );
     assert_eq!(
         statuses(&class(&server.url), &client),
         pairs(&[("stages", "passed"), ("final-base", "passed")])
@@ -455,4 +529,3 @@ fn class_join_then_check_sends_results_and_queues_them_while_offline() {
     let o = dockdojo(&learner, &ws, &["check", "stages"]);
     assert!(!stderr(&o).contains("class:"), "{}", stderr(&o));
 }
-
