@@ -189,12 +189,14 @@ pub fn csv(rows: &[LearnerRow]) -> String {
 }
 
 /// RFC 4180 quoting; a leading `= + - @` gets a `'` so a spreadsheet shows
-/// a learner's text instead of running it as a formula.
+/// a learner's text instead of running it as a formula, and control
+/// characters are neutralised (the CSV may go to a terminal).
 fn csv_field(s: &str) -> String {
+    let s = clean_line(s);
     let s = if s.starts_with(['=', '+', '-', '@']) {
         format!("'{s}")
     } else {
-        s.to_string()
+        s
     };
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
@@ -233,6 +235,7 @@ mod tests {
             }],
         }];
         let out = csv(&rows);
+        assert_eq!(csv_field("a\u{1b}[2J\nb"), "a^[[2J b");
         assert_eq!(
             out,
             "name,client_id,last_seen,lesson,status,failing_checks\n\
