@@ -49,19 +49,28 @@ impl Store {
 
     /// The class's title, as the last `class serve` on this file named it.
     pub fn title(&self) -> anyhow::Result<Option<String>> {
+        self.meta("title")
+    }
+
+    pub fn set_title(&self, title: &str) -> anyhow::Result<()> {
+        self.set_meta("title", title)
+    }
+
+    /// A setting kept with the class (its title, its tokens).
+    pub fn meta(&self, key: &str) -> anyhow::Result<Option<String>> {
         Ok(self
             .conn
-            .query_row("SELECT value FROM meta WHERE key = 'title'", [], |r| {
+            .query_row("SELECT value FROM meta WHERE key = ?1", params![key], |r| {
                 r.get(0)
             })
             .optional()?)
     }
 
-    pub fn set_title(&self, title: &str) -> anyhow::Result<()> {
+    pub fn set_meta(&self, key: &str, value: &str) -> anyhow::Result<()> {
         self.conn.execute(
-            "INSERT INTO meta (key, value) VALUES ('title', ?1)
+            "INSERT INTO meta (key, value) VALUES (?1, ?2)
              ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            params![title],
+            params![key, value],
         )?;
         Ok(())
     }
@@ -196,5 +205,9 @@ mod tests {
         assert_eq!(rows[0].lessons[0].status, "passed");
         assert_eq!(rows[1].client_id, "c2");
         assert!(s.learner("nobody", &lessons).expect("query").is_none());
+        assert_eq!(s.meta("join_token").expect("meta"), None);
+        s.set_meta("join_token", "j1").expect("set");
+        s.set_meta("join_token", "j2").expect("set");
+        assert_eq!(s.meta("join_token").expect("meta").as_deref(), Some("j2"));
     }
 }

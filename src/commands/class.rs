@@ -37,27 +37,43 @@ fn lesson_ids(ctx: &Ctx) -> Vec<String> {
     }
 }
 
-fn token_or_random(given: Option<String>, what: &str) -> anyhow::Result<String> {
-    match given {
-        Some(t)
-            if t.trim().is_empty() || t.chars().any(|c| c.is_whitespace() || c.is_control()) =>
-        {
-            bail!("the {what} must not be empty or contain spaces")
-        }
-        Some(t) => Ok(t),
-        None => Ok(classroom::random_hex()),
+/// The token given, else the one this database was last served with, else a
+/// new random one; kept in the database, so a restart on the same file
+/// keeps the learners who joined working.
+fn token_for(
+    store: &Store,
+    given: Option<String>,
+    key: &str,
+    what: &str,
+) -> anyhow::Result<String> {
+    let token = match given {
+        Some(t) => t,
+        None => match store.meta(key)? {
+            Some(t) => t,
+            None => classroom::random_hex(),
+        },
+    };
+    if token.trim().is_empty() || token.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        bail!("the {what} must not be empty or contain spaces");
     }
+    store.set_meta(key, &token)?;
+    Ok(token)
 }
 
 async fn serve(ctx: &Ctx, a: ClassServeArgs) -> anyhow::Result<i32> {
-    let join_token = token_or_random(a.join_token, "join token")?;
-    let instructor_token = token_or_random(a.instructor_token, "instructor token")?;
-    if join_token == instructor_token {
-        bail!("the join token and the instructor token must differ");
-    }
     let db = a.db.unwrap_or_else(|| default_db(ctx));
     let store = Store::open(&db)
         .with_context(|| format!("cannot open the class database {}", db.display()))?;
+    let join_token = token_for(&store, a.join_token, "join_token", "join token")?;
+    let instructor_token = token_for(
+        &store,
+        a.instructor_token,
+        "instructor_token",
+        "instructor token",
+    )?;
+    if join_token == instructor_token {
+        bail!("the join token and the instructor token must differ");
+    }
     store.set_title(&a.title)?;
     let listener = tokio::net::TcpListener::bind(&a.bind)
         .await

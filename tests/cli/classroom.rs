@@ -21,6 +21,8 @@ fn offline_pack() -> PathBuf {
 struct Server {
     child: Child,
     url: String,
+    /// What it printed when it started.
+    banner: Vec<String>,
 }
 
 impl Drop for Server {
@@ -33,10 +35,19 @@ impl Drop for Server {
 impl Server {
     /// Start on `bind` (port 0: a free one) and wait for the printed address.
     fn start(home: &Path, db: &Path, bind: &str) -> Server {
+        Server::start_with(
+            home,
+            db,
+            bind,
+            &["--join-token", JOIN, "--instructor-token", INSTRUCTOR],
+        )
+    }
+
+    fn start_with(home: &Path, db: &Path, bind: &str, tokens: &[&str]) -> Server {
         let mut child = Command::new(common::bin())
             .args(["class", "serve", "--bind", bind, "--db"])
             .arg(db)
-            .args(["--join-token", JOIN, "--instructor-token", INSTRUCTOR])
+            .args(tokens)
             .args(["--title", "Test class", "--lessons"])
             .arg(offline_pack())
             .env("DOCKDOJO_HOME", home)
@@ -57,11 +68,21 @@ impl Server {
             let left = deadline.saturating_duration_since(Instant::now());
             match rx.recv_timeout(left) {
                 Ok(line) => {
-                    if let Some(rest) = line.split("is serving at ").nth(1) {
-                        let url = rest.trim().trim_end_matches('/').to_string();
-                        return Server { child, url };
-                    }
+                    // The last line of the banner: everything above is printed.
+                    let done = line.starts_with("Only check results");
                     seen.push(line);
+                    if done {
+                        let url = seen
+                            .iter()
+                            .find_map(|l| l.split("is serving at ").nth(1))
+                            .map(|u| u.trim().trim_end_matches('/').to_string())
+                            .unwrap_or_else(|| panic!("no address in {seen:?}"));
+                        return Server {
+                            child,
+                            url,
+                            banner: seen,
+                        };
+                    }
                 }
                 Err(_) => {
                     let _ = child.kill();
@@ -70,6 +91,15 @@ impl Server {
                 }
             }
         }
+    }
+
+    /// The value printed after `label` (e.g. `join token:`).
+    fn printed(&self, label: &str) -> String {
+        self.banner
+            .iter()
+            .find_map(|l| l.trim().strip_prefix(label))
+            .map(|v| v.trim().to_string())
+            .unwrap_or_else(|| panic!("no {label} in {:?}", self.banner))
     }
 
     fn port(&self) -> u16 {
@@ -408,6 +438,41 @@ fn class_events_stream_each_stored_result() {
             break;
         }
     }
+}
+
+#[test]
+fn class_serve_prints_random_tokens_and_keeps_them_across_restarts() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let home = tmp.path().join("home");
+    let db = tmp.path().join("class.db");
+    let server = Server::start_with(&home, &db, "127.0.0.1:0", &[]);
+    let join = server.printed("join token:");
+    let dashboard = server.printed("dashboard:");
+    let key = dashboard.split("?key=").nth(1).expect("key").to_string();
+    assert_eq!(join.len(), 32, "{join}");
+    assert!(join.chars().all(|c| c.is_ascii_hexdigit()), "{join}");
+    assert_ne!(join, key);
+    assert_eq!(
+        server.printed("learners run:"),
+        format!(
+            "dockdojo class join {} --token {join} --name \"YOUR NAME\"",
+            server.url
+        )
+    );
+    let body = submission("Fay", "client-fay", serde_json::json!([]));
+    assert_eq!(post(&server.url, Some(&join), &body).0, 200);
+    drop(server);
+
+    let server = Server::start_with(&home, &db, "127.0.0.1:0", &[]);
+    assert_eq!(
+        server.printed("join token:"),
+        join,
+        "learners who joined keep working"
+    );
+    assert_eq!(post(&server.url, Some(&join), &body).0, 200);
+    let (code, text) = get(&server.url, "/api/class", Some(&key));
+    assert_eq!(code, 200, "{text}");
+    assert!(text.contains("client-fay"), "{text}");
 }
 
 fn dockdojo(home: &Path, ws: &Path, args: &[&str]) -> Output {
