@@ -10,7 +10,7 @@ declare -A LAYER=(
     [engine]=2 [workspace]=2
     [check]=3
     [progress]=4
-    [ui]=5 [context]=5
+    [ui]=5 [context]=5 [class]=5
     [event]=6 [tui]=6
     [app]=7
     [commands]=8

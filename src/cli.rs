@@ -77,6 +77,9 @@ pub enum Command {
     /// Tools for lesson authors.
     #[command(subcommand)]
     Dev(DevCommand),
+    /// A classroom: the instructor serves a live dashboard, learners' checks report to it.
+    #[command(subcommand)]
+    Class(ClassCommand),
 }
 
 #[derive(Debug, Args)]
@@ -148,4 +151,56 @@ pub enum DevCommand {
         /// Lesson name, e.g. `13-my-lesson` or `my-lesson`.
         name: String,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClassCommand {
+    /// Serve the class (instructor): prints the dashboard address, the join token and the command learners run.
+    Serve(ClassServeArgs),
+    /// Join a class: from now on `dockdojo check` sends its results (only check results) there.
+    Join {
+        /// The address the instructor's server printed, e.g. http://10.0.0.5:7878
+        url: String,
+        /// The join token the instructor's server printed.
+        #[arg(long)]
+        token: String,
+        /// Your name as the instructor sees it (at most 64 characters).
+        #[arg(long)]
+        name: String,
+    },
+    /// Leave the class: `dockdojo check` stops sending and the unsent queue is dropped.
+    Leave,
+    /// Print the class from its database.
+    Export {
+        /// The class database (default: class.db under DOCKDOJO_HOME).
+        #[arg(long, value_name = "FILE")]
+        db: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "json")]
+        format: ExportFormat,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ClassServeArgs {
+    /// Address and port to listen on (port 0: any free port).
+    #[arg(long, default_value = "127.0.0.1:7878", value_name = "ADDR")]
+    pub bind: String,
+    /// The class database (default: class.db under DOCKDOJO_HOME); kept across restarts.
+    #[arg(long, value_name = "FILE")]
+    pub db: Option<PathBuf>,
+    /// The token learners join with (default: random).
+    #[arg(long, value_name = "T")]
+    pub join_token: Option<String>,
+    /// The token that opens the dashboard (default: random).
+    #[arg(long, value_name = "T")]
+    pub instructor_token: Option<String>,
+    /// The dashboard's title.
+    #[arg(long, value_name = "TEXT", default_value = "dockdojo class")]
+    pub title: String,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ExportFormat {
+    Json,
+    Csv,
 }

@@ -13,6 +13,7 @@ macro_rules! outln {
 
 pub mod app;
 pub mod check;
+pub mod class;
 pub mod cli;
 pub mod commands;
 pub mod console;

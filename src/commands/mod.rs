@@ -1,6 +1,7 @@
 //! One file per CLI command. Each returns the process exit status.
 
 pub mod check;
+pub mod class;
 pub mod dev;
 pub mod doctor;
 pub mod hint;
@@ -32,6 +33,7 @@ pub async fn run(cli: Cli) -> i32 {
         Some(Command::Report(a)) => report::run(&ctx, a).await,
         Some(Command::Lint { dir }) => lint::run(&ctx, dir).await,
         Some(Command::Dev(d)) => dev::run(&ctx, d).await,
+        Some(Command::Class(c)) => class::run(&ctx, c).await,
     };
     match result {
         Ok(code) => code,

@@ -7,6 +7,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod classroom;
 mod engine_unreachable;
 mod hint_cli;
 mod lint;

@@ -1,0 +1,163 @@
+//! A learner's side: the class joined (`class.json` under `DOCKDOJO_HOME`)
+//! and sending check results to it, with a queue for when it cannot be
+//! reached. Only check results are sent: lesson ids, check ids, titles,
+//! statuses and their messages.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use super::{merge_queue, Results, Submission};
+use crate::check::LessonResult;
+
+/// How long one send may take before the results are queued instead.
+pub const SEND_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// The class this install has joined.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Membership {
+    pub url: String,
+    pub token: String,
+    pub name: String,
+    pub client_id: String,
+}
+
+pub fn membership_file(home: &Path) -> PathBuf {
+    home.join("class.json")
+}
+
+pub fn queue_file(home: &Path) -> PathBuf {
+    home.join("class-queue.json")
+}
+
+/// The joined class: Ok(None) when none was joined.
+pub fn membership(home: &Path) -> anyhow::Result<Option<Membership>> {
+    match std::fs::read(membership_file(home)) {
+        Ok(bytes) => Ok(Some(serde_json::from_slice(&bytes)?)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub fn save_membership(home: &Path, m: &Membership) -> std::io::Result<()> {
+    write_atomic(&membership_file(home), &serde_json::to_vec_pretty(m)?)
+}
+
+/// Forget the class and its queue; false when none was joined.
+pub fn leave(home: &Path) -> std::io::Result<bool> {
+    let had = match std::fs::remove_file(membership_file(home)) {
+        Ok(()) => true,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
+        Err(e) => return Err(e),
+    };
+    match std::fs::remove_file(queue_file(home)) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
+    }
+    Ok(had)
+}
+
+/// The results waiting to be sent (an unreadable queue counts as empty).
+pub fn queued(home: &Path) -> Vec<LessonResult> {
+    std::fs::read(queue_file(home))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default()
+}
+
+fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    std::io::Write::write_all(&mut tmp, bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// What became of one send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The server stored this many lesson results.
+    Sent(usize),
+    /// The server could not be reached: this many wait in the queue.
+    Queued(usize),
+    /// The server answered no (wrong token, a name too long...): its reason.
+    Refused(String),
+}
+
+/// The one line `dockdojo check` prints on stderr.
+pub fn outcome_line(o: &Outcome) -> String {
+    match o {
+        Outcome::Sent(_) => "class: sent".to_string(),
+        Outcome::Queued(n) => format!("class: offline, queued {n} result(s)"),
+        Outcome::Refused(why) => format!("class: the server refused the results: {why}"),
+    }
+}
+
+enum Answer {
+    Ok,
+    Unreachable,
+    Refused(String),
+}
+
+/// Send the queued results and `new` ones (the newest per lesson) in one
+/// post, within [`SEND_TIMEOUT`]; when the server cannot be reached they
+/// wait in the queue for the next time.
+pub async fn send_or_queue(home: &Path, m: &Membership, new: &[LessonResult]) -> Outcome {
+    let all = merge_queue(queued(home), new);
+    let n = all.len();
+    let body = match serde_json::to_string(&Submission {
+        name: m.name.clone(),
+        client_id: m.client_id.clone(),
+        results: Results::Many(all.clone()),
+    }) {
+        Ok(b) => b,
+        Err(e) => return Outcome::Refused(e.to_string()),
+    };
+    let url = format!("{}/api/results", m.url.trim_end_matches('/'));
+    let token = m.token.clone();
+    let post = tokio::task::spawn_blocking(move || post_json(&url, &token, &body));
+    let answer = match tokio::time::timeout(SEND_TIMEOUT + Duration::from_millis(500), post).await {
+        Ok(Ok(a)) => a,
+        _ => Answer::Unreachable,
+    };
+    match answer {
+        Answer::Ok => {
+            let _ = std::fs::remove_file(queue_file(home));
+            Outcome::Sent(n)
+        }
+        Answer::Unreachable => match serde_json::to_vec(&all)
+            .map_err(std::io::Error::from)
+            .and_then(|b| write_atomic(&queue_file(home), &b))
+        {
+            Ok(()) => Outcome::Queued(n),
+            Err(e) => Outcome::Refused(format!("could not queue them: {e}")),
+        },
+        Answer::Refused(why) => Outcome::Refused(why),
+    }
+}
+
+fn post_json(url: &str, token: &str, body: &str) -> Answer {
+    let agent = ureq::AgentBuilder::new()
+        .timeout_connect(SEND_TIMEOUT)
+        .timeout(SEND_TIMEOUT)
+        .build();
+    match agent
+        .post(url)
+        .set("Authorization", &format!("Bearer {token}"))
+        .set("Content-Type", "application/json")
+        .send_string(body)
+    {
+        Ok(_) => Answer::Ok,
+        // Busy or broken for now: worth trying again later.
+        Err(ureq::Error::Status(code, _)) if code == 429 || code >= 500 => Answer::Unreachable,
+        Err(ureq::Error::Status(code, resp)) => {
+            let text = resp.into_string().unwrap_or_default();
+            Answer::Refused(format!("{code} {}", text.trim()))
+        }
+        Err(ureq::Error::Transport(_)) => Answer::Unreachable,
+    }
+}
