@@ -183,9 +183,12 @@ async fn hardening_checks_give_the_same_verdicts() {
     let plain = format!("ddt-matrix-plain-{pid}");
     let sidecar = format!("ddt-matrix-sidecar-{pid}");
     let loner = format!("ddt-matrix-loner-{pid}");
-    clean
-        .containers
-        .extend([locked.clone(), plain.clone(), sidecar.clone(), loner.clone()]);
+    clean.containers.extend([
+        locked.clone(),
+        plain.clone(),
+        sidecar.clone(),
+        loner.clone(),
+    ]);
     let run_detached = |args: &[&str]| {
         let mut all = vec!["run", "-d"];
         all.extend_from_slice(args);
@@ -193,15 +196,38 @@ async fn hardening_checks_give_the_same_verdicts() {
         assert!(ok, "docker {all:?} failed: {text}");
     };
     run_detached(&[
-        "--name", &locked, "--read-only", "--tmpfs", "/tmp", "--cap-drop", "ALL",
-        "--cap-add", "NET_BIND_SERVICE", "--security-opt", "no-new-privileges",
-        "--user", "65532", "--memory", "64m", "--pids-limit", "50",
-        "busybox:1.36", "sleep", "600",
+        "--name",
+        &locked,
+        "--read-only",
+        "--tmpfs",
+        "/tmp",
+        "--cap-drop",
+        "ALL",
+        "--cap-add",
+        "NET_BIND_SERVICE",
+        "--security-opt",
+        "no-new-privileges",
+        "--user",
+        "65532",
+        "--memory",
+        "64m",
+        "--pids-limit",
+        "50",
+        "busybox:1.36",
+        "sleep",
+        "600",
     ]);
     run_detached(&["--name", &plain, "busybox:1.36", "sleep", "600"]);
     let target = format!("container:{locked}");
     run_detached(&[
-        "--name", &sidecar, "--pid", &target, "--network", &target, "busybox:1.36", "sleep",
+        "--name",
+        &sidecar,
+        "--pid",
+        &target,
+        "--network",
+        &target,
+        "busybox:1.36",
+        "sleep",
         "600",
     ]);
     run_detached(&["--name", &loner, "busybox:1.36", "sleep", "600"]);
@@ -217,7 +243,9 @@ async fn hardening_checks_give_the_same_verdicts() {
         "FROM busybox:1.36\nARG TOKEN\nRUN echo \"fetching with ${TOKEN}\" | wc -c > /fetched\n",
     )
     .expect("write");
-    clean.images.extend([leaky_arg.clone(), leaky_env.clone(), clean_img.clone()]);
+    clean
+        .images
+        .extend([leaky_arg.clone(), leaky_env.clone(), clean_img.clone()]);
     let arg = format!("TOKEN={token}");
     let (ok, text) = docker(&["build", "-q", "--build-arg", &arg, "-t", &leaky_arg, &ctx]);
     assert!(ok, "docker build {leaky_arg}: {text}");
@@ -226,7 +254,11 @@ async fn hardening_checks_give_the_same_verdicts() {
         &leaky_env,
         &format!("FROM busybox:1.36\nENV API_TOKEN={token}\n"),
     );
-    build(&mut clean, &clean_img, "FROM busybox:1.36\nRUN echo built > /built\n");
+    build(
+        &mut clean,
+        &clean_img,
+        "FROM busybox:1.36\nRUN echo built > /built\n",
+    );
 
     let hardened = SecuritySpec {
         read_only: Some(true),
@@ -299,15 +331,36 @@ async fn hardening_checks_give_the_same_verdicts() {
         assert_eq!((c.id.as_str(), c.status), (id, status), "{c:#?}");
     }
     let plain_r = &r.checks[1];
-    for flag in ["--read-only", "--cap-drop ALL", "no-new-privileges", "--user", "--memory", "--pids-limit"] {
+    for flag in [
+        "--read-only",
+        "--cap-drop ALL",
+        "no-new-privileges",
+        "--user",
+        "--memory",
+        "--pids-limit",
+    ] {
         assert!(plain_r.message.contains(flag), "{flag}: {plain_r:?}");
     }
-    assert!(r.checks[0].actual.contains("capabilities: NET_BIND_SERVICE"), "{:?}", r.checks[0]);
-    assert!(r.checks[3].message.contains("--pid container:"), "{:?}", r.checks[3]);
+    assert!(
+        r.checks[0]
+            .actual
+            .contains("capabilities: NET_BIND_SERVICE"),
+        "{:?}",
+        r.checks[0]
+    );
+    assert!(
+        r.checks[3].message.contains("--pid container:"),
+        "{:?}",
+        r.checks[3]
+    );
     assert!(r.checks[4].actual.contains("(RUN)"), "{:?}", r.checks[4]);
     // the ENV step and the variable it left behind
     assert!(r.checks[5].actual.contains("(ENV)"), "{:?}", r.checks[5]);
-    assert!(r.checks[5].actual.ends_with("ENV API_TOKEN"), "{:?}", r.checks[5]);
+    assert!(
+        r.checks[5].actual.ends_with("ENV API_TOKEN"),
+        "{:?}",
+        r.checks[5]
+    );
 }
 
 /// `reset` removes a lesson's service and the sidecar that joined its
@@ -325,12 +378,29 @@ async fn reset_removes_a_sidecar_and_the_container_it_joined() {
     let service = format!("ddt-matrix-service-{pid}");
     let sidecar = format!("ddt-matrix-joined-{pid}");
     clean.containers.extend([service.clone(), sidecar.clone()]);
-    let (ok, text) = docker(&["run", "-d", "--name", &service, "busybox:1.36", "sleep", "600"]);
+    let (ok, text) = docker(&[
+        "run",
+        "-d",
+        "--name",
+        &service,
+        "busybox:1.36",
+        "sleep",
+        "600",
+    ]);
     assert!(ok, "{text}");
     let joined = format!("container:{service}");
     let (ok, text) = docker(&[
-        "run", "-d", "--name", &sidecar, "--pid", &joined, "--network", &joined,
-        "busybox:1.36", "sleep", "600",
+        "run",
+        "-d",
+        "--name",
+        &sidecar,
+        "--pid",
+        &joined,
+        "--network",
+        &joined,
+        "busybox:1.36",
+        "sleep",
+        "600",
     ]);
     assert!(ok, "{text}");
     // the service first, as a lesson's `creates` would list it

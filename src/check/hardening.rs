@@ -38,10 +38,7 @@ pub fn has_no_new_privileges(opts: &[String]) -> bool {
         let o = o.trim();
         match o.strip_prefix("no-new-privileges") {
             Some("") => true,
-            Some(rest) => matches!(
-                rest.trim_start_matches([':', '=']),
-                "true" | "1" | "yes"
-            ),
+            Some(rest) => matches!(rest.trim_start_matches([':', '=']), "true" | "1" | "yes"),
             None => false,
         }
     })
@@ -106,9 +103,7 @@ fn requirements(spec: &SecuritySpec, s: &SecurityFacts) -> Vec<Req> {
         let bad: BTreeSet<String> = have
             .iter()
             .filter(|c| !allowed.contains(c.as_str()))
-            .filter(|c| {
-                drop_all || spec.cap_drop.contains(c) || !s.default_caps.contains(c)
-            })
+            .filter(|c| drop_all || spec.cap_drop.contains(c) || !s.default_caps.contains(c))
             .cloned()
             .collect();
         let expected = if drop_all {
@@ -151,7 +146,11 @@ fn requirements(spec: &SecuritySpec, s: &SecurityFacts) -> Vec<Req> {
                 format!("drop {} with --cap-drop ALL{add}", caps_text(&bad))
             } else {
                 let v: Vec<&str> = bad.iter().map(String::as_str).collect();
-                format!("drop {} (--cap-drop {})", v.join(", "), v.join(" --cap-drop "))
+                format!(
+                    "drop {} (--cap-drop {})",
+                    v.join(", "),
+                    v.join(" --cap-drop ")
+                )
             }
         });
         out.push(Req {
@@ -162,7 +161,13 @@ fn requirements(spec: &SecuritySpec, s: &SecurityFacts) -> Vec<Req> {
     }
     if let Some(want) = spec.no_new_privileges {
         let have = has_no_new_privileges(&s.security_opt);
-        let word = |b: bool| if b { "no-new-privileges" } else { "new privileges allowed" };
+        let word = |b: bool| {
+            if b {
+                "no-new-privileges"
+            } else {
+                "new privileges allowed"
+            }
+        };
         out.push(Req {
             expected: word(want).to_string(),
             actual: word(have).to_string(),
@@ -284,7 +289,8 @@ fn names_target(mode: &str, target: &ContainerFacts) -> bool {
         return false;
     };
     let r = r.trim_start_matches('/');
-    !r.is_empty() && (r == target.name || r == target.id || (r.len() >= 12 && target.id.starts_with(r)))
+    !r.is_empty()
+        && (r == target.name || r == target.id || (r.len() >= 12 && target.id.starts_with(r)))
 }
 
 fn mode_of(c: &ContainerFacts, ns: Namespace) -> &str {
@@ -382,7 +388,13 @@ pub fn container_shares(
     }
     let fields: Vec<String> = missing
         .iter()
-        .map(|n| format!("HostConfig.{} is `{}`", host_config_field(*n), mode_of(c, *n)))
+        .map(|n| {
+            format!(
+                "HostConfig.{} is `{}`",
+                host_config_field(*n),
+                mode_of(c, *n)
+            )
+        })
         .collect();
     let flags: Vec<String> = missing
         .iter()

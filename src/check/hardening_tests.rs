@@ -73,7 +73,9 @@ fn capability_sets_follow_each_engines_defaults() {
     let set = capability_set(&dropped);
     assert!(!set.contains("NET_RAW") && set.contains("SYS_ADMIN"));
     assert_eq!(
-        capability_set(&hardened_docker()).into_iter().collect::<Vec<_>>(),
+        capability_set(&hardened_docker())
+            .into_iter()
+            .collect::<Vec<_>>(),
         ["NET_BIND_SERVICE"]
     );
     // Podman lists every default it removed instead of ALL.
@@ -95,7 +97,10 @@ fn capability_sets_follow_each_engines_defaults() {
 fn no_new_privileges_spellings() {
     let v = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
     assert!(has_no_new_privileges(&v(&["no-new-privileges"])));
-    assert!(has_no_new_privileges(&v(&["seccomp=unconfined", "no-new-privileges:true"])));
+    assert!(has_no_new_privileges(&v(&[
+        "seccomp=unconfined",
+        "no-new-privileges:true"
+    ])));
     assert!(has_no_new_privileges(&v(&["no-new-privileges=true"])));
     assert!(!has_no_new_privileges(&v(&["no-new-privileges:false"])));
     assert!(!has_no_new_privileges(&v(&["apparmor=docker-default"])));
@@ -108,7 +113,11 @@ fn container_security_pass() {
     let o = container_security("api", &hardened_spec(), &c);
     assert_eq!(o.status, Status::Pass, "{o:?}");
     assert!(o.actual.contains("capabilities: NET_BIND_SERVICE"), "{o:?}");
-    assert!(o.expected.contains("memory limit at most 256.0 MB") || o.expected.contains("memory limit at most"), "{o:?}");
+    assert!(
+        o.expected.contains("memory limit at most 256.0 MB")
+            || o.expected.contains("memory limit at most"),
+        "{o:?}"
+    );
 }
 
 #[test]
@@ -154,7 +163,10 @@ fn container_security_fail_names_each_missing_option() {
     };
     let o = container_security("api", &hardened_spec(), &Ok(Some(container("api", big))));
     assert_eq!(o.status, Status::Fail);
-    assert!(o.actual.contains("memory limit 1.1 GB") || o.actual.contains("memory limit 1"), "{o:?}");
+    assert!(
+        o.actual.contains("memory limit 1.1 GB") || o.actual.contains("memory limit 1"),
+        "{o:?}"
+    );
 }
 
 #[test]
@@ -209,7 +221,14 @@ fn container_security_only_asks_what_the_spec_names() {
         user: "0".into(),
         ..docker_defaults()
     };
-    let o = container_security("api", &SecuritySpec { not_root: true, ..Default::default() }, &Ok(Some(container("api", root))));
+    let o = container_security(
+        "api",
+        &SecuritySpec {
+            not_root: true,
+            ..Default::default()
+        },
+        &Ok(Some(container("api", root))),
+    );
     assert_eq!(o.status, Status::Fail);
     assert_eq!(o.actual, "running; user 0");
 }
@@ -226,14 +245,35 @@ fn sidecar(pid: &str, net: &str) -> ContainerFacts {
 fn container_shares_pass_by_id_or_name() {
     let target = container("api", docker_defaults());
     let both = [Namespace::Pid, Namespace::Network];
-    let by_id = sidecar(&format!("container:{}", target.id), &format!("container:{}", target.id));
-    let o = container_shares("debugger", "api", &both, &Ok(Some(by_id)), &Ok(Some(target.clone())));
+    let by_id = sidecar(
+        &format!("container:{}", target.id),
+        &format!("container:{}", target.id),
+    );
+    let o = container_shares(
+        "debugger",
+        "api",
+        &both,
+        &Ok(Some(by_id)),
+        &Ok(Some(target.clone())),
+    );
     assert_eq!(o.status, Status::Pass, "{o:?}");
-    assert_eq!(o.actual, "running; pid: container:api; network: container:api");
+    assert_eq!(
+        o.actual,
+        "running; pid: container:api; network: container:api"
+    );
     let by_name = sidecar("container:api", "container:api");
-    let o = container_shares("debugger", "api", &both, &Ok(Some(by_name)), &Ok(Some(target)));
+    let o = container_shares(
+        "debugger",
+        "api",
+        &both,
+        &Ok(Some(by_name)),
+        &Ok(Some(target)),
+    );
     assert_eq!(o.status, Status::Pass, "{o:?}");
-    assert_eq!(o.expected, "debugger running in the pid and network namespaces of api");
+    assert_eq!(
+        o.expected,
+        "debugger running in the pid and network namespaces of api"
+    );
 }
 
 #[test]
@@ -241,35 +281,72 @@ fn container_shares_fail_names_the_missing_flag() {
     let target = container("api", docker_defaults());
     let both = [Namespace::Pid, Namespace::Network];
     let net_only = sidecar("", "container:api");
-    let o = container_shares("debugger", "api", &both, &Ok(Some(net_only)), &Ok(Some(target.clone())));
+    let o = container_shares(
+        "debugger",
+        "api",
+        &both,
+        &Ok(Some(net_only)),
+        &Ok(Some(target.clone())),
+    );
     assert_eq!(o.status, Status::Fail);
     assert!(o.message.contains("--pid container:api"), "{o:?}");
     assert!(!o.message.contains("--network container:api"), "{o:?}");
     assert!(o.actual.contains("pid: its own"), "{o:?}");
     // another container's namespaces are not the target's
     let other = sidecar("container:web", "container:web");
-    let o = container_shares("debugger", "api", &both, &Ok(Some(other)), &Ok(Some(target.clone())));
+    let o = container_shares(
+        "debugger",
+        "api",
+        &both,
+        &Ok(Some(other)),
+        &Ok(Some(target.clone())),
+    );
     assert_eq!(o.status, Status::Fail);
     // a sidecar that has exited
     let mut gone = sidecar("container:api", "container:api");
     gone.running = false;
     gone.status = "exited".into();
     gone.exit_code = Some(0);
-    let o = container_shares("debugger", "api", &both, &Ok(Some(gone)), &Ok(Some(target.clone())));
+    let o = container_shares(
+        "debugger",
+        "api",
+        &both,
+        &Ok(Some(gone)),
+        &Ok(Some(target.clone())),
+    );
     assert_eq!(o.status, Status::Fail);
     assert!(o.message.contains("exited (exit code 0)"), "{o:?}");
     // no target, no sidecar, no engine
-    let o = container_shares("debugger", "api", &both, &Ok(Some(sidecar("", ""))), &Ok(None));
+    let o = container_shares(
+        "debugger",
+        "api",
+        &both,
+        &Ok(Some(sidecar("", ""))),
+        &Ok(None),
+    );
     assert_eq!(o.status, Status::Fail);
     assert!(o.actual.contains("no container named api"), "{o:?}");
-    let o = container_shares("debugger", "api", &both, &Ok(None), &Ok(Some(target.clone())));
+    let o = container_shares(
+        "debugger",
+        "api",
+        &both,
+        &Ok(None),
+        &Ok(Some(target.clone())),
+    );
     assert_eq!(o.status, Status::Fail);
     assert_eq!(
         container_shares("debugger", "api", &both, &down(), &Ok(Some(target))).status,
         Status::Error
     );
     assert_eq!(
-        container_shares("debugger", "api", &both, &Ok(Some(sidecar("", ""))), &down()).status,
+        container_shares(
+            "debugger",
+            "api",
+            &both,
+            &Ok(Some(sidecar("", ""))),
+            &down()
+        )
+        .status,
         Status::Error
     );
 }
@@ -287,7 +364,10 @@ const SECRET: &str = "dojo-token-7f3a9c";
 
 #[test]
 fn instructions_of_every_builder() {
-    assert_eq!(instruction("RUN |1 TOKEN=x /bin/sh -c make # buildkit"), "RUN");
+    assert_eq!(
+        instruction("RUN |1 TOKEN=x /bin/sh -c make # buildkit"),
+        "RUN"
+    );
     assert_eq!(instruction("ENV PATH=/usr/bin"), "ENV");
     assert_eq!(instruction("/bin/sh -c #(nop)  ENV TOKEN=x"), "ENV");
     assert_eq!(instruction("|1 TOKEN=x /bin/sh -c make"), "RUN");

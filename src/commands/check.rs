@@ -135,7 +135,10 @@ async fn send_to_class(ctx: &Ctx, results: &[LessonResult]) {
         Ok(Some(m)) => m,
         Ok(None) => return,
         Err(e) => {
-            eprintln!("class: cannot read the class file: {}", clean_line(&e.to_string()));
+            eprintln!(
+                "class: cannot read the class file: {}",
+                clean_line(&e.to_string())
+            );
             return;
         }
     };
@@ -145,7 +148,10 @@ async fn send_to_class(ctx: &Ctx, results: &[LessonResult]) {
         .cloned()
         .collect();
     let outcome = crate::class::client::send_or_queue(&ctx.home, &m, &evaluated).await;
-    eprintln!("{}", clean_line(&crate::class::client::outcome_line(&outcome)));
+    eprintln!(
+        "{}",
+        clean_line(&crate::class::client::outcome_line(&outcome))
+    );
 }
 
 /// Print to stdout; a closed pipe (`| head`) is not an error worth a panic.

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::time::Duration;
 
-use super::fields::{self, At};
 use super::caps;
+use super::fields::{self, At};
 use super::model::{CheckKind, CheckSpec, Namespace, PathSet, Reach, SecuritySpec};
 use super::size::parse_size;
 use super::suggest::did_you_mean;
@@ -821,7 +821,10 @@ fn build_image_history(k: &mut K) -> CheckKind {
         Some(v) => {
             if v.is_empty() {
                 if let Some(e) = k.t.get("patterns") {
-                    k.r.at(&e.node.span, format!("`patterns` is empty; list at least one, e.g. {example}"));
+                    k.r.at(
+                        &e.node.span,
+                        format!("`patterns` is empty; list at least one, e.g. {example}"),
+                    );
                 }
             }
             let mut out = Vec::new();
@@ -829,7 +832,10 @@ fn build_image_history(k: &mut K) -> CheckKind {
                 if p.v.trim_matches('*').trim().is_empty() {
                     k.r.at(
                         &p.span,
-                        format!("`{}` would match every step; name part of the secret, e.g. {example}", p.v),
+                        format!(
+                            "`{}` would match every step; name part of the secret, e.g. {example}",
+                            p.v
+                        ),
                     );
                 } else {
                     out.push(p.v);
@@ -867,7 +873,9 @@ fn capabilities(k: &mut K, key: &str, example: &str) -> Vec<String> {
 
 fn build_container_security(k: &mut K) -> CheckKind {
     let container = k.req_str("container", "container = \"api\"");
-    let tmpfs = k.image_paths_as("tmpfs", "tmpfs = [\"/tmp\"]").unwrap_or_default();
+    let tmpfs = k
+        .image_paths_as("tmpfs", "tmpfs = [\"/tmp\"]")
+        .unwrap_or_default();
     let cap_drop = capabilities(k, "cap_drop", "cap_drop = [\"ALL\"]");
     let cap_add = capabilities(k, "cap_add", "cap_add = [\"NET_BIND_SERVICE\"]");
     if let Some(e) = k.t.get("cap_add") {
@@ -881,7 +889,10 @@ fn build_container_security(k: &mut K) -> CheckKind {
     let memory = k.size("memory");
     if memory == Some(0) {
         if let Some(e) = k.t.get("memory") {
-            k.r.at(&e.node.span, "`memory` must be more than zero, e.g. memory = \"256MB\"");
+            k.r.at(
+                &e.node.span,
+                "`memory` must be more than zero, e.g. memory = \"256MB\"",
+            );
         }
     }
     let pids = fields::integer(k.r, k.t, "pids", 1, i64::from(u32::MAX))
@@ -922,7 +933,10 @@ fn build_container_shares(k: &mut K) -> CheckKind {
         None => {}
         Some(v) if v.is_empty() => {
             if let Some(e) = k.t.get("namespaces") {
-                k.r.at(&e.node.span, format!("`namespaces` is empty, e.g. {example}"));
+                k.r.at(
+                    &e.node.span,
+                    format!("`namespaces` is empty, e.g. {example}"),
+                );
             }
         }
         Some(v) => {
@@ -946,7 +960,10 @@ fn build_container_shares(k: &mut K) -> CheckKind {
     }
     namespaces.sort();
     if !container.is_empty() && container == target {
-        let msg = format!("{}: `container` and `target` are the same container", k.label);
+        let msg = format!(
+            "{}: `container` and `target` are the same container",
+            k.label
+        );
         k.r.at(&k.head, msg);
     }
     CheckKind::ContainerShares {

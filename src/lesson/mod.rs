@@ -16,8 +16,8 @@
 //! - `creates.volumes` lists volumes, like images, containers and networks;
 //! - loading never executes anything.
 
-mod checks;
 pub mod caps;
+mod checks;
 pub mod diag;
 mod fields;
 pub mod frontmatter;

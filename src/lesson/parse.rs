@@ -508,8 +508,8 @@ fn find_cycles(edges: &[Vec<usize>]) -> Vec<Vec<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lesson::Namespace;
     use crate::lesson::model::{CheckKind, PathSet, Reach};
+    use crate::lesson::Namespace;
 
     fn lesson(text: &str) -> (Option<ParsedLesson>, Vec<String>) {
         let (l, d) = parse_lesson(Path::new("01-x/lesson.md"), text.as_bytes(), "01-x");
@@ -647,7 +647,10 @@ mod tests {
         assert_eq!(spec.cap_add, ["NET_BIND_SERVICE"]);
         assert_eq!(spec.memory, Some(256 * 1024 * 1024));
         assert_eq!(spec.pids, Some(100));
-        assert_eq!((spec.read_only, spec.no_new_privileges, spec.not_root), (Some(true), Some(true), true));
+        assert_eq!(
+            (spec.read_only, spec.no_new_privileges, spec.not_root),
+            (Some(true), Some(true), true)
+        );
         assert_eq!(
             l.checks[1].kind,
             CheckKind::ContainerShares {
@@ -674,10 +677,18 @@ mod tests {
             [[check]]\nid = \"hist\"\ntitle = \"h\"\nkind = \"image.history\"\nimage = \"api\"\npatterns = [\"**\"]\n+++\n";
         let (_, d) = lesson(text);
         let all = d.join("\n");
-        assert!(all.contains("lesson.md:8:13: `NET_RAWR` is not a Linux capability; did you mean `NET_RAW`?"), "{all}");
+        assert!(
+            all.contains(
+                "lesson.md:8:13: `NET_RAWR` is not a Linux capability; did you mean `NET_RAW`?"
+            ),
+            "{all}"
+        );
         assert!(all.contains("asks nothing of the container"), "{all}");
         assert!(all.contains("`pids` is not a namespace a container can share; use pid, network, ipc; did you mean `pid`?"), "{all}");
-        assert!(all.contains("`container` and `target` are the same container"), "{all}");
+        assert!(
+            all.contains("`container` and `target` are the same container"),
+            "{all}"
+        );
         assert!(all.contains("`**` would match every step"), "{all}");
         assert_eq!(d.len(), 5, "{all}");
     }

@@ -298,9 +298,18 @@ fn the_valid_pack_fills_the_model() {
     match &b.check("locked-down").expect("locked-down").kind {
         CheckKind::ContainerSecurity { container, spec } => {
             assert_eq!(container, "ddt-fixture-web");
-            assert_eq!((spec.read_only, spec.no_new_privileges), (Some(true), Some(true)));
+            assert_eq!(
+                (spec.read_only, spec.no_new_privileges),
+                (Some(true), Some(true))
+            );
             assert_eq!(spec.tmpfs, ["/tmp"]);
-            assert_eq!((spec.cap_drop.as_slice(), spec.cap_add.as_slice()), (&["ALL".to_string()][..], &["NET_BIND_SERVICE".to_string()][..]));
+            assert_eq!(
+                (spec.cap_drop.as_slice(), spec.cap_add.as_slice()),
+                (
+                    &["ALL".to_string()][..],
+                    &["NET_BIND_SERVICE".to_string()][..]
+                )
+            );
             assert_eq!(spec.user.as_deref(), Some("65532"));
             assert_eq!((spec.memory, spec.pids), (Some(128_000_000), Some(100)));
         }

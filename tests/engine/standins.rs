@@ -142,5 +142,8 @@ async fn distroless_images_keep_the_conventions_the_lessons_teach() {
         "distroless java's entrypoint is java -jar: CMD names only the jar"
     );
     let c = config(&engine, "cgr.dev/chainguard/static:latest").await;
-    assert_eq!(c.user, "65532", "Chainguard's static runs as nonroot (65532)");
+    assert_eq!(
+        c.user, "65532",
+        "Chainguard's static runs as nonroot (65532)"
+    );
 }
