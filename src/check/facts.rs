@@ -117,9 +117,6 @@ pub struct SecurityFacts {
     /// `HostConfig.CapAdd` / `CapDrop`, normalised (`NET_RAW`, `ALL`).
     pub cap_add: Vec<String>,
     pub cap_drop: Vec<String>,
-    /// The engine's default capability set, which `CapAdd` and `CapDrop`
-    /// change (Docker and Podman have different ones).
-    pub default_caps: Vec<String>,
     /// `HostConfig.SecurityOpt`.
     pub security_opt: Vec<String>,
     /// `Config.User` (the image's user when `docker run` sets none).

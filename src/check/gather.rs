@@ -201,7 +201,7 @@ impl<'a> Gatherer<'a> {
             v.dedup_by_key(|(_, p)| *p);
             ports.insert(p, v);
         }
-        let security = security_facts(self.engine, &cfg, &host, &c.mounts).await;
+        let security = security_facts(&cfg, &host, &c.mounts);
         let network_mode = host.network_mode.clone().unwrap_or_default();
         let network_mode_name = if ["", "default", "bridge", "host", "none"]
             .contains(&network_mode.as_str())
@@ -487,17 +487,13 @@ pub fn engine_host(url: &str) -> String {
     "127.0.0.1".to_string()
 }
 
-/// `image inspect` of a normalised reference.
-/// A container's security settings; the engine's default capabilities
-/// come from which engine this is.
-async fn security_facts(
-    engine: &Engine,
+/// A container's security settings, as its inspect gives them.
+fn security_facts(
     cfg: &bollard::models::ContainerConfig,
     host: &bollard::models::HostConfig,
     mounts: &Option<Vec<bollard::models::MountPoint>>,
 ) -> SecurityFacts {
     use crate::lesson::caps;
-    let kind = crate::engine::kind::kind_or_cautious(engine).await;
     let norm = |v: &Option<Vec<String>>| -> Vec<String> {
         v.as_deref()
             .unwrap_or_default()
@@ -529,11 +525,6 @@ async fn security_facts(
         privileged: host.privileged.unwrap_or(false),
         cap_add: norm(&host.cap_add),
         cap_drop: norm(&host.cap_drop),
-        default_caps: kind
-            .default_capabilities()
-            .iter()
-            .map(|c| c.to_string())
-            .collect(),
         security_opt: host.security_opt.clone().unwrap_or_default(),
         user: cfg.user.clone().unwrap_or_default(),
         memory: host.memory.unwrap_or(0),
@@ -542,6 +533,7 @@ async fn security_facts(
     }
 }
 
+/// `image inspect` of a normalised reference.
 pub async fn inspect_image(engine: &Engine, reference: &str) -> Fact<Option<ImageFacts>> {
     match engine.docker.inspect_image(reference).await {
         Ok(i) => {

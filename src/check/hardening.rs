@@ -13,8 +13,10 @@ use crate::lesson::size::format_size;
 use crate::lesson::{Namespace, SecuritySpec};
 
 /// The capabilities a process in the container can hold (its bounding
-/// set), from the engine's defaults and the container's changes to them.
-pub fn capability_set(s: &SecurityFacts) -> BTreeSet<String> {
+/// set), from the engine's defaults (Docker and Podman have different
+/// ones, [`crate::engine::kind::EngineKind::default_capabilities`]) and the
+/// container's changes to them.
+pub fn capability_set(s: &SecurityFacts, defaults: &[&str]) -> BTreeSet<String> {
     let all = || CAPABILITIES.iter().map(|c| c.to_string()).collect();
     if s.privileged || s.cap_add.iter().any(|c| c == "ALL") {
         return all();
@@ -22,10 +24,10 @@ pub fn capability_set(s: &SecurityFacts) -> BTreeSet<String> {
     let mut set: BTreeSet<String> = if s.cap_drop.iter().any(|c| c == "ALL") {
         BTreeSet::new()
     } else {
-        s.default_caps
+        defaults
             .iter()
-            .filter(|c| !s.cap_drop.contains(c))
-            .cloned()
+            .filter(|c| !s.cap_drop.iter().any(|d| d == *c))
+            .map(|c| c.to_string())
             .collect()
     };
     set.extend(s.cap_add.iter().cloned());
@@ -67,7 +69,7 @@ fn caps_text(set: &BTreeSet<String>) -> String {
     }
 }
 
-fn requirements(spec: &SecuritySpec, s: &SecurityFacts) -> Vec<Req> {
+fn requirements(spec: &SecuritySpec, s: &SecurityFacts, defaults: &[&str]) -> Vec<Req> {
     let mut out = Vec::new();
     if let Some(want) = spec.read_only {
         let word = |b: bool| if b { "read-only" } else { "writable" };
@@ -97,13 +99,13 @@ fn requirements(spec: &SecuritySpec, s: &SecurityFacts) -> Vec<Req> {
         });
     }
     if !spec.cap_drop.is_empty() || !spec.cap_add.is_empty() {
-        let have = capability_set(s);
+        let have = capability_set(s, defaults);
         let allowed: BTreeSet<&str> = spec.cap_add.iter().map(String::as_str).collect();
         let drop_all = spec.cap_drop.iter().any(|c| c == "ALL");
         let bad: BTreeSet<String> = have
             .iter()
             .filter(|c| !allowed.contains(c.as_str()))
-            .filter(|c| drop_all || spec.cap_drop.contains(c) || !s.default_caps.contains(c))
+            .filter(|c| drop_all || spec.cap_drop.contains(c) || !defaults.contains(&c.as_str()))
             .cloned()
             .collect();
         let expected = if drop_all {
@@ -233,23 +235,27 @@ fn docker_size(bytes: u64) -> String {
     }
 }
 
+/// `defaults`: the engine's default capabilities.
 pub fn container_security(
     container: &str,
     spec: &SecuritySpec,
+    defaults: &[&str],
     f: &Fact<Option<ContainerFacts>>,
 ) -> Outcome {
-    let reqs_expected = |c: Option<&SecurityFacts>| {
-        let s = c.cloned().unwrap_or_default();
-        let mut v = vec![format!("{container} running")];
-        v.extend(requirements(spec, &s).into_iter().map(|r| r.expected));
-        v.join("; ")
-    };
-    let expected = reqs_expected(None);
+    // what is asked does not depend on what the container has
+    let expected = std::iter::once(format!("{container} running"))
+        .chain(
+            requirements(spec, &SecurityFacts::default(), defaults)
+                .into_iter()
+                .map(|r| r.expected),
+        )
+        .collect::<Vec<_>>()
+        .join("; ");
     let c = match with_container(container, &expected, f) {
         Ok(c) => c,
         Err(o) => return o,
     };
-    let reqs = requirements(spec, &c.security);
+    let reqs = requirements(spec, &c.security, defaults);
     let actual = {
         let mut v = vec![state_text(c)];
         v.extend(reqs.iter().map(|r| r.actual.clone()));

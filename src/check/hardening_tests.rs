@@ -2,11 +2,15 @@ use super::*;
 use crate::check::Status;
 use crate::engine::kind::EngineKind;
 
-fn defaults(kind: EngineKind) -> Vec<String> {
+const DOCKER: EngineKind = EngineKind::DockerClassic;
+const PODMAN: EngineKind = EngineKind::Podman;
+
+fn defaults(kind: EngineKind) -> &'static [&'static str] {
     kind.default_capabilities()
-        .iter()
-        .map(|c| c.to_string())
-        .collect()
+}
+
+fn names(caps: &[&str]) -> Vec<String> {
+    caps.iter().map(|c| c.to_string()).collect()
 }
 
 fn container(name: &str, security: SecurityFacts) -> ContainerFacts {
@@ -21,11 +25,9 @@ fn container(name: &str, security: SecurityFacts) -> ContainerFacts {
     }
 }
 
+/// `docker run` with no security option.
 fn docker_defaults() -> SecurityFacts {
-    SecurityFacts {
-        default_caps: defaults(EngineKind::DockerClassic),
-        ..Default::default()
-    }
+    SecurityFacts::default()
 }
 
 fn hardened_spec() -> SecuritySpec {
@@ -63,34 +65,36 @@ fn down() -> Fact<Option<ContainerFacts>> {
 #[test]
 fn capability_sets_follow_each_engines_defaults() {
     let d = docker_defaults();
-    assert_eq!(capability_set(&d).len(), 14);
-    assert!(capability_set(&d).contains("NET_RAW"));
+    assert_eq!(capability_set(&d, defaults(DOCKER)).len(), 14);
+    assert!(capability_set(&d, defaults(DOCKER)).contains("NET_RAW"));
     let dropped = SecurityFacts {
         cap_drop: vec!["NET_RAW".into()],
         cap_add: vec!["SYS_ADMIN".into()],
         ..docker_defaults()
     };
-    let set = capability_set(&dropped);
+    let set = capability_set(&dropped, defaults(DOCKER));
     assert!(!set.contains("NET_RAW") && set.contains("SYS_ADMIN"));
     assert_eq!(
-        capability_set(&hardened_docker())
+        capability_set(&hardened_docker(), defaults(DOCKER))
             .into_iter()
             .collect::<Vec<_>>(),
         ["NET_BIND_SERVICE"]
     );
     // Podman lists every default it removed instead of ALL.
     let podman = SecurityFacts {
-        default_caps: defaults(EngineKind::Podman),
-        cap_drop: defaults(EngineKind::Podman),
+        cap_drop: names(defaults(PODMAN)),
         ..Default::default()
     };
-    assert!(capability_set(&podman).is_empty());
+    assert!(capability_set(&podman, defaults(PODMAN)).is_empty());
     let privileged = SecurityFacts {
         privileged: true,
         cap_drop: vec!["ALL".into()],
         ..docker_defaults()
     };
-    assert_eq!(capability_set(&privileged).len(), CAPABILITIES.len());
+    assert_eq!(
+        capability_set(&privileged, defaults(DOCKER)).len(),
+        CAPABILITIES.len()
+    );
 }
 
 #[test]
@@ -110,7 +114,7 @@ fn no_new_privileges_spellings() {
 #[test]
 fn container_security_pass() {
     let c = Ok(Some(container("api", hardened_docker())));
-    let o = container_security("api", &hardened_spec(), &c);
+    let o = container_security("api", &hardened_spec(), defaults(DOCKER), &c);
     assert_eq!(o.status, Status::Pass, "{o:?}");
     assert!(o.actual.contains("capabilities: NET_BIND_SERVICE"), "{o:?}");
     assert!(
@@ -124,7 +128,7 @@ fn container_security_pass() {
 fn container_security_fail_names_each_missing_option() {
     // `docker run -d --name api IMAGE`: nothing locked down
     let c = Ok(Some(container("api", docker_defaults())));
-    let o = container_security("api", &hardened_spec(), &c);
+    let o = container_security("api", &hardened_spec(), defaults(DOCKER), &c);
     assert_eq!(o.status, Status::Fail);
     for flag in [
         "--read-only",
@@ -144,7 +148,12 @@ fn container_security_fail_names_each_missing_option() {
         pids_limit: None,
         ..hardened_docker()
     };
-    let o = container_security("api", &hardened_spec(), &Ok(Some(container("api", almost))));
+    let o = container_security(
+        "api",
+        &hardened_spec(),
+        defaults(DOCKER),
+        &Ok(Some(container("api", almost))),
+    );
     assert_eq!(o.status, Status::Fail);
     assert!(o.message.contains("--pids-limit 100"), "{o:?}");
     assert!(!o.message.contains("--read-only"), "{o:?}");
@@ -153,7 +162,12 @@ fn container_security_fail_names_each_missing_option() {
         cap_add: vec!["NET_BIND_SERVICE".into(), "SYS_ADMIN".into()],
         ..hardened_docker()
     };
-    let o = container_security("api", &hardened_spec(), &Ok(Some(container("api", extra))));
+    let o = container_security(
+        "api",
+        &hardened_spec(),
+        defaults(DOCKER),
+        &Ok(Some(container("api", extra))),
+    );
     assert_eq!(o.status, Status::Fail);
     assert!(o.message.contains("SYS_ADMIN"), "{o:?}");
     // a limit above the maximum
@@ -161,7 +175,12 @@ fn container_security_fail_names_each_missing_option() {
         memory: 1024 * 1024 * 1024,
         ..hardened_docker()
     };
-    let o = container_security("api", &hardened_spec(), &Ok(Some(container("api", big))));
+    let o = container_security(
+        "api",
+        &hardened_spec(),
+        defaults(DOCKER),
+        &Ok(Some(container("api", big))),
+    );
     assert_eq!(o.status, Status::Fail);
     assert!(
         o.actual.contains("memory limit 1.1 GB") || o.actual.contains("memory limit 1"),
@@ -175,13 +194,18 @@ fn container_security_stopped_missing_and_error() {
     stopped.running = false;
     stopped.status = "exited".into();
     stopped.exit_code = Some(1);
-    let o = container_security("api", &hardened_spec(), &Ok(Some(stopped)));
+    let o = container_security(
+        "api",
+        &hardened_spec(),
+        defaults(DOCKER),
+        &Ok(Some(stopped)),
+    );
     assert_eq!(o.status, Status::Fail);
     assert!(o.message.contains("docker logs api"), "{o:?}");
-    let o = container_security("api", &hardened_spec(), &Ok(None));
+    let o = container_security("api", &hardened_spec(), defaults(DOCKER), &Ok(None));
     assert_eq!(o.status, Status::Fail);
     assert!(o.actual.contains("no container named api"), "{o:?}");
-    let o = container_security("api", &hardened_spec(), &down());
+    let o = container_security("api", &hardened_spec(), defaults(DOCKER), &down());
     assert_eq!(o.status, Status::Error);
     assert!(!o.message.is_empty());
 }
@@ -193,18 +217,30 @@ fn container_security_only_asks_what_the_spec_names() {
         ..Default::default()
     };
     let mut s = docker_defaults();
-    let o = container_security("api", &spec, &Ok(Some(container("api", s.clone()))));
+    let o = container_security(
+        "api",
+        &spec,
+        defaults(DOCKER),
+        &Ok(Some(container("api", s.clone()))),
+    );
     assert_eq!(o.status, Status::Fail);
     assert!(o.message.contains("--cap-drop NET_RAW"), "{o:?}");
     s.cap_drop = vec!["NET_RAW".into()];
-    let o = container_security("api", &spec, &Ok(Some(container("api", s))));
+    let o = container_security(
+        "api",
+        &spec,
+        defaults(DOCKER),
+        &Ok(Some(container("api", s))),
+    );
     assert_eq!(o.status, Status::Pass, "{o:?}");
     // Podman does not grant NET_RAW by default: nothing to drop there
-    let podman = SecurityFacts {
-        default_caps: defaults(EngineKind::Podman),
-        ..Default::default()
-    };
-    let o = container_security("api", &spec, &Ok(Some(container("api", podman))));
+    let podman = SecurityFacts::default();
+    let o = container_security(
+        "api",
+        &spec,
+        defaults(PODMAN),
+        &Ok(Some(container("api", podman))),
+    );
     assert_eq!(o.status, Status::Pass, "{o:?}");
     // user given exactly, with or without a group
     let spec = SecuritySpec {
@@ -215,7 +251,12 @@ fn container_security_only_asks_what_the_spec_names() {
         user: "65532:65532".into(),
         ..docker_defaults()
     };
-    let o = container_security("api", &spec, &Ok(Some(container("api", with_group))));
+    let o = container_security(
+        "api",
+        &spec,
+        defaults(DOCKER),
+        &Ok(Some(container("api", with_group))),
+    );
     assert_eq!(o.status, Status::Pass, "{o:?}");
     let root = SecurityFacts {
         user: "0".into(),
@@ -227,6 +268,7 @@ fn container_security_only_asks_what_the_spec_names() {
             not_root: true,
             ..Default::default()
         },
+        defaults(DOCKER),
         &Ok(Some(container("api", root))),
     );
     assert_eq!(o.status, Status::Fail);

@@ -316,7 +316,9 @@ async fn evaluate(
             eval::container_port(container, port, *host_port, *reachable, &fc, reach.as_ref())
         }
         K::ContainerSecurity { container, spec } => {
-            hardening::container_security(container, spec, &g.container(container).await)
+            let fc = g.container(container).await;
+            let kind = crate::engine::kind::kind_or_cautious(g.engine).await;
+            hardening::container_security(container, spec, kind.default_capabilities(), &fc)
         }
         K::ContainerShares {
             container,

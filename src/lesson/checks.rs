@@ -908,12 +908,11 @@ fn build_container_security(k: &mut K) -> CheckKind {
         memory,
         pids,
     };
-    let named = |key: &str| k.t.get(key).is_some();
-    if !KINDS
+    let asks = kind_fields("container.security")
+        .unwrap_or_default()
         .iter()
-        .find(|d| d.name == "container.security")
-        .is_some_and(|d| d.fields.iter().any(|f| *f != "container" && named(f)))
-    {
+        .any(|f| *f != "container" && k.t.get(f).is_some());
+    if !asks {
         let msg = format!(
             "{} asks nothing of the container; set at least one of read_only, tmpfs, cap_drop, cap_add, no_new_privileges, user, not_root, memory, pids",
             k.label
