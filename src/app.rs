@@ -25,7 +25,7 @@ use crate::ui::engine::{EngineView, Named};
 mod relevance;
 use crate::ui::lesson::LessonText;
 use crate::ui::lessons_list::LessonStatus;
-use crate::ui::status::EngineStatus;
+use crate::ui::status::{ClassStatus, EngineStatus};
 use crate::ui::{self, Areas};
 pub use relevance::{concerns, lesson_names};
 
@@ -65,6 +65,8 @@ pub struct App {
     /// Terminal size (columns, rows).
     pub size: (u16, u16),
     pub engine_status: EngineStatus,
+    /// The joined class's link; None when no class was joined.
+    pub class_status: Option<ClassStatus>,
     pub engine_view: Option<EngineView>,
     /// Names the current lesson mentions.
     pub named: Named,
@@ -123,6 +125,7 @@ impl App {
             overlay: Overlay::None,
             size,
             engine_status: EngineStatus::Connecting,
+            class_status: None,
             engine_view: None,
             named: Named::default(),
             notes: Vec::new(),
@@ -332,6 +335,7 @@ impl App {
             engine_view: self.engine_view.as_ref(),
             named: &self.named,
             engine_status: &self.engine_status,
+            class_status: self.class_status,
             console_focused: self.focus == Focus::Console,
             flash: self.flash.as_deref(),
             overlay,
@@ -442,6 +446,18 @@ impl App {
                     cmds.push(Cmd::RefreshInventory);
                     self.dirty = true;
                 }
+            }
+            Msg::Class(outcome) => {
+                use crate::class::client::Outcome;
+                self.class_status = Some(match &outcome {
+                    Outcome::Sent(_) => ClassStatus::Connected,
+                    Outcome::Queued(_) => ClassStatus::Offline,
+                    Outcome::Refused(_) => ClassStatus::Refused,
+                });
+                if let Outcome::Refused(_) = outcome {
+                    self.flash = Some(crate::class::client::outcome_line(&outcome));
+                }
+                self.dirty = true;
             }
             Msg::HighlighterReady => {
                 if self.doc_unhighlighted {

@@ -197,10 +197,18 @@ pub struct ClassServeArgs {
     /// The dashboard's title.
     #[arg(long, value_name = "TEXT", default_value = "dockdojo class")]
     pub title: String,
+    /// A check failing this many minutes counts as "stuck" on the dashboard.
+    #[arg(long, value_name = "MINUTES", default_value_t = 10)]
+    pub stuck_after: u64,
+    /// The "stuck" panel lists a check once this many learners are stuck on it.
+    #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..))]
+    pub stuck_learners: u64,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum ExportFormat {
     Json,
     Csv,
+    /// One testsuite per learner and lesson, one testcase per check.
+    Junit,
 }

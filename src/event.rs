@@ -35,6 +35,8 @@ pub enum Msg {
         progress: Box<crate::progress::Progress>,
         warning: Option<String>,
     },
+    /// The class sender's latest outcome (when a class was joined).
+    Class(crate::class::client::Outcome),
     /// The code highlighter finished loading: the lesson can be coloured.
     HighlighterReady,
     /// SIGTERM, SIGHUP or the like: leave cleanly.

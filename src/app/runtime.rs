@@ -32,6 +32,8 @@ struct Runtime {
     watcher: Option<notify::RecommendedWatcher>,
     /// Writes progress to disk in order, off the main loop.
     progress: ProgressWriter,
+    /// Sends results to the joined class in the background, if one was joined.
+    class: Option<crate::class::client::Sender>,
     /// A command was entered in the console: when to look next whether the
     /// shell is back at its prompt ([`COMMAND_POLL`]).
     command_poll_at: Option<Instant>,
@@ -120,6 +122,7 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
         console_tx,
         watcher: None,
         progress: ProgressWriter::spawn(ctx.home.clone(), tx.clone()),
+        class: None,
         command_poll_at: None,
         bench: BenchProbe {
             enabled: env_flag("DOCKDOJO_BENCH"),
@@ -128,6 +131,7 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
     };
     let exit_after_first_frame = env_flag("DOCKDOJO_EXIT_AFTER_FIRST_FRAME");
 
+    rt.class = join_class(ctx, &tx, &mut app);
     spawn_input(tx.clone());
     spawn_signals(tx.clone());
     spawn_highlighter_load(tx.clone());
@@ -340,7 +344,12 @@ impl Runtime {
                     });
                 }
             }
-            Cmd::SaveResult(r) => self.progress.save(ProgressWrite::Result(r)),
+            Cmd::SaveResult(r) => {
+                if let Some(class) = &self.class {
+                    class.send((*r).clone());
+                }
+                self.progress.save(ProgressWrite::Result(r))
+            }
             Cmd::SaveHints { lesson, shown } => {
                 self.progress.save(ProgressWrite::Hints { lesson, shown })
             }
@@ -589,6 +598,33 @@ pub fn is_editor_noise(dir: &Path, path: &Path) -> bool {
 
 /// Load the code highlighter's grammars off the main loop; the lesson is
 /// coloured when they are there.
+/// When this install joined a class, start sending to it; its state shows
+/// in the status bar. A class file that cannot be read is said there too.
+fn join_class(
+    ctx: &Ctx,
+    tx: &UnboundedSender<Msg>,
+    app: &mut App,
+) -> Option<crate::class::client::Sender> {
+    match crate::class::client::membership(&ctx.home) {
+        Ok(Some(m)) => {
+            app.class_status = Some(crate::ui::status::ClassStatus::Connecting);
+            let tx = tx.clone();
+            Some(crate::class::client::Sender::spawn(
+                ctx.home.clone(),
+                m,
+                move |outcome| {
+                    let _ = tx.send(Msg::Class(outcome));
+                },
+            ))
+        }
+        Ok(None) => None,
+        Err(e) => {
+            app.flash = Some(format!("class: cannot read the class file: {e}"));
+            None
+        }
+    }
+}
+
 fn spawn_highlighter_load(tx: UnboundedSender<Msg>) {
     if crate::markdown::is_loaded() {
         return;

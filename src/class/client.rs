@@ -6,6 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use tokio::sync::mpsc;
+
 use serde::{Deserialize, Serialize};
 
 use super::{merge_queue, Results, Submission};
@@ -33,8 +35,14 @@ pub fn queue_file(home: &Path) -> PathBuf {
 
 /// The joined class: Ok(None) when none was joined.
 pub fn membership(home: &Path) -> anyhow::Result<Option<Membership>> {
-    match std::fs::read(membership_file(home)) {
-        Ok(bytes) => Ok(Some(serde_json::from_slice(&bytes)?)),
+    let path = membership_file(home);
+    match std::fs::read(&path) {
+        Ok(bytes) => Ok(Some(serde_json::from_slice(&bytes).map_err(|e| {
+            anyhow::anyhow!(
+                "{} does not parse ({e}); join again with `dockdojo class join`",
+                path.display()
+            )
+        })?)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(e.into()),
     }
@@ -59,12 +67,30 @@ pub fn leave(home: &Path) -> std::io::Result<bool> {
     Ok(had)
 }
 
-/// The results waiting to be sent (an unreadable queue counts as empty).
+/// The results waiting to be sent. A queue that does not parse is set
+/// aside as `class-queue.json.corrupt-<time>` (neither trusted nor deleted)
+/// and counts as empty.
 pub fn queued(home: &Path) -> Vec<LessonResult> {
-    std::fs::read(queue_file(home))
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .unwrap_or_default()
+    let path = queue_file(home);
+    let Ok(bytes) = std::fs::read(&path) else {
+        return Vec::new();
+    };
+    match serde_json::from_slice(&bytes) {
+        Ok(q) => q,
+        Err(e) => {
+            let aside = path.with_file_name(format!(
+                "class-queue.json.corrupt-{}",
+                jiff::Timestamp::now().as_second()
+            ));
+            tracing::warn!(
+                "class: the queue {} does not parse ({e}); set aside as {}",
+                path.display(),
+                aside.display()
+            );
+            let _ = std::fs::rename(&path, &aside);
+            Vec::new()
+        }
+    }
 }
 
 fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -159,5 +185,110 @@ fn post_json(url: &str, token: &str, body: &str) -> Answer {
             Answer::Refused(format!("{code} {}", text.trim()))
         }
         Err(ureq::Error::Transport(_)) => Answer::Unreachable,
+    }
+}
+
+/// While the server cannot be reached, how often the queue is tried again.
+pub const RETRY: Duration = Duration::from_secs(10);
+/// While idle, how often the TUI tells the server it is still there (the
+/// dashboard's "last seen", and the status bar learns a server went away).
+pub const HEARTBEAT: Duration = Duration::from_secs(60);
+
+/// Sends a running TUI's results to the class in the background: never
+/// waits for the network on the caller's side, keeps only the newest result
+/// per lesson, skips a result that says what the last one sent said, queues
+/// on disk while the server cannot be reached and tries again every
+/// [`RETRY`].
+pub struct Sender {
+    tx: mpsc::UnboundedSender<LessonResult>,
+}
+
+impl Sender {
+    /// Start sending for `m`; `report` hears each send's outcome when it
+    /// differs from the one before (the first is always reported).
+    pub fn spawn(
+        home: PathBuf,
+        m: Membership,
+        report: impl Fn(Outcome) + Send + 'static,
+    ) -> Sender {
+        let (tx, rx) = mpsc::unbounded_channel();
+        tokio::spawn(send_loop(home, m, rx, report));
+        Sender { tx }
+    }
+
+    /// Send this result (when it could be evaluated at all: a run the engine
+    /// could not serve would hide a real status).
+    pub fn send(&self, r: LessonResult) {
+        if r.evaluated_any() {
+            let _ = self.tx.send(r);
+        }
+    }
+}
+
+/// What a lesson's result says, without timings: two results with the same
+/// fingerprint need not both be sent.
+fn fingerprint(r: &LessonResult) -> Vec<(String, crate::check::Status, String)> {
+    r.checks
+        .iter()
+        .map(|c| (c.id.clone(), c.status, c.actual.clone()))
+        .collect()
+}
+
+async fn send_loop(
+    home: PathBuf,
+    m: Membership,
+    mut rx: mpsc::UnboundedReceiver<LessonResult>,
+    report: impl Fn(Outcome) + Send + 'static,
+) {
+    let mut sent: std::collections::HashMap<String, Vec<(String, crate::check::Status, String)>> =
+        Default::default();
+    let mut last: Option<Outcome> = None;
+    // The first send (the queue, or nothing) says hello: the learner's row
+    // appears on the dashboard when the TUI opens.
+    let mut next = tokio::time::Instant::now();
+    loop {
+        let mut batch: Vec<LessonResult> = Vec::new();
+        tokio::select! {
+            r = rx.recv() => match r {
+                Some(r) => batch.push(r),
+                None => return,
+            },
+            _ = tokio::time::sleep_until(next) => {}
+        }
+        while let Ok(r) = rx.try_recv() {
+            batch.push(r);
+        }
+        let new: Vec<LessonResult> = merge_queue(Vec::new(), &batch)
+            .into_iter()
+            .filter(|r| sent.get(&r.lesson) != Some(&fingerprint(r)))
+            .collect();
+        let tried_at = tokio::time::Instant::now();
+        if new.is_empty() && tried_at < next {
+            continue;
+        }
+        for r in &new {
+            sent.insert(r.lesson.clone(), fingerprint(r));
+        }
+        let outcome = send_or_queue(&home, &m, &new).await;
+        next = tried_at
+            + match outcome {
+                Outcome::Queued(_) => RETRY,
+                _ => HEARTBEAT,
+            };
+        if let Outcome::Refused(_) = outcome {
+            // Nothing was kept: the same result may be offered again.
+            for r in &new {
+                sent.remove(&r.lesson);
+            }
+        }
+        let changed = match (&last, &outcome) {
+            (Some(Outcome::Sent(_)), Outcome::Sent(_)) => false,
+            (Some(a), b) => a != b,
+            (None, _) => true,
+        };
+        if changed {
+            report(outcome.clone());
+        }
+        last = Some(outcome);
     }
 }

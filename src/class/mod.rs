@@ -84,6 +84,99 @@ fn s_results(s: &Submission) -> &[LessonResult] {
 pub struct ClassView {
     pub title: String,
     pub learners: Vec<LearnerRow>,
+    /// Checks several learners have been failing for a while, most learners first.
+    #[serde(default)]
+    pub stuck: Vec<StuckCheck>,
+}
+
+/// When a failing check counts as "stuck", and for how many learners it is
+/// worth the instructor's attention.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StuckRule {
+    pub after: std::time::Duration,
+    pub min_learners: usize,
+}
+
+impl StuckRule {
+    /// Checks failing since this instant (Unix ms) or earlier are stuck at `now_ms`.
+    pub fn failing_before(&self, now_ms: i64) -> i64 {
+        now_ms.saturating_sub(i64::try_from(self.after.as_millis()).unwrap_or(i64::MAX))
+    }
+}
+
+impl Default for StuckRule {
+    fn default() -> Self {
+        StuckRule {
+            after: std::time::Duration::from_secs(10 * 60),
+            min_learners: 2,
+        }
+    }
+}
+
+/// One learner failing one check since `since_ms` (a database row).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StuckRow {
+    pub lesson: String,
+    pub check: String,
+    pub title: String,
+    pub learner: String,
+    pub since_ms: i64,
+}
+
+/// A check that several learners are stuck on.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct StuckCheck {
+    pub lesson: String,
+    pub check: String,
+    pub title: String,
+    /// The learners failing it, in the order they joined.
+    pub learners: Vec<String>,
+    /// When the first of them started failing it (RFC 3339).
+    pub since: String,
+}
+
+/// Group rows of failing checks by lesson and check; keep the groups of at
+/// least `min_learners`, most learners first, then the longest failing.
+pub fn stuck(rows: &[StuckRow], min_learners: usize) -> Vec<StuckCheck> {
+    let mut groups: Vec<(StuckCheck, i64)> = Vec::new();
+    for r in rows {
+        match groups
+            .iter_mut()
+            .find(|(g, _)| g.lesson == r.lesson && g.check == r.check)
+        {
+            Some((g, since)) => {
+                g.learners.push(r.learner.clone());
+                *since = (*since).min(r.since_ms);
+            }
+            None => groups.push((
+                StuckCheck {
+                    lesson: r.lesson.clone(),
+                    check: r.check.clone(),
+                    title: r.title.clone(),
+                    learners: vec![r.learner.clone()],
+                    since: String::new(),
+                },
+                r.since_ms,
+            )),
+        }
+    }
+    groups.retain(|(g, _)| g.learners.len() >= min_learners.max(1));
+    groups.sort_by(|(a, sa), (b, sb)| {
+        b.learners
+            .len()
+            .cmp(&a.learners.len())
+            .then(sa.cmp(sb))
+            .then_with(|| (&a.lesson, &a.check).cmp(&(&b.lesson, &b.check)))
+    });
+    groups
+        .into_iter()
+        .map(|(mut g, since)| {
+            g.since = jiff::Timestamp::from_millisecond(since)
+                .map(|t| t.to_string())
+                .unwrap_or_default();
+            g
+        })
+        .collect()
 }
 
 /// One learner: a row of the dashboard.
@@ -217,6 +310,11 @@ pub fn now_rfc3339() -> String {
     jiff::Timestamp::now().to_string()
 }
 
+/// Now, in Unix milliseconds.
+pub fn now_ms() -> i64 {
+    jiff::Timestamp::now().as_millisecond()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -334,5 +432,39 @@ mod tests {
         assert!(token_eq("abc", "abc"));
         assert!(!token_eq("abc", "abd"));
         assert!(!token_eq("abc", "abcd"));
+    }
+
+    #[test]
+    fn stuck_groups_by_check_and_puts_the_most_learners_first() {
+        let row = |lesson: &str, check: &str, who: &str, since_ms: i64| StuckRow {
+            lesson: lesson.into(),
+            check: check.into(),
+            title: format!("{lesson}/{check}"),
+            learner: who.into(),
+            since_ms,
+        };
+        let rows = vec![
+            row("a", "x", "Ann", 5_000),
+            row("b", "y", "Ann", 1_000),
+            row("a", "x", "Bob", 3_000),
+            row("b", "y", "Bob", 9_000),
+            row("a", "x", "Cy", 7_000),
+            row("c", "z", "Cy", 0),
+        ];
+        let s = stuck(&rows, 2);
+        let got: Vec<(&str, usize, &str)> = s
+            .iter()
+            .map(|g| (g.check.as_str(), g.learners.len(), g.since.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("x", 3, "1970-01-01T00:00:03Z"),
+                ("y", 2, "1970-01-01T00:00:01Z")
+            ]
+        );
+        assert_eq!(s[0].learners, vec!["Ann", "Bob", "Cy"]);
+        assert_eq!(stuck(&rows, 1).len(), 3);
+        assert!(stuck(&rows, 4).is_empty());
     }
 }

@@ -19,7 +19,9 @@ use serde::Deserialize;
 use tokio::sync::broadcast;
 
 use super::store::Store;
-use super::{token_eq, validate, ClassView, Submission, MAX_BODY_BYTES};
+use super::{
+    stuck, token_eq, validate, ClassView, StuckCheck, StuckRule, Submission, MAX_BODY_BYTES,
+};
 
 /// The dashboard page (no build step, no external resources).
 const PAGE: &str = include_str!("page.html");
@@ -37,6 +39,19 @@ pub struct ServerConfig {
     pub instructor_token: String,
     /// The pack's lesson ids, the dashboard's columns.
     pub lessons: Vec<String>,
+    /// When failing checks show in the dashboard's "stuck" panel.
+    pub stuck: StuckRule,
+}
+
+/// How often the "stuck" panel is worked out again (time alone moves
+/// checks into it).
+pub const STUCK_EVERY: Duration = Duration::from_secs(5);
+
+/// One server-sent event: its name and JSON data.
+#[derive(Debug, Clone)]
+struct ClassEvent {
+    name: &'static str,
+    data: String,
 }
 
 struct Shared {
@@ -45,22 +60,26 @@ struct Shared {
     join_token: String,
     instructor_token: String,
     lessons: Vec<String>,
-    events: broadcast::Sender<String>,
+    stuck: StuckRule,
+    events: broadcast::Sender<ClassEvent>,
     rate: Mutex<HashMap<String, (Instant, u32)>>,
 }
 
-/// The routes over a configuration.
-pub fn router(cfg: ServerConfig) -> Router {
-    let (events, _) = broadcast::channel(256);
-    let shared = Arc::new(Shared {
+fn shared(cfg: ServerConfig) -> Arc<Shared> {
+    let (events, _) = broadcast::channel(1024);
+    Arc::new(Shared {
         store: Mutex::new(cfg.store),
         title: cfg.title,
         join_token: cfg.join_token,
         instructor_token: cfg.instructor_token,
         lessons: cfg.lessons,
+        stuck: cfg.stuck,
         events,
         rate: Mutex::new(HashMap::new()),
-    });
+    })
+}
+
+fn routes(shared: Arc<Shared>) -> Router {
     Router::new()
         .route("/", get(page))
         .route("/api/results", post(post_results))
@@ -69,14 +88,50 @@ pub fn router(cfg: ServerConfig) -> Router {
         .with_state(shared)
 }
 
-/// Serve on `listener` until Ctrl-C.
+/// The routes over a configuration (without the "stuck" panel's timer).
+pub fn router(cfg: ServerConfig) -> Router {
+    routes(shared(cfg))
+}
+
+/// Serve on `listener` until Ctrl-C, telling the dashboards every
+/// [`STUCK_EVERY`] when the "stuck" panel changed.
 pub async fn serve(listener: tokio::net::TcpListener, cfg: ServerConfig) -> anyhow::Result<()> {
-    let app = router(cfg);
+    let st = shared(cfg);
+    let app = routes(st.clone());
     tokio::select! {
         r = axum::serve(listener, app) => r?,
+        _ = watch_stuck(st) => {}
         _ = tokio::signal::ctrl_c() => {}
     }
     Ok(())
+}
+
+/// Work out the "stuck" panel now and then; send it when it changed.
+async fn watch_stuck(st: Arc<Shared>) {
+    // Dashboards read the panel with the class; only changes are sent.
+    let mut last: Vec<StuckCheck> = Vec::new();
+    let mut tick = tokio::time::interval(STUCK_EVERY);
+    loop {
+        tick.tick().await;
+        let st2 = st.clone();
+        let Ok(Ok(now)) = tokio::task::spawn_blocking(move || stuck_now(&st2)).await else {
+            continue;
+        };
+        if last != now {
+            if let Ok(data) = serde_json::to_string(&now) {
+                let _ = st.events.send(ClassEvent {
+                    name: "stuck",
+                    data,
+                });
+            }
+            last = now;
+        }
+    }
+}
+
+fn stuck_now(st: &Shared) -> anyhow::Result<Vec<StuckCheck>> {
+    let rows = lock(&st.store).failing_since(st.stuck.failing_before(super::now_ms()))?;
+    Ok(stuck(&rows, st.stuck.min_learners))
 }
 
 fn text(code: StatusCode, msg: impl Into<String>) -> Response {
@@ -173,13 +228,14 @@ async fn post_results(State(st): State<Arc<Shared>>, headers: HeaderMap, body: B
         );
     }
     let at = super::now_rfc3339();
+    let at_ms = super::now_ms();
     let st2 = st.clone();
     let client = sub.client_id.clone();
     let stored = tokio::task::spawn_blocking(move || {
         let results = sub.results.into_vec();
         let n = results.len();
         let mut store = lock(&st2.store);
-        store.record(&sub.client_id, sub.name.trim(), &at, &results)?;
+        store.record(&sub.client_id, sub.name.trim(), &at, at_ms, &results)?;
         let row = store.learner(&sub.client_id, &st2.lessons)?;
         anyhow::Ok((n, row))
     })
@@ -187,8 +243,11 @@ async fn post_results(State(st): State<Arc<Shared>>, headers: HeaderMap, body: B
     match stored {
         Ok(Ok((n, row))) => {
             if let Some(row) = row {
-                if let Ok(json) = serde_json::to_string(&row) {
-                    let _ = st.events.send(json);
+                if let Ok(data) = serde_json::to_string(&row) {
+                    let _ = st.events.send(ClassEvent {
+                        name: "learner",
+                        data,
+                    });
                 }
             }
             tracing::debug!(client = %client, n, "class: stored results");
@@ -246,6 +305,7 @@ fn class_view(st: &Shared) -> anyhow::Result<ClassView> {
     Ok(ClassView {
         title: st.title.clone(),
         learners,
+        stuck: stuck_now(st)?,
     })
 }
 
@@ -283,16 +343,20 @@ async fn get_events(
 }
 
 /// A comment first (the subscription is live), then one `learner` event per
-/// stored result; a reader that falls behind skips what it missed.
+/// stored result and a `stuck` event when that panel changes; a reader
+/// that falls behind skips what it missed.
 fn learner_events(
-    rx: broadcast::Receiver<String>,
+    rx: broadcast::Receiver<ClassEvent>,
 ) -> impl Stream<Item = Result<Event, Infallible>> {
     let hello = stream::once(async { Ok(Event::default().comment("connected")) });
     let rows = stream::unfold(rx, |mut rx| async move {
         loop {
             match rx.recv().await {
-                Ok(row) => return Some((Ok(Event::default().event("learner").data(row)), rx)),
-                Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                Ok(e) => return Some((Ok(Event::default().event(e.name).data(e.data)), rx)),
+                // Fell behind: the page reads the whole class again.
+                Err(broadcast::error::RecvError::Lagged(_)) => {
+                    return Some((Ok(Event::default().event("resync").data("{}")), rx))
+                }
                 Err(broadcast::error::RecvError::Closed) => return None,
             }
         }

@@ -6,8 +6,8 @@ use std::path::Path;
 
 use rusqlite::{params, Connection, OptionalExtension};
 
-use super::{learner_row, LearnerRow};
-use crate::check::LessonResult;
+use super::{learner_row, LearnerRow, StuckRow};
+use crate::check::{LessonResult, Status};
 
 pub struct Store {
     conn: Connection,
@@ -30,6 +30,15 @@ CREATE TABLE IF NOT EXISTS results (
     result    TEXT NOT NULL,
     at        TEXT NOT NULL,
     PRIMARY KEY (client_id, lesson)
+);
+CREATE TABLE IF NOT EXISTS checks (
+    client_id TEXT NOT NULL REFERENCES learners(client_id),
+    lesson    TEXT NOT NULL,
+    check_id  TEXT NOT NULL,
+    title     TEXT NOT NULL,
+    status    TEXT NOT NULL,
+    since_ms  INTEGER NOT NULL,
+    PRIMARY KEY (client_id, lesson, check_id)
 );
 ";
 
@@ -76,12 +85,15 @@ impl Store {
     }
 
     /// Store one learner's results (each replaces that lesson's older one)
-    /// in one transaction.
+    /// in one transaction. `at` is RFC 3339 and `at_ms` the same instant in
+    /// Unix milliseconds: each check keeps the time it entered its current
+    /// status, which is what "stuck" is measured from.
     pub fn record(
         &mut self,
         client_id: &str,
         name: &str,
         at: &str,
+        at_ms: i64,
         results: &[LessonResult],
     ) -> anyhow::Result<()> {
         let tx = self.conn.transaction()?;
@@ -99,9 +111,72 @@ impl Store {
                  ON CONFLICT(client_id, lesson) DO UPDATE SET result = excluded.result, at = excluded.at",
                 params![client_id, r.lesson, serde_json::to_string(r)?, at],
             )?;
+            let before: std::collections::HashMap<String, (String, i64)> = {
+                let mut stmt = tx.prepare_cached(
+                    "SELECT check_id, status, since_ms FROM checks WHERE client_id = ?1 AND lesson = ?2",
+                )?;
+                let rows = stmt.query_map(params![client_id, r.lesson], |row| {
+                    Ok((row.get(0)?, (row.get(1)?, row.get(2)?)))
+                })?;
+                rows.collect::<Result<_, _>>()?
+            };
+            tx.execute(
+                "DELETE FROM checks WHERE client_id = ?1 AND lesson = ?2",
+                params![client_id, r.lesson],
+            )?;
+            for c in &r.checks {
+                let status = status_word(c.status);
+                let since = match before.get(&c.id) {
+                    Some((old, since)) if old == status => *since,
+                    _ => at_ms,
+                };
+                tx.execute(
+                    "INSERT OR REPLACE INTO checks (client_id, lesson, check_id, title, status, since_ms)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    params![client_id, r.lesson, c.id, c.title, status, since],
+                )?;
+            }
         }
         tx.commit()?;
         Ok(())
+    }
+
+    /// Every check that has failed since `failing_before_ms` or earlier,
+    /// one row per learner, for [`super::stuck`].
+    pub fn failing_since(&self, failing_before_ms: i64) -> anyhow::Result<Vec<StuckRow>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT c.lesson, c.check_id, c.title, l.name, c.since_ms
+             FROM checks c JOIN learners l ON l.client_id = c.client_id
+             WHERE c.status = 'fail' AND c.since_ms <= ?1
+             ORDER BY l.seq",
+        )?;
+        let rows = stmt.query_map(params![failing_before_ms], |r| {
+            Ok(StuckRow {
+                lesson: r.get(0)?,
+                check: r.get(1)?,
+                title: r.get(2)?,
+                learner: r.get(3)?,
+                since_ms: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Every learner's name, id and full lesson results (for the JUnit export).
+    pub fn results(&self) -> anyhow::Result<Vec<(String, String, Vec<LessonResult>)>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT client_id, name FROM learners ORDER BY seq")?;
+        let heads: Vec<(String, String)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        heads
+            .into_iter()
+            .map(|(id, name)| {
+                let results = self.results_of(&id)?;
+                Ok((name, id, results))
+            })
+            .collect()
     }
 
     /// One learner's row, or None when unknown.
@@ -159,6 +234,17 @@ impl Store {
     }
 }
 
+/// A check status as the database keeps it (as the JSON spells it).
+fn status_word(s: Status) -> &'static str {
+    match s {
+        Status::Pass => "pass",
+        Status::Fail => "fail",
+        Status::Error => "error",
+        Status::Skipped => "skipped",
+        Status::Unsupported => "unsupported",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -190,11 +276,11 @@ mod tests {
         let lessons = vec!["a".to_string()];
         {
             let mut s = Store::open(&db).expect("open");
-            s.record("c1", "Ann", "t1", &[result("a", Status::Fail)])
+            s.record("c1", "Ann", "t1", 1, &[result("a", Status::Fail)])
                 .expect("record");
-            s.record("c2", "Bob", "t1", &[result("a", Status::Pass)])
+            s.record("c2", "Bob", "t1", 1, &[result("a", Status::Pass)])
                 .expect("record");
-            s.record("c1", "Ann B", "t2", &[result("a", Status::Pass)])
+            s.record("c1", "Ann B", "t2", 2, &[result("a", Status::Pass)])
                 .expect("record");
         }
         let s = Store::open(&db).expect("reopen");
@@ -209,5 +295,33 @@ mod tests {
         s.set_meta("join_token", "j1").expect("set");
         s.set_meta("join_token", "j2").expect("set");
         assert_eq!(s.meta("join_token").expect("meta").as_deref(), Some("j2"));
+    }
+
+    #[test]
+    fn a_check_keeps_the_time_it_started_failing() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut s = Store::open(&dir.path().join("class.db")).expect("open");
+        s.record("c1", "Ann", "t", 1_000, &[result("a", Status::Fail)])
+            .expect("record");
+        s.record("c1", "Ann", "t", 5_000, &[result("a", Status::Fail)])
+            .expect("record");
+        s.record("c2", "Bob", "t", 2_000, &[result("a", Status::Fail)])
+            .expect("record");
+        let rows = s.failing_since(10_000).expect("query");
+        let got: Vec<(&str, i64)> = rows
+            .iter()
+            .map(|r| (r.learner.as_str(), r.since_ms))
+            .collect();
+        assert_eq!(got, vec![("Ann", 1_000), ("Bob", 2_000)]);
+        assert_eq!(s.failing_since(1_500).expect("query").len(), 1);
+        // Passing resets it; failing again starts a new period.
+        s.record("c1", "Ann", "t", 6_000, &[result("a", Status::Pass)])
+            .expect("record");
+        s.record("c1", "Ann", "t", 7_000, &[result("a", Status::Fail)])
+            .expect("record");
+        let rows = s.failing_since(10_000).expect("query");
+        assert_eq!(rows[0].since_ms, 7_000);
+        assert_eq!(rows[0].title, "t");
+        assert_eq!(s.results().expect("results")[0].2.len(), 1);
     }
 }

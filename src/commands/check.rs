@@ -266,26 +266,8 @@ pub fn xml_escape(s: &str) -> String {
 
 /// JUnit XML of check results ([`crate::check::junit`]).
 pub fn junit_xml(results: &[LessonResult]) -> String {
-    let suites: Vec<crate::check::junit::Suite<'_>> = results
-        .iter()
-        .map(|r| crate::check::junit::Suite {
-            lesson: &r.lesson,
-            cases: r
-                .checks
-                .iter()
-                .map(|c| crate::check::junit::Case {
-                    id: &c.id,
-                    title: &c.title,
-                    status: c.status,
-                    message: &c.message,
-                    expected: &c.expected,
-                    actual: &c.actual,
-                    hint: c.hint.as_deref(),
-                    duration_ms: Some(c.duration_ms),
-                })
-                .collect(),
-        })
-        .collect();
+    let suites: Vec<crate::check::junit::Suite<'_>> =
+        results.iter().map(crate::check::junit::Suite::of).collect();
     crate::check::junit::xml(&suites, &[], None)
 }
 

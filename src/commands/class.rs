@@ -9,7 +9,7 @@ use super::{Ctx, EXIT_OK};
 use crate::class::client::{self, Membership};
 use crate::class::server::{self, ServerConfig};
 use crate::class::store::Store;
-use crate::class::{self as classroom, ClassView, LearnerRow, MAX_NAME_CHARS};
+use crate::class::{self as classroom, ClassView, LearnerRow, StuckRule, MAX_NAME_CHARS};
 use crate::cli::{ClassCommand, ClassServeArgs, ExportFormat};
 use crate::sanitize::clean_line;
 
@@ -103,6 +103,10 @@ async fn serve(ctx: &Ctx, a: ClassServeArgs) -> anyhow::Result<i32> {
             join_token,
             instructor_token,
             lessons: lesson_ids(ctx),
+            stuck: StuckRule {
+                after: std::time::Duration::from_secs(a.stuck_after.saturating_mul(60)),
+                min_learners: usize::try_from(a.stuck_learners).unwrap_or(usize::MAX),
+            },
         },
     )
     .await?;
@@ -154,22 +158,48 @@ fn export(ctx: &Ctx, db: Option<PathBuf>, format: ExportFormat) -> anyhow::Resul
     if !db.exists() {
         bail!("no class database at {}", db.display());
     }
-    let view = read_class(&db, &lesson_ids(ctx))?;
     let text = match format {
-        ExportFormat::Json => format!("{}\n", serde_json::to_string_pretty(&view)?),
-        ExportFormat::Csv => csv(&view.learners),
+        ExportFormat::Json => format!(
+            "{}\n",
+            serde_json::to_string_pretty(&read_class(&db, &lesson_ids(ctx))?)?
+        ),
+        ExportFormat::Csv => csv(&read_class(&db, &lesson_ids(ctx))?.learners),
+        ExportFormat::Junit => junit(&open_store(&db)?.results()?),
     };
     super::check::print_stdout(&text);
     Ok(EXIT_OK)
 }
 
+fn open_store(db: &Path) -> anyhow::Result<Store> {
+    Store::open(db).with_context(|| format!("cannot open the class database {}", db.display()))
+}
+
+/// The class as `GET /api/class` shows it, "stuck" by the default rule.
 fn read_class(db: &Path, lessons: &[String]) -> anyhow::Result<ClassView> {
-    let store = Store::open(db)
-        .with_context(|| format!("cannot open the class database {}", db.display()))?;
+    let store = open_store(db)?;
+    let rule = StuckRule::default();
+    let rows = store.failing_since(rule.failing_before(classroom::now_ms()))?;
     Ok(ClassView {
         title: store.title()?.unwrap_or_else(|| "dockdojo class".into()),
         learners: store.learners(lessons)?,
+        stuck: classroom::stuck(&rows, rule.min_learners),
     })
+}
+
+/// JUnit XML: a testsuite per learner and lesson, named `learner: lesson`,
+/// a testcase per check (the same writer as `check --junit`).
+pub fn junit(learners: &[(String, String, Vec<crate::check::LessonResult>)]) -> String {
+    let suites: Vec<crate::check::junit::Suite<'_>> = learners
+        .iter()
+        .flat_map(|(name, _, results)| {
+            results.iter().map(move |r| {
+                let mut s = crate::check::junit::Suite::of(r);
+                s.name = format!("{}: {}", clean_line(name), r.lesson).into();
+                s
+            })
+        })
+        .collect();
+    crate::check::junit::xml(&suites, &[], None)
 }
 
 /// One line per learner and lesson; the failing checks' titles joined by `; `.

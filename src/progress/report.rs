@@ -225,7 +225,7 @@ pub fn to_junit(r: &Report) -> String {
         .lessons
         .iter()
         .map(|l| crate::check::junit::Suite {
-            lesson: &l.id,
+            name: std::borrow::Cow::Borrowed(&l.id),
             cases: l
                 .checks
                 .iter()

@@ -123,6 +123,8 @@ pub struct ScreenView<'a> {
     pub engine_view: Option<&'a EngineView>,
     pub named: &'a Named,
     pub engine_status: &'a status::EngineStatus,
+    /// The joined class's link, when a class was joined.
+    pub class_status: Option<status::ClassStatus>,
     pub console_focused: bool,
     pub flash: Option<&'a str>,
     pub overlay: OverlayView<'a>,
@@ -150,6 +152,7 @@ pub fn draw(f: &mut ratatui::Frame, v: &ScreenView<'_>, screen: Option<&vt100::S
         a.status,
         &status::keys(v.console_focused),
         v.engine_status,
+        v.class_status,
         v.flash,
     );
     match &v.overlay {

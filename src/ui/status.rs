@@ -51,6 +51,39 @@ impl EngineStatus {
     }
 }
 
+/// What the status bar says about the class this install joined.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClassStatus {
+    /// Joined; no answer from the server yet.
+    Connecting,
+    /// The last send (or hello) reached the server.
+    Connected,
+    /// The server could not be reached: results wait in the queue.
+    Offline,
+    /// The server refused the results (a wrong token, say).
+    Refused,
+}
+
+impl ClassStatus {
+    fn span(self) -> Span<'static> {
+        match self {
+            ClassStatus::Connecting => {
+                Span::styled(" class: connecting… ", Style::default().fg(theme::WARN))
+            }
+            ClassStatus::Connected => {
+                Span::styled(" class: connected ", Style::default().fg(theme::PASS))
+            }
+            ClassStatus::Offline => Span::styled(
+                " class: offline (queued) ",
+                Style::default().fg(theme::WARN),
+            ),
+            ClassStatus::Refused => {
+                Span::styled(" class: refused ", Style::default().fg(theme::FAIL))
+            }
+        }
+    }
+}
+
 /// The key hints shown for the current focus.
 pub fn keys(console_focused: bool) -> Vec<(&'static str, &'static str)> {
     let mut k = vec![
@@ -73,6 +106,7 @@ pub fn render(
     area: Rect,
     keys: &[(&str, &str)],
     engine: &EngineStatus,
+    class: Option<ClassStatus>,
     flash: Option<&str>,
 ) {
     let engine_span = match engine {
@@ -88,7 +122,12 @@ pub fn render(
         ),
     };
     let width = area.width as usize;
-    let engine_w = engine_span.content.width().min(width);
+    // The class state sits left of the engine's, when there is room for both.
+    let class_span = class
+        .map(ClassStatus::span)
+        .filter(|c| c.content.width() + engine_span.content.width() <= width);
+    let class_w = class_span.as_ref().map_or(0, |c| c.content.width());
+    let engine_w = (engine_span.content.width() + class_w).min(width);
     // Keys on the left, as many as fit beside the engine state.
     let mut spans: Vec<Span> = Vec::new();
     let mut used = 0usize;
@@ -121,9 +160,12 @@ pub fn render(
         spans.push(Span::raw(format!("{what} ")));
         used += w;
     }
-    let engine_text = super::truncate(&engine_span.content, width.saturating_sub(used));
-    let pad = width.saturating_sub(used + engine_text.width());
+    let engine_text = super::truncate(&engine_span.content, width.saturating_sub(used + class_w));
+    let pad = width.saturating_sub(used + class_w + engine_text.width());
     spans.push(Span::raw(" ".repeat(pad)));
+    if let Some(c) = class_span {
+        spans.push(c);
+    }
     spans.push(Span::styled(engine_text, engine_span.style));
     let mut lines = vec![Line::from(spans)];
     if let Some(text) = engine.explanation() {
@@ -164,6 +206,7 @@ mod tests {
                     version: "20.10".into(),
                 },
                 None,
+                None,
             )
         });
         assert!(s.contains("engine: ok"));
@@ -176,7 +219,7 @@ mod tests {
         let h = unreachable().height(80);
         assert_eq!(h, 4);
         let s = draw(80, h, |f| {
-            render(f, f.area(), &keys(true), &unreachable(), None)
+            render(f, f.area(), &keys(true), &unreachable(), None, None)
         });
         assert!(s.contains("engine unreachable: unix:///var/run/docker.sock"));
         insta::assert_snapshot!(s);
@@ -187,10 +230,52 @@ mod tests {
         let h = unreachable().height(200);
         assert_eq!(h, 2);
         let s = draw(200, h, |f| {
-            render(f, f.area(), &keys(false), &unreachable(), None)
+            render(f, f.area(), &keys(false), &unreachable(), None, None)
         });
         assert!(s.contains("F7 next"));
         assert!(s.contains("reconnects by itself"));
         insta::assert_snapshot!(s);
+    }
+
+    #[test]
+    fn status_shows_the_class_beside_the_engine() {
+        let ok = EngineStatus::Ok {
+            version: "26.1".into(),
+        };
+        let s = draw(80, 1, |f| {
+            render(
+                f,
+                f.area(),
+                &keys(true),
+                &ok,
+                Some(ClassStatus::Offline),
+                None,
+            )
+        });
+        assert!(s.contains("class: offline (queued)  engine: ok"), "{s}");
+        assert!(s.contains("^Q quit"), "{s}");
+        let s = draw(80, 1, |f| {
+            render(
+                f,
+                f.area(),
+                &keys(true),
+                &ok,
+                Some(ClassStatus::Connected),
+                None,
+            )
+        });
+        assert!(s.contains("class: connected"), "{s}");
+        // Too narrow for both: the engine's state wins.
+        let s = draw(30, 1, |f| {
+            render(
+                f,
+                f.area(),
+                &keys(true),
+                &ok,
+                Some(ClassStatus::Offline),
+                None,
+            )
+        });
+        assert!(s.contains("engine: ok") && !s.contains("class"), "{s}");
     }
 }

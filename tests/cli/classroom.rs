@@ -5,111 +5,12 @@
 use crate::common;
 
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::path::Path;
+use std::process::{Command, Output};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-const JOIN: &str = "join-token-for-tests";
-const INSTRUCTOR: &str = "instructor-token-for-tests";
-
-fn offline_pack() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/offline")
-}
-
-/// A running `dockdojo class serve`; killed on drop.
-struct Server {
-    child: Child,
-    url: String,
-    /// What it printed when it started.
-    banner: Vec<String>,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Server {
-    /// Start on `bind` (port 0: a free one) and wait for the printed address.
-    fn start(home: &Path, db: &Path, bind: &str) -> Server {
-        Server::start_with(
-            home,
-            db,
-            bind,
-            &["--join-token", JOIN, "--instructor-token", INSTRUCTOR],
-        )
-    }
-
-    fn start_with(home: &Path, db: &Path, bind: &str, tokens: &[&str]) -> Server {
-        let mut child = Command::new(common::bin())
-            .args(["class", "serve", "--bind", bind, "--db"])
-            .arg(db)
-            .args(tokens)
-            .args(["--title", "Test class", "--lessons"])
-            .arg(offline_pack())
-            .env("DOCKDOJO_HOME", home)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("class serve starts");
-        let stdout = child.stdout.take().expect("stdout");
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                let _ = tx.send(line);
-            }
-        });
-        let deadline = Instant::now() + Duration::from_secs(60);
-        let mut seen = Vec::new();
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match rx.recv_timeout(left) {
-                Ok(line) => {
-                    // The last line of the banner: everything above is printed.
-                    let done = line.starts_with("Only check results");
-                    seen.push(line);
-                    if done {
-                        let url = seen
-                            .iter()
-                            .find_map(|l| l.split("is serving at ").nth(1))
-                            .map(|u| u.trim().trim_end_matches('/').to_string())
-                            .unwrap_or_else(|| panic!("no address in {seen:?}"));
-                        return Server {
-                            child,
-                            url,
-                            banner: seen,
-                        };
-                    }
-                }
-                Err(_) => {
-                    let _ = child.kill();
-                    let _ = child.wait();
-                    panic!("class serve printed no address; it printed: {seen:?}");
-                }
-            }
-        }
-    }
-
-    /// The value printed after `label` (e.g. `join token:`).
-    fn printed(&self, label: &str) -> String {
-        self.banner
-            .iter()
-            .find_map(|l| l.trim().strip_prefix(label))
-            .map(|v| v.trim().to_string())
-            .unwrap_or_else(|| panic!("no {label} in {:?}", self.banner))
-    }
-
-    fn port(&self) -> u16 {
-        self.url
-            .rsplit(':')
-            .next()
-            .and_then(|p| p.parse().ok())
-            .expect("port")
-    }
-}
+use common::class_server::{offline_pack, Server, INSTRUCTOR, JOIN};
 
 fn agent() -> ureq::Agent {
     ureq::AgentBuilder::new()
@@ -438,6 +339,110 @@ fn class_events_stream_each_stored_result() {
             break;
         }
     }
+}
+
+/// Lines of a server-sent event stream, read on a thread.
+fn event_lines(url: &str) -> mpsc::Receiver<String> {
+    let resp = agent()
+        .get(&format!("{url}/api/events?token={INSTRUCTOR}"))
+        .call()
+        .expect("events");
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut reader = BufReader::new(resp.into_reader());
+        let mut line = String::new();
+        while reader.read_line(&mut line).map(|n| n > 0).unwrap_or(false) {
+            if tx.send(line.clone()).is_err() {
+                break;
+            }
+            line.clear();
+        }
+    });
+    rx
+}
+
+#[test]
+fn class_stuck_panel_lists_a_check_several_learners_fail_and_export_writes_junit() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let home = tmp.path().join("home");
+    let db = tmp.path().join("class.db");
+    let server = Server::start_with(
+        &home,
+        &db,
+        "127.0.0.1:0",
+        &[
+            "--join-token",
+            JOIN,
+            "--instructor-token",
+            INSTRUCTOR,
+            "--stuck-after",
+            "0",
+        ],
+    );
+    let url = server.url.clone();
+    let events = event_lines(&url);
+    let failing = |name: &str, client: &str| {
+        submission(
+            name,
+            client,
+            serde_json::json!([{ "lesson": "stages", "passed": false, "checks": [
+                check("stages", "two stages", "fail"),
+                check("small", "small <image>", "pass")
+            ] }]),
+        )
+    };
+    assert_eq!(post(&url, Some(JOIN), &failing("Ann", "c-ann")).0, 200);
+    // One learner is not "several": nothing is stuck yet.
+    assert_eq!(class(&url)["stuck"], serde_json::json!([]));
+    assert_eq!(post(&url, Some(JOIN), &failing("Bob", "c-bob")).0, 200);
+    let view = class(&url);
+    let stuck = view["stuck"].as_array().expect("stuck");
+    assert_eq!(stuck.len(), 1, "{view}");
+    assert_eq!(stuck[0]["lesson"], "stages");
+    assert_eq!(stuck[0]["check"], "stages");
+    assert_eq!(stuck[0]["title"], "two stages");
+    assert_eq!(stuck[0]["learners"], serde_json::json!(["Ann", "Bob"]));
+
+    // The dashboards hear of it without asking.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut event = String::new();
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let line = events
+            .recv_timeout(left)
+            .expect("a stuck event on the stream");
+        if line.starts_with("event:") {
+            event = line.trim().to_string();
+        }
+        if let Some(data) = line.strip_prefix("data:") {
+            if event == "event: stuck" {
+                let v: serde_json::Value = serde_json::from_str(data.trim()).expect("JSON");
+                if v.as_array().is_some_and(|a| !a.is_empty()) {
+                    assert_eq!(v[0]["learners"], serde_json::json!(["Ann", "Bob"]));
+                    break;
+                }
+            }
+        }
+    }
+
+    let out = Command::new(common::bin())
+        .args(["class", "export", "--format", "junit", "--lessons"])
+        .arg(offline_pack())
+        .arg("--db")
+        .arg(&db)
+        .env("DOCKDOJO_HOME", &home)
+        .output()
+        .expect("export");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let xml = String::from_utf8_lossy(&out.stdout);
+    assert!(xml.starts_with("<?xml"), "{xml}");
+    assert!(
+        xml.contains("tests=\"4\" failures=\"2\""),
+        "two learners, two checks each, one failing each: {xml}"
+    );
+    assert!(xml.contains("<testsuite name=\"Ann: stages\""), "{xml}");
+    assert!(xml.contains("<testsuite name=\"Bob: stages\""), "{xml}");
+    assert!(xml.contains("name=\"small: small &lt;image&gt;\""), "{xml}");
 }
 
 #[test]

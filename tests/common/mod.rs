@@ -38,6 +38,7 @@ pub async fn engine(test: &str) -> Option<dockdojo::engine::Engine> {
         ),
     }
 }
+pub mod class_server;
 pub mod cleanup;
 pub mod engine_lock;
 pub mod proxy;

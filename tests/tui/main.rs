@@ -8,5 +8,6 @@ mod common;
 mod console_pty;
 mod console_screen;
 mod reset_tty;
+mod tui_class;
 mod tui_e2e;
 mod tui_signals;
