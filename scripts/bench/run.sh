@@ -15,7 +15,9 @@
 # containers, and removes the containers it creates.
 #
 # Environment: RUNS (hyperfine runs, default 30), IDLE_SECONDS (default 40),
-# EVENTS (default 50), SKIP_CRITERION=1, SKIP_TUI=1.
+# EVENTS (default 50), SKIP_CRITERION=1, SKIP_TUI=1, CLASS=1 (a class server
+# runs on loopback and the benchmark home has joined it: the TUI figures with a
+# class joined).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -38,8 +40,10 @@ rm -rf "$DOCKDOJO_HOME" "$DOCKDOJO_WORKSPACE"
 mkdir -p "$DOCKDOJO_HOME" "$DOCKDOJO_WORKSPACE"
 
 say() { printf '\n== %s\n' "$*" >&2; }
+CLASS_PID=""
 cleanup() {
     tmux -L "$TMUX_SOCKET" kill-server 2>/dev/null || true
+    [ -n "$CLASS_PID" ] && kill "$CLASS_PID" 2>/dev/null || true
     docker rmi "$EVENT_IMAGE" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
@@ -59,6 +63,21 @@ say "machine"
 
 say "build (release)"
 cargo build --release --bins
+
+if [ "${CLASS:-0}" = 1 ]; then
+    say "class: a server on loopback, the benchmark home joined"
+    "$BIN" class serve --bind 127.0.0.1:0 --db "$OUT/class.db" --join-token bench-join \
+        --instructor-token bench-instructor >"$OUT/class-serve.txt" 2>&1 &
+    CLASS_PID=$!
+    for _ in $(seq 1 100); do
+        grep -q '^Only check results' "$OUT/class-serve.txt" && break
+        sleep 0.1
+    done
+    url=$(sed -n 's|.*is serving at \(http://[^ ]*\)/$|\1|p' "$OUT/class-serve.txt")
+    [ -n "$url" ] || { cat "$OUT/class-serve.txt" >&2; exit 2; }
+    "$BIN" class join "$url" --token bench-join --name bench >&2
+    echo "class: joined $url" >>"$OUT/machine.txt"
+fi
 
 if [ "${SKIP_CRITERION:-0}" != 1 ]; then
     say "criterion: render, markdown, check_eval"
