@@ -32,10 +32,13 @@ impl Ctx {
             .workspace
             .clone()
             .unwrap_or_else(crate::paths::default_workspace);
+        let home = crate::paths::dockdojo_home();
+        // Facts about images persist across runs (opened on first use).
+        crate::check::cache::install(crate::check::cache::default_file(&home));
         Ctx {
             global,
             workspace: Workspace::new(ws),
-            home: crate::paths::dockdojo_home(),
+            home,
         }
     }
 

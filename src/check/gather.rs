@@ -1,6 +1,7 @@
 //! Gathering facts from the engine (I/O). Image inspections are cached for
 //! one run; path and package facts are cached by image id for the process
-//! (an image id names immutable content).
+//! and, when one is installed, in the persistent [`super::cache`] (an image
+//! id names immutable content).
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, LazyLock, Mutex};
@@ -37,7 +38,11 @@ type PathCache = HashMap<(String, String), (Vec<String>, Vec<String>)>;
 static PATHS: LazyLock<Mutex<PathCache>> = LazyLock::new(Default::default);
 static PACKAGES: LazyLock<Mutex<HashMap<String, PackageCount>>> = LazyLock::new(Default::default);
 
+/// Images whose persistent facts were already read into [`PATHS`].
+static LOADED: LazyLock<Mutex<std::collections::HashSet<String>>> = LazyLock::new(Default::default);
+
 fn cached_paths(image_id: &str, pattern: &str) -> Option<(Vec<String>, Vec<String>)> {
+    load_persistent(image_id);
     PATHS
         .lock()
         .ok()?
@@ -45,18 +50,50 @@ fn cached_paths(image_id: &str, pattern: &str) -> Option<(Vec<String>, Vec<Strin
         .cloned()
 }
 
-fn store_paths(image_id: &str, pattern: &str, present: &[String], canonical: &[String]) {
+/// Read what the persistent cache knows of this image, once per process.
+fn load_persistent(image_id: &str) {
+    let Some(cache) = super::cache::installed() else {
+        return;
+    };
+    if !LOADED
+        .lock()
+        .is_ok_and(|mut l| l.insert(image_id.to_string()))
+    {
+        return;
+    }
+    let facts = cache.paths(image_id);
     if let Ok(mut m) = PATHS.lock() {
-        m.insert(
-            (image_id.to_string(), pattern.to_string()),
-            (present.to_vec(), canonical.to_vec()),
-        );
+        for (pattern, v) in facts {
+            m.entry((image_id.to_string(), pattern)).or_insert(v);
+        }
     }
 }
 
-/// Forget every cached image fact (tests and benchmarks).
+fn store_paths(image_id: &str, found: &[PathMatch]) {
+    if let Ok(mut m) = PATHS.lock() {
+        for f in found {
+            m.insert(
+                (image_id.to_string(), f.pattern.clone()),
+                (f.present.clone(), f.canonical.clone()),
+            );
+        }
+    }
+    if let Some(cache) = super::cache::installed() {
+        let rows: Vec<(&str, &[String], &[String])> = found
+            .iter()
+            .map(|f| (f.pattern.as_str(), &f.present[..], &f.canonical[..]))
+            .collect();
+        cache.store_paths(image_id, &rows);
+    }
+}
+
+/// Forget every image fact cached in this process (tests and benchmarks;
+/// the persistent cache, when installed, is read again).
 pub fn clear_cache() {
     if let Ok(mut m) = PATHS.lock() {
+        m.clear();
+    }
+    if let Ok(mut m) = LOADED.lock() {
         m.clear();
     }
     if let Ok(mut m) = PACKAGES.lock() {
@@ -155,10 +192,9 @@ impl<'a> Gatherer<'a> {
         }
         scan.remove().await;
         r?;
-        for m in out.iter().flatten() {
-            store_paths(&info.id, &m.pattern, &m.present, &m.canonical);
-        }
-        Ok(out.into_iter().flatten().collect())
+        let found: Vec<PathMatch> = out.into_iter().flatten().collect();
+        store_paths(&info.id, &found);
+        Ok(found)
     }
 
     /// The OS package count of the image.
@@ -166,10 +202,20 @@ impl<'a> Gatherer<'a> {
         if let Some(p) = PACKAGES.lock().ok().and_then(|m| m.get(&info.id).cloned()) {
             return Ok(p);
         }
+        let cache = super::cache::installed();
+        if let Some(p) = cache.and_then(|c| c.packages(&info.id)) {
+            if let Ok(mut m) = PACKAGES.lock() {
+                m.insert(info.id.clone(), p.clone());
+            }
+            return Ok(p);
+        }
         let scan = ScanContainer::create(self.engine, &info.id, self.lesson).await?;
         let r = count_packages(&scan).await;
         scan.remove().await;
         let p = r?;
+        if let Some(c) = cache {
+            c.store_packages(&info.id, &p);
+        }
         if let Ok(mut m) = PACKAGES.lock() {
             m.insert(info.id.clone(), p.clone());
         }

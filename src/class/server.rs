@@ -350,16 +350,15 @@ fn learner_events(
 ) -> impl Stream<Item = Result<Event, Infallible>> {
     let hello = stream::once(async { Ok(Event::default().comment("connected")) });
     let rows = stream::unfold(rx, |mut rx| async move {
-        loop {
-            match rx.recv().await {
-                Ok(e) => return Some((Ok(Event::default().event(e.name).data(e.data)), rx)),
-                // Fell behind: the page reads the whole class again.
-                Err(broadcast::error::RecvError::Lagged(_)) => {
-                    return Some((Ok(Event::default().event("resync").data("{}")), rx))
-                }
-                Err(broadcast::error::RecvError::Closed) => return None,
+        let event = match rx.recv().await {
+            Ok(e) => Event::default().event(e.name).data(e.data),
+            // Fell behind: the page reads the whole class again.
+            Err(broadcast::error::RecvError::Lagged(_)) => {
+                Event::default().event("resync").data("{}")
             }
-        }
+            Err(broadcast::error::RecvError::Closed) => return None,
+        };
+        Some((Ok(event), rx))
     });
     hello.chain(rows)
 }
