@@ -93,6 +93,8 @@ lacks = row("`dockdojo check` image.lacks shell+compilers, ddt-perf-calc-large, 
             hf.get("check image.lacks ddt-perf-calc-large"), 60)
 huge = row("`dockdojo check` image.lacks, ddt-perf-calc-huge (larger image)",
            hf.get("check image.lacks ddt-perf-calc-huge"), 60)
+warm = row("`dockdojo check` image.lacks, ddt-perf-calc-large scanned before (fact cache)",
+           hf.get("check image.lacks ddt-perf-calc-large, scanned before"), 8)
 meta = row("`dockdojo check` metadata only (exists/size/user/layers)", hf.get("check metadata only"), 20)
 insp = row("baseline: `docker image inspect` (CLI)", hf.get("docker image inspect (CLI)"))
 exp = row("baseline: `docker create` + `docker export > /dev/null` + `docker rm`",
