@@ -137,7 +137,7 @@ fn join(ctx: &Ctx, url: &str, token: &str, name: &str) -> anyhow::Result<i32> {
     };
     client::save_membership(&ctx.home, &m).context("cannot save the class")?;
     outln!(
-        "joined {} as {}: `dockdojo check` now sends its check results there (only the results: no files, commands or environment).",
+        "joined {} as {}: the TUI and `dockdojo check` now send their check results there (only the results: no files, commands or environment).",
         clean_line(&m.url),
         clean_line(&m.name)
     );
