@@ -54,6 +54,22 @@ fn store_paths(image_id: &str, pattern: &str, present: &[String], canonical: &[S
     }
 }
 
+/// What earlier scans of this process found for `reqs` in image
+/// `image_id`, without asking the engine: `None` for a request no scan has
+/// answered yet.
+pub fn known_paths(image_id: &str, reqs: &[(String, Option<PathSet>)]) -> Vec<Option<PathMatch>> {
+    reqs.iter()
+        .map(|(p, set)| {
+            cached_paths(image_id, p).map(|(present, canonical)| PathMatch {
+                pattern: p.clone(),
+                set: *set,
+                present,
+                canonical,
+            })
+        })
+        .collect()
+}
+
 /// Forget every cached image fact (tests and benchmarks).
 pub fn clear_cache() {
     if let Ok(mut m) = PATHS.lock() {
@@ -118,17 +134,7 @@ impl<'a> Gatherer<'a> {
         info: &ImageFacts,
         reqs: &[(String, Option<PathSet>)],
     ) -> Fact<Vec<PathMatch>> {
-        let mut out: Vec<Option<PathMatch>> = reqs
-            .iter()
-            .map(|(p, set)| {
-                cached_paths(&info.id, p).map(|(present, canonical)| PathMatch {
-                    pattern: p.clone(),
-                    set: *set,
-                    present,
-                    canonical,
-                })
-            })
-            .collect();
+        let mut out = known_paths(&info.id, reqs);
         if out.iter().all(|m| m.is_some()) {
             return Ok(out.into_iter().flatten().collect());
         }
