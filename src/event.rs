@@ -35,6 +35,11 @@ pub enum Msg {
         progress: Box<crate::progress::Progress>,
         warning: Option<String>,
     },
+    /// The anatomy of the lesson's images was read ([`Cmd::GatherAnatomy`]).
+    AnatomyDone {
+        generation: u64,
+        facts: Vec<crate::check::anatomy::ImageFact>,
+    },
     /// The code highlighter finished loading: the lesson can be coloured.
     HighlighterReady,
     /// SIGTERM, SIGHUP or the like: leave cleanly.
@@ -97,6 +102,15 @@ pub enum Cmd {
     /// List what the engine holds again (after a console command: some
     /// engines send no event for a build).
     RefreshInventory,
+    /// Read the anatomy of `images` from what the checks gathered; scan the
+    /// kinds of tools no check looked for only with `scan`. `candidates` are
+    /// the local images (name, id) that may be a final stage's base.
+    GatherAnatomy {
+        generation: u64,
+        images: Vec<String>,
+        candidates: Vec<(String, String)>,
+        scan: bool,
+    },
     SaveResult(Box<LessonResult>),
     SaveHints {
         lesson: String,

@@ -340,6 +340,23 @@ impl Runtime {
                     });
                 }
             }
+            Cmd::GatherAnatomy {
+                generation,
+                images,
+                candidates,
+                scan,
+            } => {
+                if let Ok(engine) = self.engine.clone() {
+                    let tx = self.tx.clone();
+                    let lesson = app.lesson().id.clone();
+                    tokio::spawn(async move {
+                        let facts =
+                            check::anatomy::gather(&engine, &lesson, &images, &candidates, scan)
+                                .await;
+                        let _ = tx.send(Msg::AnatomyDone { generation, facts });
+                    });
+                }
+            }
             Cmd::SaveResult(r) => self.progress.save(ProgressWrite::Result(r)),
             Cmd::SaveHints { lesson, shown } => {
                 self.progress.save(ProgressWrite::Hints { lesson, shown })

@@ -64,18 +64,22 @@ impl Anatomy {
 /// no such image, or why it could not be read.
 pub type ImageFact = (String, Fact<Option<Anatomy>>);
 
-/// `/bin/sh -c #(nop) CMD ["sh"]` -> `CMD ["sh"]`; `/bin/sh -c apt-get ...`
-/// -> `RUN apt-get ...`: a build step as the Dockerfile said it.
+/// A build step as the Dockerfile said it: `/bin/sh -c #(nop) CMD ["sh"]`
+/// -> `CMD ["sh"]`, `/bin/sh -c apt-get ...` -> `RUN apt-get ...` (the
+/// classic builder); `RUN |1 GO=1 /bin/sh -c go build . # buildkit` -> `RUN
+/// go build .` (BuildKit).
 pub fn instruction(created_by: &str) -> String {
     let s = created_by.trim();
+    let s = s.strip_suffix("# buildkit").map_or(s, str::trim_end);
     if let Some(rest) = s.strip_prefix("/bin/sh -c #(nop) ") {
         return rest.trim().to_string();
     }
-    if let Some(rest) = s.strip_prefix("/bin/sh -c ") {
+    let run = s.strip_prefix("RUN ").unwrap_or(s);
+    if let Some(rest) = run.strip_prefix("/bin/sh -c ") {
         return format!("RUN {}", rest.trim());
     }
-    if let Some(rest) = s.strip_prefix("|") {
-        // BuildKit with build args: `|1 GO=1.22 /bin/sh -c go build`
+    // With build arguments: `|1 GO=1.22 /bin/sh -c go build`.
+    if let Some(rest) = run.strip_prefix('|') {
         if let Some(p) = rest.find("/bin/sh -c ") {
             return format!("RUN {}", rest[p + 11..].trim());
         }
@@ -226,7 +230,19 @@ mod tests {
         );
         assert_eq!(
             instruction("COPY /calc /calc # buildkit"),
-            "COPY /calc /calc # buildkit"
+            "COPY /calc /calc"
+        );
+        assert_eq!(
+            instruction("RUN |1 GO=1 /bin/sh -c go build -o /calc . # buildkit"),
+            "RUN go build -o /calc ."
+        );
+        assert_eq!(
+            instruction("RUN /bin/sh -c apk add curl # buildkit"),
+            "RUN apk add curl"
+        );
+        assert_eq!(
+            instruction("RUN --mount=type=cache,target=/root/.cache go build # buildkit"),
+            "RUN --mount=type=cache,target=/root/.cache go build"
         );
     }
 

@@ -201,6 +201,31 @@ pub fn reach_edges(lesson: &Lesson, result: &LessonResult) -> Vec<ReachEdge> {
         .collect()
 }
 
+/// `lesson` with only its `network.reach` checks and the checks they need
+/// (transitively): what drawing the reach edges costs to evaluate.
+pub fn with_reach_checks_only(lesson: &Lesson) -> Lesson {
+    let mut keep: Vec<&str> = lesson
+        .checks
+        .iter()
+        .filter(|c| matches!(c.kind, CheckKind::NetworkReach { .. }))
+        .map(|c| c.id.as_str())
+        .collect();
+    let mut i = 0;
+    while i < keep.len() {
+        if let Some(c) = lesson.check(keep[i]) {
+            for n in &c.needs {
+                if !keep.contains(&n.as_str()) {
+                    keep.push(n);
+                }
+            }
+        }
+        i += 1;
+    }
+    let mut l = lesson.clone();
+    l.checks.retain(|c| keep.contains(&c.id.as_str()));
+    l
+}
+
 impl NetworkMap {
     /// The picture of `inv` for `scope`, with the reach checks' `edges`
     /// (those whose ends are not both drawn are left out).

@@ -452,7 +452,7 @@ fn member_rows(lane: &Lane, inner: usize, g: &Glyphs) -> Vec<Line> {
             rows.push(vec![
                 span(format!("  {} ", g.shares), Tone::Border),
                 span(clean_line(s), Tone::Name),
-                span(" shares its network stack", Tone::Dim),
+                span(" shares its network", Tone::Dim),
             ]);
         }
     }
