@@ -38,8 +38,10 @@ fn lane(out: &str, name: &str) -> Vec<String> {
 }
 
 fn holds(rows: &[String], container: &str) -> bool {
-    rows.iter()
-        .any(|r| r.trim_start_matches("| ").starts_with(&format!("* {container} ")))
+    rows.iter().any(|r| {
+        r.trim_start_matches("| ")
+            .starts_with(&format!("* {container} "))
+    })
 }
 
 fn docker(args: &[&str]) {
@@ -96,7 +98,8 @@ fn map_of_the_custom_network_solution_shows_finance_on_two_networks_and_the_bloc
         assert!(!holds(rows, "payments"), "payments on {name}:\n{out}");
     }
     assert!(
-        out.lines().any(|l| l.starts_with("+- audit-network ") && l.contains("internal")),
+        out.lines()
+            .any(|l| l.starts_with("+- audit-network ") && l.contains("internal")),
         "{out}"
     );
     // The reach checks ran: reached from secure-network, blocked from
@@ -124,7 +127,15 @@ fn map_draws_a_published_port_as_an_arrow_from_the_host() {
         images: vec![],
     };
     docker(&[
-        "run", "-d", "--name", &name, "-p", "8080:80", "busybox:1.36", "sleep", "300",
+        "run",
+        "-d",
+        "--name",
+        &name,
+        "-p",
+        "8080:80",
+        "busybox:1.36",
+        "sleep",
+        "300",
     ]);
 
     // Everything (no lesson), at a width where no name is cut.
