@@ -406,11 +406,20 @@ impl App {
         if self.named.images.is_empty() || !self.engine_status.is_ok() {
             return;
         }
+        // Each local image by the name the lesson uses for it, if any.
+        let lesson_images = &self.lesson().images;
         let candidates = self
             .engine_view
             .iter()
             .flat_map(|v| &v.images)
-            .filter_map(|i| Some((i.names.first()?.clone(), i.id.clone())))
+            .filter_map(|i| {
+                let name = i
+                    .names
+                    .iter()
+                    .find(|n| lesson_images.iter().any(|l| ui::engine::same_image(n, l)))
+                    .or(i.names.first())?;
+                Some((name.clone(), i.id.clone()))
+            })
             .collect();
         cmds.push(Cmd::GatherAnatomy {
             generation: self.generation,

@@ -119,7 +119,10 @@ fn column(
         let total: u64 = base_steps.iter().map(|s| s.size).sum();
         out.push(step_line(
             total,
-            format!("the base's {} steps", base_steps.len()),
+            match base_steps.len() {
+                1 => "the base's one step".to_string(),
+                n => format!("the base's {n} steps"),
+            },
             true,
         ));
     }
