@@ -398,7 +398,9 @@ impl App {
             .as_ref()
             .map(|r| crate::map::reach_edges(self.lesson(), r))
             .unwrap_or_default();
-        Some(crate::map::NetworkMap::build(inv, &scope, &edges))
+        let mut map = crate::map::NetworkMap::build(inv, &scope, &edges);
+        map.reach_pending = self.result.is_none() && crate::map::has_reach_checks(self.lesson());
+        Some(map)
     }
 
     /// Ask for the anatomy of the lesson's images (no scan unless `scan`).

@@ -54,6 +54,12 @@ pub async fn run(ctx: &Ctx, args: MapArgs) -> anyhow::Result<i32> {
             if reach.checks.is_empty() {
                 Vec::new()
             } else {
+                if std::io::stderr().is_terminal() {
+                    eprintln!(
+                        "dockdojo: running the reach checks of {} (each probe takes a few seconds)…",
+                        crate::sanitize::clean_line(&l.id)
+                    );
+                }
                 let dir = ctx.workspace.lesson_dir(l);
                 let env = CheckEnv {
                     engine: Ok(&engine),

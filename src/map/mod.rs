@@ -39,6 +39,8 @@ pub struct NetworkMap {
     pub missing_containers: Vec<String>,
     /// What the lesson's reach checks found, where both ends are drawn.
     pub reach: Vec<ReachEdge>,
+    /// The lesson has reach checks whose first run has not ended yet.
+    pub reach_pending: bool,
     /// Networks and containers left out because the lesson does not name them.
     pub hidden: Hidden,
 }
@@ -199,6 +201,14 @@ pub fn reach_edges(lesson: &Lesson, result: &LessonResult) -> Vec<ReachEdge> {
             })
         })
         .collect()
+}
+
+/// Whether `lesson` has `network.reach` checks (edges on the map).
+pub fn has_reach_checks(lesson: &Lesson) -> bool {
+    lesson
+        .checks
+        .iter()
+        .any(|c| matches!(c.kind, CheckKind::NetworkReach { .. }))
 }
 
 /// `lesson` with only its `network.reach` checks and the checks they need
@@ -362,6 +372,7 @@ impl NetworkMap {
             lanes,
             missing_containers,
             reach,
+            reach_pending: false,
             hidden,
         }
     }

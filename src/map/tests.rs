@@ -443,3 +443,42 @@ fn the_picture_at_the_widths_people_use() {
         "{s}"
     );
 }
+
+#[test]
+fn only_the_reach_checks_and_what_they_need_are_run_for_the_map() {
+    let mut lesson = reach_lesson();
+    let spec = |id: &str, needs: &[&str]| crate::lesson::CheckSpec {
+        id: id.into(),
+        title: String::new(),
+        why: None,
+        hint: None,
+        needs: needs.iter().map(|n| n.to_string()).collect(),
+        requires: vec![],
+        kind: CheckKind::SwarmActive,
+    };
+    lesson.checks[0].needs = vec!["running".into()];
+    lesson.checks.push(spec("running", &["exists"]));
+    lesson.checks.push(spec("exists", &[]));
+    lesson.checks.push(spec("unrelated", &[]));
+    let ids: Vec<String> = with_reach_checks_only(&lesson)
+        .checks
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(
+        ids,
+        ["serves", "bridge", "payments", "skipped", "running", "exists"]
+    );
+    assert!(has_reach_checks(&lesson));
+}
+
+#[test]
+fn a_map_waiting_for_its_first_check_run_says_so() {
+    let mut m = NetworkMap::build(&inventory(), &lesson_scope(), &[]);
+    m.reach_pending = true;
+    let s = draw(&m, 80, Charset::Unicode);
+    assert!(
+        s.contains("reach: the lesson's checks are still probing…"),
+        "{s}"
+    );
+}

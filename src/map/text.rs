@@ -251,6 +251,12 @@ pub fn lines(map: &NetworkMap, o: &Options) -> Vec<Line> {
     }
     if !map.reach.is_empty() {
         out.extend(reach_lines(&map.reach, w, g));
+    } else if map.reach_pending {
+        out.extend(wrapped(
+            "reach: the lesson's checks are still probing…",
+            w,
+            Tone::Dim,
+        ));
     }
     let h = map.hidden;
     if h.networks + h.containers > 0 {
