@@ -74,6 +74,9 @@ pub struct App {
     pub picture: Option<Picture>,
     /// The anatomy of the lesson's images, once read for the anatomy view.
     pub anatomy: Option<Vec<crate::check::anatomy::ImageFact>>,
+    /// The last anatomy request: only its answer is shown (an older one,
+    /// or one for another lesson, would undo a newer scan).
+    anatomy_request: u64,
     /// Terminal size (columns, rows).
     pub size: (u16, u16),
     pub engine_status: EngineStatus,
@@ -135,6 +138,7 @@ impl App {
             overlay: Overlay::None,
             picture: None,
             anatomy: None,
+            anatomy_request: 0,
             size,
             engine_status: EngineStatus::Connecting,
             engine_view: None,
@@ -221,6 +225,7 @@ impl App {
             },
         });
         self.anatomy = None;
+        self.anatomy_request += 1;
         self.named = lesson_names(&lesson);
         self.update_notes();
         self.result = None;
@@ -404,7 +409,7 @@ impl App {
     }
 
     /// Ask for the anatomy of the lesson's images (no scan unless `scan`).
-    fn gather_anatomy(&self, scan: bool, cmds: &mut Vec<Cmd>) {
+    fn gather_anatomy(&mut self, scan: bool, cmds: &mut Vec<Cmd>) {
         if self.named.images.is_empty() || !self.engine_status.is_ok() {
             return;
         }
@@ -423,8 +428,9 @@ impl App {
                 Some((name.clone(), i.id.clone()))
             })
             .collect();
+        self.anatomy_request += 1;
         cmds.push(Cmd::GatherAnatomy {
-            generation: self.generation,
+            request: self.anatomy_request,
             images: self.named.images.clone(),
             candidates,
             scan,
@@ -642,8 +648,8 @@ impl App {
                 }
                 self.dirty = true;
             }
-            Msg::AnatomyDone { generation, facts } => {
-                if generation == self.generation {
+            Msg::AnatomyDone { request, facts } => {
+                if request == self.anatomy_request {
                     self.anatomy = Some(facts);
                     self.dirty = true;
                 }

@@ -35,9 +35,10 @@ pub enum Msg {
         progress: Box<crate::progress::Progress>,
         warning: Option<String>,
     },
-    /// The anatomy of the lesson's images was read ([`Cmd::GatherAnatomy`]).
+    /// The anatomy of the lesson's images was read ([`Cmd::GatherAnatomy`]);
+    /// `request` tells an answer to an older request apart.
     AnatomyDone {
-        generation: u64,
+        request: u64,
         facts: Vec<crate::check::anatomy::ImageFact>,
     },
     /// The code highlighter finished loading: the lesson can be coloured.
@@ -106,7 +107,7 @@ pub enum Cmd {
     /// kinds of tools no check looked for only with `scan`. `candidates` are
     /// the local images (name, id) that may be a final stage's base.
     GatherAnatomy {
-        generation: u64,
+        request: u64,
         images: Vec<String>,
         candidates: Vec<(String, String)>,
         scan: bool,

@@ -341,7 +341,7 @@ impl Runtime {
                 }
             }
             Cmd::GatherAnatomy {
-                generation,
+                request,
                 images,
                 candidates,
                 scan,
@@ -353,7 +353,7 @@ impl Runtime {
                         let facts =
                             check::anatomy::gather(&engine, &lesson, &images, &candidates, scan)
                                 .await;
-                        let _ = tx.send(Msg::AnatomyDone { generation, facts });
+                        let _ = tx.send(Msg::AnatomyDone { request, facts });
                     });
                 }
             }

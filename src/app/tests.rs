@@ -858,18 +858,24 @@ fn f9_reads_the_anatomy_and_checks_done_reads_it_again() {
         "bridge",
     ]))));
     let cmds = a.update(key(KeyCode::F(9)));
+    let [Cmd::GatherAnatomy {
+        request: first,
+        images,
+        candidates,
+        scan: false,
+    }] = cmds.as_slice()
+    else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(images, &["calc-app-small".to_string()]);
     assert_eq!(
-        cmds,
-        vec![Cmd::GatherAnatomy {
-            generation: a.generation,
-            images: vec!["calc-app-small".into()],
-            candidates: vec![(
-                "calc-app-small:latest".into(),
-                format!("sha256:{}", "1".repeat(64))
-            )],
-            scan: false,
-        }]
+        candidates,
+        &[(
+            "calc-app-small:latest".to_string(),
+            format!("sha256:{}", "1".repeat(64))
+        )]
     );
+    let first = *first;
     let cmds = a.update(Msg::ChecksDone {
         generation: a.generation,
         result: result(false),
@@ -879,20 +885,25 @@ fn f9_reads_the_anatomy_and_checks_done_reads_it_again() {
             .any(|c| matches!(c, Cmd::GatherAnatomy { scan: false, .. })),
         "{cmds:?}"
     );
-    // `s` in the view scans; a stale answer is dropped, a current one kept.
+    // `s` in the view scans; only the answer to the last request is kept.
     a.update(key(KeyCode::F(2)));
     let cmds = a.update(key(KeyCode::Char('s')));
-    assert!(
-        matches!(cmds.as_slice(), [Cmd::GatherAnatomy { scan: true, .. }]),
-        "{cmds:?}"
-    );
+    let [Cmd::GatherAnatomy {
+        request: last,
+        scan: true,
+        ..
+    }] = cmds.as_slice()
+    else {
+        panic!("{cmds:?}")
+    };
+    let last = *last;
     a.update(Msg::AnatomyDone {
-        generation: a.generation + 1,
+        request: first,
         facts: vec![],
     });
     assert_eq!(a.anatomy, None);
     a.update(Msg::AnatomyDone {
-        generation: a.generation,
+        request: last,
         facts: vec![],
     });
     assert_eq!(a.anatomy, Some(vec![]));
