@@ -80,6 +80,8 @@ struct Glyphs {
     wrong: &'static str,
     sep: &'static str,
     shares: &'static str,
+    /// Ends a cut name.
+    more: &'static str,
 }
 
 const UNICODE: Glyphs = Glyphs {
@@ -99,6 +101,7 @@ const UNICODE: Glyphs = Glyphs {
     wrong: "✘",
     sep: " · ",
     shares: "└",
+    more: "…",
 };
 
 const ASCII: Glyphs = Glyphs {
@@ -118,6 +121,7 @@ const ASCII: Glyphs = Glyphs {
     wrong: "NO",
     sep: " | ",
     shares: "`-",
+    more: "~",
 };
 
 fn glyphs(c: Charset) -> &'static Glyphs {
@@ -156,7 +160,6 @@ fn fit(s: &str, w: usize, g: &Glyphs) -> String {
     if s.width() <= w {
         return s.to_string();
     }
-    let more = if g.h == "-" { "~" } else { "…" };
     let mut out = String::new();
     let mut used = 0;
     for c in s.chars() {
@@ -168,7 +171,7 @@ fn fit(s: &str, w: usize, g: &Glyphs) -> String {
         used += cw;
     }
     if w > 0 {
-        out.push_str(more);
+        out.push_str(g.more);
     }
     out
 }
