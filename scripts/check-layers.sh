@@ -9,7 +9,7 @@ declare -A LAYER=(
     [lesson]=1 [markdown]=1 [console]=1 [cli]=1
     [engine]=2 [workspace]=2
     [check]=3
-    [progress]=4
+    [progress]=4 [map]=4
     [ui]=5 [context]=5 [class]=5
     [event]=6 [tui]=6
     [app]=7

@@ -47,6 +47,15 @@ pub enum Overlay {
     Solution { scroll: usize },
 }
 
+/// A picture shown in the lesson's column instead of the lesson (F4, F9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Picture {
+    /// The network map; `all`: every object, not only the lesson's.
+    Map { all: bool, scroll: usize },
+    /// Image anatomy of the lesson's images, two at a time from `first`.
+    Anatomy { first: usize, scroll: usize },
+}
+
 /// The whole state of the TUI.
 pub struct App {
     pub pack: Arc<Pack>,
@@ -62,6 +71,12 @@ pub struct App {
     pub selected_block: Option<usize>,
     pub focus: Focus,
     pub overlay: Overlay,
+    pub picture: Option<Picture>,
+    /// The anatomy of the lesson's images, once read for the anatomy view.
+    pub anatomy: Option<Vec<crate::check::anatomy::ImageFact>>,
+    /// The last anatomy request: only its answer is shown (an older one,
+    /// or one for another lesson, would undo a newer scan).
+    anatomy_request: u64,
     /// Terminal size (columns, rows).
     pub size: (u16, u16),
     pub engine_status: EngineStatus,
@@ -123,6 +138,9 @@ impl App {
             selected_block: None,
             focus: Focus::Console,
             overlay: Overlay::None,
+            picture: None,
+            anatomy: None,
+            anatomy_request: 0,
             size,
             engine_status: EngineStatus::Connecting,
             class_status: None,
@@ -200,6 +218,17 @@ impl App {
         };
         self.focus = Focus::Console;
         self.overlay = Overlay::None;
+        // A picture stays open for the next lesson; its scroll starts over,
+        // and the anatomy is read again after the first check run.
+        self.picture = self.picture.map(|p| match p {
+            Picture::Map { all, .. } => Picture::Map { all, scroll: 0 },
+            Picture::Anatomy { .. } => Picture::Anatomy {
+                first: 0,
+                scroll: 0,
+            },
+        });
+        self.anatomy = None;
+        self.anatomy_request += 1;
         self.named = lesson_names(&lesson);
         self.update_notes();
         self.result = None;
@@ -309,6 +338,24 @@ impl App {
                 scroll: *scroll,
             },
         };
+        let picture = match self.picture {
+            None => ui::PictureView::None,
+            Some(Picture::Map { all, scroll }) => ui::PictureView::Map(ui::map::MapView {
+                map: self.network_map(all),
+                all,
+                scroll,
+                focused: self.focus == Focus::Lesson,
+            }),
+            Some(Picture::Anatomy { first, scroll }) => {
+                ui::PictureView::Anatomy(ui::anatomy::AnatomyView {
+                    images: &self.named.images,
+                    facts: self.anatomy.as_deref(),
+                    first,
+                    scroll,
+                    focused: self.focus == Focus::Lesson,
+                })
+            }
+        };
         ui::ScreenView {
             areas: self.areas(),
             lesson: ui::lesson::LessonView {
@@ -339,7 +386,178 @@ impl App {
             console_focused: self.focus == Focus::Console,
             flash: self.flash.as_deref(),
             overlay,
+            picture,
         }
+    }
+
+    /// The network map of what the engine holds now, for the lesson (or
+    /// everything), with the last check run's reach results.
+    pub fn network_map(&self, all: bool) -> Option<crate::map::NetworkMap> {
+        let inv = self.engine_view.as_ref()?;
+        let scope = if all {
+            crate::map::Scope::Everything
+        } else {
+            crate::map::Scope::Lesson {
+                networks: self.named.networks.clone(),
+                containers: self.named.containers.clone(),
+            }
+        };
+        let edges = self
+            .result
+            .as_ref()
+            .map(|r| crate::map::reach_edges(self.lesson(), r))
+            .unwrap_or_default();
+        let mut map = crate::map::NetworkMap::build(inv, &scope, &edges);
+        map.reach_pending = self.result.is_none() && crate::map::has_reach_checks(self.lesson());
+        Some(map)
+    }
+
+    /// Ask for the anatomy of the lesson's images (no scan unless `scan`).
+    fn gather_anatomy(&mut self, scan: bool, cmds: &mut Vec<Cmd>) {
+        if self.named.images.is_empty() || !self.engine_status.is_ok() {
+            return;
+        }
+        // Each local image by the name the lesson uses for it, if any.
+        let lesson_images = &self.lesson().images;
+        let candidates = self
+            .engine_view
+            .iter()
+            .flat_map(|v| &v.images)
+            .filter_map(|i| {
+                let name = i
+                    .names
+                    .iter()
+                    .find(|n| lesson_images.iter().any(|l| ui::engine::same_image(n, l)))
+                    .or(i.names.first())?;
+                Some((name.clone(), i.id.clone()))
+            })
+            .collect();
+        self.anatomy_request += 1;
+        cmds.push(Cmd::GatherAnatomy {
+            request: self.anatomy_request,
+            images: self.named.images.clone(),
+            candidates,
+            scan,
+        });
+    }
+
+    fn anatomy_open(&self) -> bool {
+        matches!(self.picture, Some(Picture::Anatomy { .. }))
+    }
+
+    /// F4 and F9: open a picture, switch to the other, or close it.
+    fn toggle_picture(&mut self, map: bool, cmds: &mut Vec<Cmd>) {
+        self.picture = match (self.picture, map) {
+            (Some(Picture::Map { .. }), true) | (Some(Picture::Anatomy { .. }), false) => None,
+            (_, true) => Some(Picture::Map {
+                all: false,
+                scroll: 0,
+            }),
+            (_, false) => {
+                self.gather_anatomy(false, cmds);
+                Some(Picture::Anatomy {
+                    first: 0,
+                    scroll: 0,
+                })
+            }
+        };
+    }
+
+    /// A key for the open picture (lesson focus); `false` when it is not one
+    /// the picture takes.
+    fn on_picture_key(&mut self, k: KeyEvent, cmds: &mut Vec<Cmd>) -> bool {
+        let Some(p) = self.picture else {
+            return false;
+        };
+        let page = self
+            .areas()
+            .map_or(10, |a| a.picture().height.saturating_sub(3).max(1) as isize);
+        let delta: Option<isize> = match k.code {
+            KeyCode::Char('j') | KeyCode::Down => Some(1),
+            KeyCode::Char('k') | KeyCode::Up => Some(-1),
+            KeyCode::PageDown | KeyCode::Char(' ') => Some(page),
+            KeyCode::PageUp => Some(-page),
+            KeyCode::Char('g') | KeyCode::Home => Some(isize::MIN / 2),
+            KeyCode::Char('G') | KeyCode::End => Some(isize::MAX / 2),
+            _ => None,
+        };
+        if let Some(d) = delta {
+            self.scroll_picture(d);
+            return true;
+        }
+        match (p, k.code) {
+            (_, KeyCode::Esc | KeyCode::Char('q')) => self.picture = None,
+            (Picture::Map { all, .. }, KeyCode::Char('a')) => {
+                self.picture = Some(Picture::Map {
+                    all: !all,
+                    scroll: 0,
+                })
+            }
+            (Picture::Anatomy { first, .. }, KeyCode::Right | KeyCode::Char(']')) => {
+                let last = self.named.images.len().saturating_sub(2);
+                self.picture = Some(Picture::Anatomy {
+                    first: (first + 1).min(last),
+                    scroll: 0,
+                });
+            }
+            (Picture::Anatomy { first, .. }, KeyCode::Left | KeyCode::Char('[')) => {
+                self.picture = Some(Picture::Anatomy {
+                    first: first.saturating_sub(1),
+                    scroll: 0,
+                });
+            }
+            (Picture::Anatomy { .. }, KeyCode::Char('s')) => {
+                let before = cmds.len();
+                self.gather_anatomy(true, cmds);
+                if cmds.len() > before {
+                    self.flash = Some("Looking for the kinds of tools no check looked for…".into());
+                }
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    /// Scroll the open picture; the view keeps the last screenful in sight.
+    fn scroll_picture(&mut self, delta: isize) {
+        let step = |s: usize| {
+            let s = (self.clamped(s) as isize).saturating_add(delta).max(0) as usize;
+            self.clamped(s)
+        };
+        self.picture = self.picture.map(|p| match p {
+            Picture::Map { all, scroll } => Picture::Map {
+                all,
+                scroll: step(scroll),
+            },
+            Picture::Anatomy { first, scroll } => Picture::Anatomy {
+                first,
+                scroll: step(scroll),
+            },
+        });
+    }
+
+    /// `scroll` as the open picture draws it (past its end, its last screenful).
+    fn clamped(&self, scroll: usize) -> usize {
+        let Some(a) = self.areas() else { return scroll };
+        let inner = ui::inner(a.picture());
+        let total = match self.picture {
+            Some(Picture::Map { all, .. }) => self
+                .network_map(all)
+                .map_or(1, |m| ui::map::lines(&m, inner.width as usize).len()),
+            Some(Picture::Anatomy { first, .. }) => ui::anatomy::lines(
+                &ui::anatomy::AnatomyView {
+                    images: &self.named.images,
+                    facts: self.anatomy.as_deref(),
+                    first,
+                    scroll: 0,
+                    focused: true,
+                },
+                inner.width as usize,
+            )
+            .len(),
+            None => 0,
+        };
+        ui::map::clamp_scroll(scroll, total, inner.height as usize)
     }
 
     /// The lesson's status for the list.
@@ -427,7 +645,18 @@ impl App {
                     .or_default();
                 e.last_result = Some(result.clone());
                 self.result = Some(result);
+                // What the run found of the images (scans, histories) is
+                // what the anatomy shows.
+                if self.anatomy_open() {
+                    self.gather_anatomy(false, &mut cmds);
+                }
                 self.dirty = true;
+            }
+            Msg::AnatomyDone { request, facts } => {
+                if request == self.anatomy_request {
+                    self.anatomy = Some(facts);
+                    self.dirty = true;
+                }
             }
             Msg::FilesChanged => {
                 self.run_checks(&mut cmds);
@@ -522,7 +751,12 @@ impl App {
                 if self.engine_view.as_ref() == Some(&view) {
                     return;
                 }
+                let images_changed =
+                    self.engine_view.as_ref().map(|v| &v.images) != Some(&view.images);
                 self.engine_view = Some(view);
+                if images_changed && self.anatomy_open() {
+                    self.gather_anatomy(false, cmds);
+                }
             }
             EngineUpdate::Change(ch) => {
                 if concerns(self.lesson(), &self.named, self.engine_view.as_ref(), &ch) {
@@ -578,6 +812,16 @@ impl App {
             return;
         }
         let p = Position::new(m.column, m.row);
+        if self.picture.is_some() && a.picture().contains(p) {
+            match m.kind {
+                MouseEventKind::ScrollUp => self.scroll_picture(-3),
+                MouseEventKind::ScrollDown => self.scroll_picture(3),
+                MouseEventKind::Down(MouseButton::Left) => self.focus = Focus::Lesson,
+                _ => return,
+            }
+            self.dirty = true;
+            return;
+        }
         let in_lesson = a.lesson.contains(p);
         let in_console = a.console.contains(p);
         match m.kind {
@@ -622,6 +866,14 @@ impl App {
                 };
                 return;
             }
+            KeyCode::F(4) => {
+                self.toggle_picture(true, cmds);
+                return;
+            }
+            KeyCode::F(9) => {
+                self.toggle_picture(false, cmds);
+                return;
+            }
             KeyCode::F(5) => {
                 self.run_checks(cmds);
                 return;
@@ -642,6 +894,15 @@ impl App {
         }
         match self.focus {
             Focus::Console => self.on_console_key(k, cmds),
+            Focus::Lesson if self.picture.is_some() => {
+                // The lesson's other keys still work; scrolling and sending
+                // belong to the hidden lesson text.
+                if !self.on_picture_key(k, cmds)
+                    && matches!(k.code, KeyCode::Char('n' | 'h' | 'l' | '?' | 'm' | 'i'))
+                {
+                    self.on_lesson_key(k, cmds)
+                }
+            }
             Focus::Lesson => self.on_lesson_key(k, cmds),
         }
     }
@@ -692,6 +953,8 @@ impl App {
                 }
             }
             KeyCode::Char('?') => self.overlay = Overlay::Help,
+            KeyCode::Char('m') => self.toggle_picture(true, cmds),
+            KeyCode::Char('i') => self.toggle_picture(false, cmds),
             KeyCode::Esc => self.hint_visible = false,
             _ => {}
         }

@@ -60,6 +60,8 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The network map as text: the host, the networks, their containers with addresses, published ports, and the lesson's reach checks as edges (run now). Plain ASCII when not a terminal.
+    Map(MapArgs),
     /// Is the engine reachable? Which endpoint, API version, platform, swarm, images the lessons need.
     Doctor {
         #[arg(long)]
@@ -96,6 +98,21 @@ pub struct CheckArgs {
     /// Also write JUnit XML to FILE (for CI autograders).
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct MapArgs {
+    /// Draw this lesson's networks and containers (and the default networks), with its reach checks; without it, everything.
+    pub lesson: Option<String>,
+    /// Draw every network and container, not only the lesson's.
+    #[arg(long)]
+    pub all: bool,
+    /// Plain ASCII instead of box drawing (always so when standard output is not a terminal).
+    #[arg(long)]
+    pub ascii: bool,
+    /// Columns to draw in (default: the terminal's width, or 80).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(16..))]
+    pub width: Option<u16>,
 }
 
 #[derive(Debug, Args)]

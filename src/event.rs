@@ -37,6 +37,12 @@ pub enum Msg {
     },
     /// The class sender's latest outcome (when a class was joined).
     Class(crate::class::client::Outcome),
+    /// The anatomy of the lesson's images was read ([`Cmd::GatherAnatomy`]);
+    /// `request` tells an answer to an older request apart.
+    AnatomyDone {
+        request: u64,
+        facts: Vec<crate::check::anatomy::ImageFact>,
+    },
     /// The code highlighter finished loading: the lesson can be coloured.
     HighlighterReady,
     /// SIGTERM, SIGHUP or the like: leave cleanly.
@@ -99,6 +105,15 @@ pub enum Cmd {
     /// List what the engine holds again (after a console command: some
     /// engines send no event for a build).
     RefreshInventory,
+    /// Read the anatomy of `images` from what the checks gathered; scan the
+    /// kinds of tools no check looked for only with `scan`. `candidates` are
+    /// the local images (name, id) that may be a final stage's base.
+    GatherAnatomy {
+        request: u64,
+        images: Vec<String>,
+        candidates: Vec<(String, String)>,
+        scan: bool,
+    },
     SaveResult(Box<LessonResult>),
     SaveHints {
         lesson: String,

@@ -21,6 +21,7 @@ pub mod context;
 pub mod engine;
 pub mod event;
 pub mod lesson;
+pub mod map;
 pub mod markdown;
 pub mod paths;
 pub mod progress;

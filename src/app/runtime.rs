@@ -344,6 +344,23 @@ impl Runtime {
                     });
                 }
             }
+            Cmd::GatherAnatomy {
+                request,
+                images,
+                candidates,
+                scan,
+            } => {
+                if let Ok(engine) = self.engine.clone() {
+                    let tx = self.tx.clone();
+                    let lesson = app.lesson().id.clone();
+                    tokio::spawn(async move {
+                        let facts =
+                            check::anatomy::gather(&engine, &lesson, &images, &candidates, scan)
+                                .await;
+                        let _ = tx.send(Msg::AnatomyDone { request, facts });
+                    });
+                }
+            }
             Cmd::SaveResult(r) => {
                 if let Some(class) = &self.class {
                     class.send((*r).clone());

@@ -111,3 +111,37 @@ fn too_small_screen() {
     assert!(s.contains("make the window larger"), "{s}");
     assert!(s.contains("have 50x14"), "{s}");
 }
+
+#[test]
+fn network_map_and_image_anatomy_screens() {
+    for (w, h) in [(80, 24), (200, 50)] {
+        let mut a = failing_app(w, h);
+        a.update(Msg::Engine(EngineUpdate::Inventory(
+            crate::map::tests::inventory(),
+        )));
+        if let crate::map::Scope::Lesson {
+            networks,
+            containers,
+        } = crate::map::tests::lesson_scope()
+        {
+            a.named.networks = networks;
+            a.named.containers = containers;
+        }
+        a.update(Msg::Term(crossterm::event::Event::Key(
+            crossterm::event::KeyEvent::from(crossterm::event::KeyCode::F(4)),
+        )));
+        let s = render(&a);
+        assert!(s.contains("Network map"), "{s}");
+        assert!(s.contains("secure-network"), "{s}");
+        insta::assert_snapshot!(format!("screen_map_{w}x{h}"), s);
+        a.picture = Some(crate::app::Picture::Anatomy {
+            first: 0,
+            scroll: 0,
+        });
+        a.anatomy = Some(crate::ui::anatomy::tests::facts());
+        a.named.images = a.anatomy.iter().flatten().map(|(n, _)| n.clone()).collect();
+        let s = render(&a);
+        assert!(s.contains("Image anatomy"), "{s}");
+        insta::assert_snapshot!(format!("screen_anatomy_{w}x{h}"), s);
+    }
+}

@@ -176,7 +176,7 @@ fn unreserved_keys_go_to_the_console() {
     for code in [
         KeyCode::Char('x'),
         KeyCode::Enter,
-        KeyCode::F(4),
+        KeyCode::F(10),
         KeyCode::F(12),
         KeyCode::Tab,
     ] {
@@ -739,4 +739,187 @@ fn untag_and_delete_of_an_image_the_view_knows_as_unrelated_do_not_run_checks() 
         let cmds = a.update(event(action, id('9')));
         assert_eq!(cmds, vec![Cmd::RunChecks], "{action} of an unknown id");
     }
+}
+
+fn inventory_with(networks: &[&str]) -> crate::ui::engine::EngineView {
+    use crate::ui::engine::{EngineView, ImageInfo, NetworkInfo};
+    EngineView {
+        images: vec![ImageInfo {
+            names: vec!["calc-app-small:latest".into()],
+            id: format!("sha256:{}", "1".repeat(64)),
+            size: 1_300_000,
+        }],
+        containers: vec![],
+        networks: networks
+            .iter()
+            .map(|n| NetworkInfo {
+                name: n.to_string(),
+                driver: "bridge".into(),
+                subnets: vec!["172.30.0.0/16".into()],
+                ..Default::default()
+            })
+            .collect(),
+    }
+}
+
+#[test]
+fn f4_opens_the_map_beside_a_console_that_still_gets_the_keys() {
+    let mut a = app();
+    a.update(key(KeyCode::F(4)));
+    assert_eq!(
+        a.picture,
+        Some(Picture::Map {
+            all: false,
+            scroll: 0
+        })
+    );
+    assert_eq!(a.focus, Focus::Console);
+    let cmds = a.update(key(KeyCode::Char('a')));
+    assert!(matches!(cmds.as_slice(), [Cmd::ConsoleKey(_)]), "{cmds:?}");
+    a.update(key(KeyCode::F(4)));
+    assert_eq!(a.picture, None);
+}
+
+#[test]
+fn the_open_map_follows_the_inventory_without_a_key() {
+    let mut a = app();
+    a.update(Msg::Engine(EngineUpdate::Inventory(inventory_with(&[
+        "bridge",
+    ]))));
+    a.update(key(KeyCode::F(4)));
+    let lane = |a: &App| {
+        a.network_map(false)
+            .and_then(|m| m.lane("secure-network").cloned())
+            .and_then(|l| l.network)
+    };
+    assert_eq!(lane(&a), None, "named by the lesson, not created yet");
+    a.dirty = false;
+    a.update(Msg::Engine(EngineUpdate::Inventory(inventory_with(&[
+        "bridge",
+        "secure-network",
+    ]))));
+    assert!(a.dirty, "the new inventory is drawn");
+    assert_eq!(
+        lane(&a).map(|f| f.subnets),
+        Some(vec!["172.30.0.0/16".to_string()])
+    );
+}
+
+#[test]
+fn in_the_map_a_shows_everything_keys_scroll_and_esc_closes() {
+    let mut a = app();
+    let names: Vec<String> = (0..20).map(|i| format!("net-{i:02}")).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    a.update(Msg::Engine(EngineUpdate::Inventory(inventory_with(&names))));
+    a.update(Msg::Term(Event::Resize(80, 24)));
+    a.update(key(KeyCode::F(4)));
+    a.update(key(KeyCode::F(2)));
+    a.update(key(KeyCode::Char('a')));
+    assert_eq!(
+        a.picture,
+        Some(Picture::Map {
+            all: true,
+            scroll: 0
+        })
+    );
+    a.update(key(KeyCode::Char('j')));
+    assert_eq!(
+        a.picture,
+        Some(Picture::Map {
+            all: true,
+            scroll: 1
+        })
+    );
+    // Past the end stays at the last screenful.
+    for _ in 0..10 {
+        a.update(key(KeyCode::PageDown));
+    }
+    let Some(Picture::Map { scroll, .. }) = a.picture else {
+        panic!("map closed")
+    };
+    a.update(key(KeyCode::Char('k')));
+    assert_eq!(
+        a.picture,
+        Some(Picture::Map {
+            all: true,
+            scroll: scroll - 1
+        })
+    );
+    // The lesson text did not move.
+    assert_eq!(a.scroll, 0);
+    a.update(key(KeyCode::Esc));
+    assert_eq!(a.picture, None);
+}
+
+#[test]
+fn f9_reads_the_anatomy_and_checks_done_reads_it_again() {
+    let mut a = app();
+    a.update(Msg::Engine(EngineUpdate::Inventory(inventory_with(&[
+        "bridge",
+    ]))));
+    let cmds = a.update(key(KeyCode::F(9)));
+    let [Cmd::GatherAnatomy {
+        request: first,
+        images,
+        candidates,
+        scan: false,
+    }] = cmds.as_slice()
+    else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(images, &["calc-app-small".to_string()]);
+    assert_eq!(
+        candidates,
+        &[(
+            "calc-app-small:latest".to_string(),
+            format!("sha256:{}", "1".repeat(64))
+        )]
+    );
+    let first = *first;
+    let cmds = a.update(Msg::ChecksDone {
+        generation: a.generation,
+        result: result(false),
+    });
+    assert!(
+        cmds.iter()
+            .any(|c| matches!(c, Cmd::GatherAnatomy { scan: false, .. })),
+        "{cmds:?}"
+    );
+    // `s` in the view scans; only the answer to the last request is kept.
+    a.update(key(KeyCode::F(2)));
+    let cmds = a.update(key(KeyCode::Char('s')));
+    let [Cmd::GatherAnatomy {
+        request: last,
+        scan: true,
+        ..
+    }] = cmds.as_slice()
+    else {
+        panic!("{cmds:?}")
+    };
+    let last = *last;
+    a.update(Msg::AnatomyDone {
+        request: first,
+        facts: vec![],
+    });
+    assert_eq!(a.anatomy, None);
+    a.update(Msg::AnatomyDone {
+        request: last,
+        facts: vec![],
+    });
+    assert_eq!(a.anatomy, Some(vec![]));
+    // F4 switches to the map, F4 again closes it.
+    a.update(key(KeyCode::F(4)));
+    assert!(matches!(a.picture, Some(Picture::Map { .. })));
+}
+
+#[test]
+fn m_and_i_in_the_lesson_open_the_pictures() {
+    let mut a = app();
+    a.focus = Focus::Lesson;
+    a.update(key(KeyCode::Char('m')));
+    assert!(matches!(a.picture, Some(Picture::Map { .. })));
+    a.update(key(KeyCode::Char('i')));
+    assert!(matches!(a.picture, Some(Picture::Anatomy { .. })));
+    a.update(key(KeyCode::Char('i')));
+    assert_eq!(a.picture, None);
 }

@@ -87,6 +87,22 @@ fn store_paths(image_id: &str, found: &[PathMatch]) {
     }
 }
 
+/// What earlier scans of this process found for `reqs` in image
+/// `image_id`, without asking the engine: `None` for a request no scan has
+/// answered yet.
+pub fn known_paths(image_id: &str, reqs: &[(String, Option<PathSet>)]) -> Vec<Option<PathMatch>> {
+    reqs.iter()
+        .map(|(p, set)| {
+            cached_paths(image_id, p).map(|(present, canonical)| PathMatch {
+                pattern: p.clone(),
+                set: *set,
+                present,
+                canonical,
+            })
+        })
+        .collect()
+}
+
 /// Forget every image fact cached in this process (tests and benchmarks;
 /// the persistent cache, when installed, is read again).
 pub fn clear_cache() {
@@ -155,17 +171,7 @@ impl<'a> Gatherer<'a> {
         info: &ImageFacts,
         reqs: &[(String, Option<PathSet>)],
     ) -> Fact<Vec<PathMatch>> {
-        let mut out: Vec<Option<PathMatch>> = reqs
-            .iter()
-            .map(|(p, set)| {
-                cached_paths(&info.id, p).map(|(present, canonical)| PathMatch {
-                    pattern: p.clone(),
-                    set: *set,
-                    present,
-                    canonical,
-                })
-            })
-            .collect();
+        let mut out = known_paths(&info.id, reqs);
         if out.iter().all(|m| m.is_some()) {
             return Ok(out.into_iter().flatten().collect());
         }

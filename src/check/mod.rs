@@ -1,6 +1,7 @@
 //! The check engine: facts are gathered from the engine and the workspace
 //! (I/O, `gather`), then each check is evaluated by a pure function (`eval`).
 
+pub mod anatomy;
 pub mod cache;
 pub mod dockerfile;
 pub mod eval;

@@ -32,23 +32,7 @@ pub struct Layer {
     pub empty: bool,
 }
 
-/// `/bin/sh -c #(nop) CMD ["sh"]` -> `CMD ["sh"]`; `/bin/sh -c apt-get ...` -> `RUN apt-get ...`.
-pub fn instruction(created_by: &str) -> String {
-    let s = created_by.trim();
-    if let Some(rest) = s.strip_prefix("/bin/sh -c #(nop) ") {
-        return rest.trim().to_string();
-    }
-    if let Some(rest) = s.strip_prefix("/bin/sh -c ") {
-        return format!("RUN {}", rest.trim());
-    }
-    if let Some(rest) = s.strip_prefix("|") {
-        // BuildKit with build args: `|1 GO=1.22 /bin/sh -c go build`
-        if let Some(p) = rest.find("/bin/sh -c ") {
-            return format!("RUN {}", rest[p + 11..].trim());
-        }
-    }
-    s.to_string()
-}
+pub use crate::check::anatomy::instruction;
 
 pub async fn run(_ctx: &Ctx, image: &str, json: bool) -> anyhow::Result<i32> {
     let engine = match crate::engine::connect().await {
@@ -104,20 +88,10 @@ pub async fn run(_ctx: &Ctx, image: &str, json: bool) -> anyhow::Result<i32> {
             return Ok(EXIT_CANNOT);
         }
     };
-    // one file once: on merged-/usr images /bin/sh and /usr/bin/sh are the same
-    let mut seen = std::collections::HashSet::new();
-    let mut found = std::collections::BTreeMap::new();
-    for set in PathSet::ALL {
-        let mut v: Vec<String> = Vec::new();
-        for m in found_paths.iter().filter(|m| m.set == Some(set)) {
-            for (i, p) in m.present.iter().enumerate() {
-                if seen.insert(m.canonical.get(i).unwrap_or(p).clone()) {
-                    v.push(p.clone());
-                }
-            }
-        }
-        found.insert(set.name().to_string(), v);
-    }
+    let found = crate::check::anatomy::tools_found(&found_paths)
+        .into_iter()
+        .map(|(set, v)| (set.name().to_string(), v))
+        .collect();
     let a = Anatomy {
         image: reference,
         id: info.id.clone(),
@@ -229,26 +203,6 @@ pub fn render(a: &Anatomy) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn instructions_are_trimmed() {
-        assert_eq!(
-            instruction("/bin/sh -c #(nop)  CMD [\"sh\"]"),
-            "CMD [\"sh\"]"
-        );
-        assert_eq!(
-            instruction("/bin/sh -c apt-get update"),
-            "RUN apt-get update"
-        );
-        assert_eq!(
-            instruction("|1 GO=1 /bin/sh -c go build ."),
-            "RUN go build ."
-        );
-        assert_eq!(
-            instruction("COPY /calc /calc # buildkit"),
-            "COPY /calc /calc # buildkit"
-        );
-    }
 
     #[test]
     fn bars_scale_to_the_largest_layer() {

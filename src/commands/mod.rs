@@ -8,6 +8,7 @@ pub mod hint;
 pub mod image;
 pub mod lint;
 pub mod list;
+pub mod map;
 pub mod prepare;
 pub mod report;
 pub mod reset;
@@ -28,6 +29,7 @@ pub async fn run(cli: Cli) -> i32 {
         Some(Command::Solution { lesson }) => solution::run(&ctx, &lesson).await,
         Some(Command::Reset(a)) => reset::run(&ctx, a).await,
         Some(Command::Image { image, json }) => image::run(&ctx, &image, json).await,
+        Some(Command::Map(a)) => map::run(&ctx, a).await,
         Some(Command::Doctor { json }) => doctor::run(&ctx, json).await,
         Some(Command::Prepare(a)) => prepare::run(&ctx, a).await,
         Some(Command::Report(a)) => report::run(&ctx, a).await,

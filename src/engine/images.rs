@@ -18,6 +18,12 @@ use std::sync::{LazyLock, Mutex};
 use super::{Engine, EngineError};
 
 static UNPACKED: LazyLock<Mutex<HashMap<String, u64>>> = LazyLock::new(Default::default);
+/// Build steps by image id: an id names immutable content, so its history
+/// never changes. The check run's size requests fill it; image anatomy
+/// reads it without asking the engine again.
+static STEPS: LazyLock<Mutex<HashMap<String, Vec<Step>>>> = LazyLock::new(Default::default);
+/// Most histories kept (a few kB each).
+const STEPS_KEPT: usize = 512;
 
 /// One build step of an image, oldest first.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,8 +34,12 @@ pub struct Step {
     pub size: u64,
 }
 
-/// The image's build steps, oldest first (`GET /images/{id}/history`).
+/// The image's build steps, oldest first (`GET /images/{id}/history`,
+/// asked once per image id in a process).
 pub async fn history(engine: &Engine, id: &str) -> Result<Vec<Step>, EngineError> {
+    if let Some(steps) = cached_history(id) {
+        return Ok(steps);
+    }
     let items = engine
         .docker
         .image_history(id)
@@ -46,7 +56,18 @@ pub async fn history(engine: &Engine, id: &str) -> Result<Vec<Step>, EngineError
     if let Some(total) = sum_of(&steps) {
         remember(id, total);
     }
+    if let Ok(mut m) = STEPS.lock() {
+        if m.len() >= STEPS_KEPT {
+            m.clear();
+        }
+        m.insert(id.to_string(), steps.clone());
+    }
     Ok(steps)
+}
+
+/// The build steps of image `id` if this process already asked for them.
+pub fn cached_history(id: &str) -> Option<Vec<Step>> {
+    STEPS.lock().ok()?.get(id).cloned()
 }
 
 /// The unpacked size of image `id`. `inspect_size` is the `Size` image

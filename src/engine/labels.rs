@@ -19,6 +19,20 @@ pub const PID: &str = "dev.dockdojo.pid";
 /// The purposes of short-lived helper containers (removed when a check ends).
 pub const HELPER_PURPOSES: &[&str] = &["scan", "probe", "run"];
 
+/// `dockdojo-<purpose>-<hex>`: the name of one of dockdojo's own short-lived
+/// helper containers (probes, scans), not something the learner made.
+pub fn is_helper_name(name: &str) -> bool {
+    let Some(rest) = name.strip_prefix("dockdojo-") else {
+        return false;
+    };
+    match rest.rsplit_once('-') {
+        Some((purpose, hex)) => {
+            !purpose.is_empty() && !hex.is_empty() && hex.chars().all(|c| c.is_ascii_hexdigit())
+        }
+        None => false,
+    }
+}
+
 /// This install's `dev.dockdojo.install` value (from `DOCKDOJO_HOME`), read
 /// once per process. `None` when the home directory cannot be written: the
 /// helpers are then labelled without it (and only `reset` finds them).

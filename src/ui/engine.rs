@@ -30,19 +30,7 @@ pub fn same_image(a: &str, b: &str) -> bool {
     crate::engine::image_ref::same(a, b)
 }
 
-/// `dockdojo-<purpose>-<hex>`: the name of one of dockdojo's own short-lived
-/// helper containers (probes, scans), not something the learner made.
-pub fn is_helper_name(name: &str) -> bool {
-    let Some(rest) = name.strip_prefix("dockdojo-") else {
-        return false;
-    };
-    match rest.rsplit_once('-') {
-        Some((purpose, hex)) => {
-            !purpose.is_empty() && !hex.is_empty() && hex.chars().all(|c| c.is_ascii_hexdigit())
-        }
-        None => false,
-    }
-}
+pub use crate::engine::labels::is_helper_name;
 
 /// The width of the section labels (`images`, `networks`...): none in narrow panes.
 fn label_w(width: usize) -> usize {

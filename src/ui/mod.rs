@@ -1,12 +1,14 @@
 //! One file per pane, each with snapshot tests beside it. Drawing only reads
 //! state; nothing here changes it.
 
+pub mod anatomy;
 pub mod checks;
 pub mod console;
 pub mod engine;
 pub mod help;
 pub mod lesson;
 pub mod lessons_list;
+pub mod map;
 pub mod solution;
 pub mod status;
 pub mod too_small;
@@ -36,6 +38,11 @@ impl Areas {
     /// The console's inner area (inside its border): the PTY's size.
     pub fn console_inner(&self) -> Rect {
         inner(self.console)
+    }
+    /// Where a picture (the network map, image anatomy) is drawn: the
+    /// lesson's whole column.
+    pub fn picture(&self) -> Rect {
+        self.lesson.union(self.checks)
     }
     /// The lesson's text area (inside the border, after the one-column gutter).
     pub fn lesson_text(&self) -> Rect {
@@ -112,6 +119,14 @@ pub enum OverlayView<'a> {
     },
 }
 
+/// A picture drawn in the lesson's column instead of the lesson and its
+/// checks, while the console stays usable beside it.
+pub enum PictureView<'a> {
+    None,
+    Map(map::MapView),
+    Anatomy(anatomy::AnatomyView<'a>),
+}
+
 /// Everything one frame shows, borrowed from the app's state (the app builds
 /// it; the UI never sees the app).
 pub struct ScreenView<'a> {
@@ -128,6 +143,7 @@ pub struct ScreenView<'a> {
     pub console_focused: bool,
     pub flash: Option<&'a str>,
     pub overlay: OverlayView<'a>,
+    pub picture: PictureView<'a>,
 }
 
 /// Draw the whole screen.
@@ -137,9 +153,15 @@ pub fn draw(f: &mut ratatui::Frame, v: &ScreenView<'_>, screen: Option<&vt100::S
         too_small::render(f, area);
         return;
     };
-    lesson::render(f, a.lesson, &v.lesson);
+    match &v.picture {
+        PictureView::None => {
+            lesson::render(f, a.lesson, &v.lesson);
+            checks::render(f, a.checks, &v.checks);
+        }
+        PictureView::Map(m) => map::render(f, a.picture(), m),
+        PictureView::Anatomy(an) => anatomy::render(f, a.picture(), an),
+    }
     console::render(f, a.console, screen, &v.console);
-    checks::render(f, a.checks, &v.checks);
     engine::render(
         f,
         a.engine,

@@ -90,6 +90,7 @@ pub fn keys(console_focused: bool) -> Vec<(&'static str, &'static str)> {
         ("F1", "help"),
         ("F2", if console_focused { "lesson" } else { "console" }),
         ("F3", "lessons"),
+        ("F4", "map"),
         ("F5", "check"),
         ("F6", "hint"),
         ("F7", "next"),
@@ -145,7 +146,7 @@ pub fn render(
     // Drop the least needed keys until the rest fit; Ctrl-Q always stays.
     let cost = |k: &(&str, &str)| k.0.width() + k.1.width() + 3;
     let mut shown: Vec<(&str, &str)> = keys.to_vec();
-    for drop in ["F3", "⏎", "F6", "F1", "F7", "F5", "F2"] {
+    for drop in ["F4", "F3", "⏎", "F6", "F1", "F7", "F5", "F2"] {
         if shown.iter().map(cost).sum::<usize>() <= room {
             break;
         }

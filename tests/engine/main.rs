@@ -18,6 +18,7 @@ mod engine_tls;
 mod hostile_pack;
 mod image_cli;
 mod list_cli;
+mod map_cli;
 mod prepare;
 mod report_cli;
 mod reset_engine;

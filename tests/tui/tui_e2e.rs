@@ -203,3 +203,83 @@ async fn unreachable_engine_is_explained_and_recovery_needs_no_restart() {
     assert!(exit.success(), "exit status {exit:?}");
     assert_terminal_restored(&s);
 }
+
+const MAP_NET: &str = "ddt-tuimap-e2e-net";
+
+fn remove_map_network() {
+    let _ = std::process::Command::new("docker")
+        .args(["network", "rm", MAP_NET])
+        .output();
+}
+
+/// The map's box for `MAP_NET` with its driver and subnet: the network
+/// exists and the map has drawn it.
+fn map_draws_the_network(screen: &str) -> bool {
+    screen.lines().any(|l| {
+        l.split(&format!("╭─ {MAP_NET} "))
+            .nth(1)
+            .is_some_and(|rest| {
+                rest.split(" bridge · ")
+                    .nth(1)
+                    .is_some_and(|subnet| subnet.starts_with(|c: char| c.is_ascii_digit()))
+            })
+    })
+}
+
+#[tokio::test]
+async fn the_open_map_draws_a_network_created_in_the_console_without_a_key() {
+    let test = "the_open_map_draws_a_network_created_in_the_console";
+    if common::engine(test).await.is_none() {
+        return;
+    }
+    remove_map_network();
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let home = tmp.path().join("home");
+    let ws = tmp.path().join("ws");
+    std::fs::create_dir_all(&ws).expect("workspace");
+    let pack = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tui-map");
+    let mut s = Session::spawn(
+        &pack,
+        &home,
+        &ws,
+        (40, 140),
+        Path::new("/bin/sh"),
+        &[("PS1", "e2e$ ")],
+    );
+    s.wait_for("the lesson and the shell prompt", |t| {
+        t.contains("Lesson: A network on the map") && t.contains("e2e$")
+    });
+
+    // F4 opens the map; the console keeps the focus.
+    s.send(b"\x1bOS");
+    s.wait_for("the map, with the lesson's network not created yet", |t| {
+        t.contains("Network map · this lesson") && t.contains(&format!("╭┄ {MAP_NET} "))
+    });
+    assert!(!map_draws_the_network(&s.text()));
+
+    s.send(format!("docker network create {MAP_NET}\r").as_bytes());
+    // The engine answers with the network's id once it exists: from then on
+    // only the live feed can bring it to the map.
+    s.wait_for("the id docker network create prints", |t| {
+        t.lines().any(|l| {
+            l.split(|c: char| !c.is_ascii_hexdigit())
+                .any(|word| word.len() == 64)
+        })
+    });
+    let created = std::time::Instant::now();
+    s.wait_for(
+        "the network drawn on the map without a key",
+        map_draws_the_network,
+    );
+    let took = created.elapsed();
+    assert!(
+        took < std::time::Duration::from_secs(1),
+        "the map took {took:?} to draw the new network"
+    );
+
+    s.send(b"\x11");
+    let status = s.finish();
+    remove_map_network();
+    assert!(status.success(), "exit status {status:?}");
+    assert_terminal_restored(&s);
+}

@@ -1,0 +1,177 @@
+//! The network map view (F4): the picture of [`crate::map`], coloured, in
+//! the lesson's column while the console stays usable beside it. It is drawn
+//! from the engine pane's inventory, which the live feed re-lists after
+//! every burst of engine events, so it follows the engine without a key.
+
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
+
+use super::{pane_block, theme};
+use crate::map::text::{self, Charset, Options, Tone};
+use crate::map::NetworkMap;
+
+/// What the map view shows.
+pub struct MapView {
+    /// `None` until the engine has been listed once.
+    pub map: Option<NetworkMap>,
+    /// Everything, not only the lesson's objects.
+    pub all: bool,
+    pub scroll: usize,
+    pub focused: bool,
+}
+
+fn style(t: Tone) -> Style {
+    match t {
+        Tone::Plain => Style::default(),
+        Tone::Dim | Tone::Border => theme::dim(),
+        Tone::Name => theme::bold(),
+        Tone::Network => Style::default()
+            .fg(theme::ACCENT)
+            .add_modifier(Modifier::BOLD),
+        Tone::Pass => Style::default().fg(theme::PASS),
+        Tone::Fail => Style::default()
+            .fg(theme::FAIL)
+            .add_modifier(Modifier::BOLD),
+        Tone::Warn => Style::default().fg(theme::WARN),
+    }
+}
+
+/// The map as styled lines `width` columns wide.
+pub fn lines(map: &NetworkMap, width: usize) -> Vec<Line<'static>> {
+    text::lines(
+        map,
+        &Options {
+            width,
+            charset: Charset::Unicode,
+            show_all: "a shows all",
+        },
+    )
+    .into_iter()
+    .map(|l| {
+        Line::from(
+            l.into_iter()
+                .map(|s| Span::styled(s.text, style(s.tone)))
+                .collect::<Vec<_>>(),
+        )
+    })
+    .collect()
+}
+
+/// The first line to show: `scroll`, kept where the last screenful still fills the pane.
+pub fn clamp_scroll(scroll: usize, total: usize, height: usize) -> usize {
+    scroll.min(total.saturating_sub(height))
+}
+
+/// A picture's bottom border: how many lines are below, and its keys, as
+/// much as fits in `width` columns.
+pub fn bottom_title(below: usize, keys: &str, width: usize) -> String {
+    let more = format!(" {below} more ↓ ");
+    let both = format!(" {below} more ↓ ·{keys}");
+    let fits = |s: &str| s.width() + 2 <= width;
+    if below == 0 {
+        if fits(keys) {
+            keys.to_string()
+        } else {
+            String::new()
+        }
+    } else if fits(&both) {
+        both
+    } else if fits(&more) {
+        more
+    } else {
+        String::new()
+    }
+}
+
+pub fn render(f: &mut Frame, area: Rect, v: &MapView) {
+    let what = if v.all { "everything" } else { "this lesson" };
+    let keys = if v.focused {
+        " a all · j k · Esc close "
+    } else {
+        " F2 focus · F4 close "
+    };
+    let mut block = pane_block(format!(" Network map · {what} "), v.focused);
+    let inner = block.inner(area);
+    let width = inner.width as usize;
+    let height = inner.height as usize;
+    let all = match &v.map {
+        Some(m) => lines(m, width),
+        None => vec![Line::from(Span::styled(
+            "listing the engine…",
+            theme::dim(),
+        ))],
+    };
+    let scroll = clamp_scroll(v.scroll, all.len(), height);
+    let below = all.len().saturating_sub(scroll + height);
+    let bottom = super::map::bottom_title(below, keys, inner.width as usize);
+    block = block.title_bottom(Line::from(Span::styled(bottom, theme::dim())).right_aligned());
+    f.render_widget(block, area);
+    let shown: Vec<Line<'static>> = all.into_iter().skip(scroll).take(height).collect();
+    f.render_widget(Paragraph::new(shown), inner);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::map::tests::{edges, inventory, lesson_scope};
+    use crate::map::Scope;
+    use crate::ui::testing::draw;
+
+    fn view(all: bool) -> MapView {
+        let scope = if all {
+            Scope::Everything
+        } else {
+            lesson_scope()
+        };
+        MapView {
+            map: Some(NetworkMap::build(&inventory(), &scope, &edges())),
+            all,
+            scroll: 0,
+            focused: true,
+        }
+    }
+
+    /// The map pane as the layout gives it at 80x24 (the compact form) and
+    /// 200x50 (boxes), for the lesson's objects and for everything.
+    #[test]
+    fn map_view_at_80x24_and_200x50() {
+        for (w, h) in [(80u16, 24u16), (200, 50)] {
+            let area = crate::ui::layout(Rect::new(0, 0, w, h), 1).expect("layout");
+            let pane = area.picture();
+            for all in [false, true] {
+                let s = draw(pane.width, pane.height, |f| render(f, f.area(), &view(all)));
+                assert!(s.contains("finance"), "{s}");
+                let scope = if all { "all" } else { "lesson" };
+                insta::assert_snapshot!(format!("map_view_{scope}_{w}x{h}"), s);
+            }
+        }
+    }
+
+    #[test]
+    fn a_long_map_scrolls_and_says_how_much_is_below() {
+        let mut v = view(true);
+        let s = draw(40, 12, |f| render(f, f.area(), &v));
+        assert!(s.contains("more ↓"), "{s}");
+        v.scroll = 1000;
+        let s = draw(40, 12, |f| render(f, f.area(), &v));
+        assert!(!s.contains("more ↓"), "{s}");
+        assert!(s.contains("reach"), "the last screenful: {s}");
+    }
+
+    #[test]
+    fn before_the_first_listing_it_says_so() {
+        let v = MapView {
+            map: None,
+            all: false,
+            scroll: 0,
+            focused: false,
+        };
+        let s = draw(40, 6, |f| render(f, f.area(), &v));
+        assert!(s.contains("listing the engine"), "{s}");
+        assert!(s.contains("F4 close"), "{s}");
+    }
+}
