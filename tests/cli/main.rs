@@ -8,6 +8,7 @@
 mod common;
 
 mod classroom;
+mod devcontainer;
 mod engine_unreachable;
 mod hint_cli;
 mod lint;
