@@ -12,7 +12,8 @@
 //! ```
 //!
 //! Environment: `DOCKDOJO_LOAD_LEARNERS` (default 40), `DOCKDOJO_LOAD_SECONDS`
-//! (default 300), `DOCKDOJO_LOAD_INTERVAL_MS` (default 1000). Linux only (it
+//! (default 300), `DOCKDOJO_LOAD_INTERVAL_MS` (default 1000), `DOCKDOJO_LOAD_BIN`
+//! (another `dockdojo` binary to serve, e.g. to compare builds). Linux only (it
 //! reads /proc). It exits 1 when an update was lost or the final state
 //! differs; the CPU and memory targets are reported, not enforced.
 
@@ -69,7 +70,10 @@ impl Drop for Server {
 }
 
 fn start_server(dir: &Path) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_dockdojo"))
+    // Another build of the server can be measured with DOCKDOJO_LOAD_BIN.
+    let bin = std::env::var_os("DOCKDOJO_LOAD_BIN")
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_dockdojo").into());
+    let mut child = Command::new(bin)
         .args(["class", "serve", "--bind", "127.0.0.1:0", "--db"])
         .arg(dir.join("class.db"))
         .args(["--join-token", JOIN, "--instructor-token", INSTRUCTOR])
@@ -108,14 +112,31 @@ fn start_server(dir: &Path) -> Server {
 
 // --------------------------------------------------------------- /proc
 
-/// CPU time (user + system, in clock ticks), resident and peak resident kB.
-fn proc_sample(pid: u32) -> Option<(u64, u64, u64)> {
+/// One look at the server in /proc.
+#[derive(Clone, Copy)]
+struct Sample {
+    /// CPU time in user and in system mode, in clock ticks.
+    user: u64,
+    system: u64,
+    /// Resident and peak resident (VmHWM) memory, kB.
+    rss_kb: u64,
+    hwm_kb: u64,
+}
+
+impl Sample {
+    fn ticks(&self) -> u64 {
+        self.user + self.system
+    }
+}
+
+fn proc_sample(pid: u32) -> Option<Sample> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     // Fields after the command name (which may hold spaces): state is the
     // 3rd field of the file, utime the 14th, stime the 15th.
     let rest = &stat[stat.rfind(')')? + 2..];
     let f: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?;
+    let user = f.get(11)?.parse::<u64>().ok()?;
+    let system = f.get(12)?.parse::<u64>().ok()?;
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     let kb = |key: &str| {
         status
@@ -124,7 +145,12 @@ fn proc_sample(pid: u32) -> Option<(u64, u64, u64)> {
             .and_then(|v| v.split_whitespace().next())
             .and_then(|v| v.parse::<u64>().ok())
     };
-    Some((ticks, kb("VmRSS:")?, kb("VmHWM:")?))
+    Some(Sample {
+        user,
+        system,
+        rss_kb: kb("VmRSS:")?,
+        hwm_kb: kb("VmHWM:")?,
+    })
 }
 
 fn clock_ticks_per_second() -> u64 {
@@ -176,11 +202,11 @@ impl Learner {
             .iter()
             .enumerate()
             .map(|(i, c)| {
+                // Checks after the first failing one fail too, unless they
+                // need another check (then they are skipped).
                 let status = if i < passing {
                     Status::Pass
-                } else if i == passing {
-                    Status::Fail
-                } else if c.needs.is_empty() {
+                } else if i == passing || c.needs.is_empty() {
                     Status::Fail
                 } else {
                     Status::Skipped
@@ -354,8 +380,11 @@ fn event_thread(url: String, events: Events, ready: mpsc::Sender<()>) {
 
 // -------------------------------------------------------------- checks
 
-/// The checks of `lesson` in a row, as (id, title, status).
-fn cells(row: &LearnerRow, lesson: &str) -> Option<(String, Vec<(String, String, Status)>)> {
+/// A lesson's status word and its checks as (id, title, status).
+type Cells = (String, Vec<(String, String, Status)>);
+
+/// The cells of `lesson` in a row.
+fn cells(row: &LearnerRow, lesson: &str) -> Option<Cells> {
     row.lessons.iter().find(|c| c.id == lesson).map(|c| {
         (
             c.status.clone(),
@@ -367,7 +396,7 @@ fn cells(row: &LearnerRow, lesson: &str) -> Option<(String, Vec<(String, String,
     })
 }
 
-fn expected_cells(r: &LessonResult) -> (String, Vec<(String, String, Status)>) {
+fn expected_cells(r: &LessonResult) -> Cells {
     let status = if LessonResult::passes(&r.checks) {
         "passed"
     } else {
@@ -457,7 +486,7 @@ fn run(n: usize, duration: Duration, interval: Duration) -> bool {
             })
         })
         .collect();
-    let ticks0 = proc_sample(pid).map(|s| s.0).unwrap_or(idle.0);
+    let before = proc_sample(pid).unwrap_or(idle);
     let t0 = Instant::now();
     let runs: Vec<(Learner, Vec<Post>)> = handles
         .into_iter()
@@ -574,7 +603,10 @@ fn run(n: usize, duration: Duration, interval: Duration) -> bool {
 
     latencies.sort();
     round_trips.sort();
-    let cpu_secs = (busy.0 - ticks0) as f64 / hz as f64;
+    let after = proc_sample(pid).expect("/proc of the server");
+    let cpu_secs = (busy.ticks() - before.ticks()) as f64 / hz as f64;
+    let user_secs = (busy.user - before.user) as f64 / hz as f64;
+    let system_secs = (busy.system - before.system) as f64 / hz as f64;
     let cpu_pct = 100.0 * cpu_secs / load_secs;
     // The busiest 10 s of CPU, from the once-a-second samples.
     let mut worst10 = 0.0f64;
@@ -582,11 +614,11 @@ fn run(n: usize, duration: Duration, interval: Duration) -> bool {
         let (a, b) = (&w[0], &w[10]);
         let secs = (b.0 - a.0).as_secs_f64();
         if secs > 0.0 {
-            worst10 = worst10.max(100.0 * (b.1 .0 - a.1 .0) as f64 / hz as f64 / secs);
+            worst10 = worst10.max(100.0 * (b.1.ticks() - a.1.ticks()) as f64 / hz as f64 / secs);
         }
     }
-    let peak_sampled = samples.iter().map(|s| s.1 .1).max().unwrap_or(0);
-    let hwm = busy.2;
+    let peak_sampled = samples.iter().map(|s| s.1.rss_kb).max().unwrap_or(0);
+    let hwm = after.hwm_kb;
 
     println!();
     println!("posts sent:                 {sent}");
@@ -629,12 +661,12 @@ fn run(n: usize, duration: Duration, interval: Duration) -> bool {
         ms(round_trips.last().copied().unwrap_or_default())
     );
     println!(
-        "server CPU:                 {cpu_pct:.2} % of one core on average ({cpu_secs:.2} s in {load_secs:.1} s); busiest 10 s: {worst10:.2} %  [target < {CPU_TARGET_PCT} %: {}]",
+        "server CPU:                 {cpu_pct:.2} % of one core on average ({cpu_secs:.2} s in {load_secs:.1} s: {user_secs:.2} s user, {system_secs:.2} s system); busiest 10 s: {worst10:.2} %  [target < {CPU_TARGET_PCT} %: {}]",
         if cpu_pct < CPU_TARGET_PCT { "met" } else { "MISSED" }
     );
     println!(
         "server memory:              {:.1} MB resident idle, {:.1} MB peak sampled, {:.1} MB peak (VmHWM)  [target < 50 MB: {}]",
-        idle.1 as f64 / 1024.0,
+        idle.rss_kb as f64 / 1024.0,
         peak_sampled as f64 / 1024.0,
         hwm as f64 / 1024.0,
         if hwm < RSS_TARGET_KB { "met" } else { "MISSED" }
