@@ -12,7 +12,8 @@
 //! ```
 //!
 //! Environment: `DOCKDOJO_LOAD_LEARNERS` (default 40), `DOCKDOJO_LOAD_SECONDS`
-//! (default 300), `DOCKDOJO_LOAD_INTERVAL_MS` (default 1000), `DOCKDOJO_LOAD_BIN`
+//! (default 300; without `--bench`, as `cargo test --all-targets` runs it, 4
+//! learners for 3 s), `DOCKDOJO_LOAD_INTERVAL_MS` (default 1000), `DOCKDOJO_LOAD_BIN`
 //! (another `dockdojo` binary to serve, e.g. to compare builds). Linux only (it
 //! reads /proc). It exits 1 when an update was lost or the final state
 //! differs; the CPU and memory targets are reported, not enforced.
@@ -48,8 +49,15 @@ fn main() {
         eprintln!("class_load reads /proc: Linux only");
         return;
     }
-    let learners = env_num("DOCKDOJO_LOAD_LEARNERS", 40) as usize;
-    let seconds = env_num("DOCKDOJO_LOAD_SECONDS", 300);
+    // `cargo bench` passes --bench; `cargo test --all-targets` runs this
+    // program without it: then a short run (4 learners, 3 s) checks that the
+    // harness and the server agree, without the 5 minutes.
+    let full = std::env::args().any(|a| a == "--bench");
+    if !full {
+        println!("class_load: test mode (cargo bench runs the full load)");
+    }
+    let learners = env_num("DOCKDOJO_LOAD_LEARNERS", if full { 40 } else { 4 }) as usize;
+    let seconds = env_num("DOCKDOJO_LOAD_SECONDS", if full { 300 } else { 3 });
     let interval = Duration::from_millis(env_num("DOCKDOJO_LOAD_INTERVAL_MS", 1000));
     let ok = run(learners, Duration::from_secs(seconds), interval);
     std::process::exit(if ok { 0 } else { 1 });
