@@ -168,6 +168,12 @@ pub enum DevCommand {
         /// Lesson name, e.g. `13-my-lesson` or `my-lesson`.
         name: String,
     },
+    /// Print which lessons run on which classroom setup (a Markdown table, from the lessons' `requires`).
+    Setups {
+        /// Replace the table between the markers in FILE (e.g. docs/CLASSROOM.md) instead of printing it.
+        #[arg(long, value_name = "FILE")]
+        update: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

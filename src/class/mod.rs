@@ -9,6 +9,7 @@
 
 pub mod client;
 pub mod server;
+pub mod setups;
 pub mod store;
 
 use serde::{Deserialize, Serialize};

@@ -97,20 +97,20 @@ impl Store {
         results: &[LessonResult],
     ) -> anyhow::Result<()> {
         let tx = self.conn.transaction()?;
-        let seq: i64 = tx.query_row("SELECT COALESCE(MAX(seq), 0) + 1 FROM learners", [], |r| {
-            r.get(0)
-        })?;
-        tx.execute(
+        let seq: i64 = tx
+            .prepare_cached("SELECT COALESCE(MAX(seq), 0) + 1 FROM learners")?
+            .query_row([], |r| r.get(0))?;
+        tx.prepare_cached(
             "INSERT INTO learners (client_id, name, last_seen, seq) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT(client_id) DO UPDATE SET name = excluded.name, last_seen = excluded.last_seen",
-            params![client_id, name, at, seq],
-        )?;
+        )?
+        .execute(params![client_id, name, at, seq])?;
         for r in results {
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT INTO results (client_id, lesson, result, at) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT(client_id, lesson) DO UPDATE SET result = excluded.result, at = excluded.at",
-                params![client_id, r.lesson, serde_json::to_string(r)?, at],
-            )?;
+            )?
+            .execute(params![client_id, r.lesson, serde_json::to_string(r)?, at])?;
             let before: std::collections::HashMap<String, (String, i64)> = {
                 let mut stmt = tx.prepare_cached(
                     "SELECT check_id, status, since_ms FROM checks WHERE client_id = ?1 AND lesson = ?2",
@@ -120,21 +120,19 @@ impl Store {
                 })?;
                 rows.collect::<Result<_, _>>()?
             };
-            tx.execute(
-                "DELETE FROM checks WHERE client_id = ?1 AND lesson = ?2",
-                params![client_id, r.lesson],
-            )?;
+            tx.prepare_cached("DELETE FROM checks WHERE client_id = ?1 AND lesson = ?2")?
+                .execute(params![client_id, r.lesson])?;
             for c in &r.checks {
                 let status = status_word(c.status);
                 let since = match before.get(&c.id) {
                     Some((old, since)) if old == status => *since,
                     _ => at_ms,
                 };
-                tx.execute(
+                tx.prepare_cached(
                     "INSERT OR REPLACE INTO checks (client_id, lesson, check_id, title, status, since_ms)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    params![client_id, r.lesson, c.id, c.title, status, since],
-                )?;
+                )?
+                .execute(params![client_id, r.lesson, c.id, c.title, status, since])?;
             }
         }
         tx.commit()?;
@@ -187,11 +185,8 @@ impl Store {
     ) -> anyhow::Result<Option<LearnerRow>> {
         let head: Option<(String, String)> = self
             .conn
-            .query_row(
-                "SELECT name, last_seen FROM learners WHERE client_id = ?1",
-                params![client_id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
+            .prepare_cached("SELECT name, last_seen FROM learners WHERE client_id = ?1")?
+            .query_row(params![client_id], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
         let Some((name, last_seen)) = head else {
             return Ok(None);
@@ -221,7 +216,7 @@ impl Store {
     fn results_of(&self, client_id: &str) -> anyhow::Result<Vec<LessonResult>> {
         let mut stmt = self
             .conn
-            .prepare("SELECT result FROM results WHERE client_id = ?1 ORDER BY rowid")?;
+            .prepare_cached("SELECT result FROM results WHERE client_id = ?1 ORDER BY rowid")?;
         let texts: Vec<String> = stmt
             .query_map(params![client_id], |r| r.get(0))?
             .collect::<Result<_, _>>()?;

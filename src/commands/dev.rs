@@ -50,7 +50,42 @@ pub async fn run(ctx: &Ctx, cmd: DevCommand) -> anyhow::Result<i32> {
     match cmd {
         DevCommand::New { name } => new(ctx, &name),
         DevCommand::Verify { lessons } => verify(ctx, &lessons).await,
+        DevCommand::Setups { update } => setups(ctx, update.as_deref()),
     }
+}
+
+// ------------------------------------------------------------- dev setups
+
+/// Print the lesson × setup table, or write it between the markers of `update`.
+fn setups(ctx: &Ctx, update: Option<&Path>) -> anyhow::Result<i32> {
+    let pack = match load_pack_or_report(ctx) {
+        Ok(p) => p,
+        Err(code) => return Ok(code),
+    };
+    let Some(file) = update else {
+        outln!("{}", crate::class::setups::table(&pack).trim_end());
+        return Ok(EXIT_OK);
+    };
+    let doc = std::fs::read_to_string(file)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+    match crate::class::setups::replace_section(&doc, &pack) {
+        Some(new) if new == doc => outln!("{} is up to date", file.display()),
+        Some(new) => {
+            std::fs::write(file, new)
+                .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", file.display()))?;
+            outln!("updated the table in {}", file.display());
+        }
+        None => {
+            eprintln!(
+                "dockdojo: {} has no table markers; put these two lines where the table goes:\n{}\n{}",
+                file.display(),
+                crate::class::setups::BEGIN,
+                crate::class::setups::END
+            );
+            return Ok(EXIT_CANNOT);
+        }
+    }
+    Ok(EXIT_OK)
 }
 
 // ---------------------------------------------------------------- dev new

@@ -9,6 +9,7 @@ mod common;
 
 mod classroom;
 mod dashboard_browser;
+mod devcontainer;
 mod engine_unreachable;
 mod hint_cli;
 mod lint;
