@@ -270,8 +270,9 @@ pub fn learner_row(
     }
 }
 
-/// Results waiting to be sent plus new ones: the newest per lesson, in the
-/// order each lesson was first seen.
+/// `older` then `new` results, the newest per lesson, in the order each
+/// lesson was first seen: the offline queue plus new results, and the
+/// server's view of a learner after a post.
 pub fn merge_queue(queued: Vec<LessonResult>, new: &[LessonResult]) -> Vec<LessonResult> {
     let mut out: Vec<LessonResult> = Vec::new();
     for r in queued.into_iter().chain(new.iter().cloned()) {

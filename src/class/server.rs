@@ -63,6 +63,9 @@ struct Shared {
     stuck: StuckRule,
     events: broadcast::Sender<ClassEvent>,
     rate: Mutex<HashMap<String, (Instant, u32)>>,
+    /// Each learner's newest results as stored, so the event a post makes
+    /// is built without reading the learner back from the database.
+    recent: Mutex<HashMap<String, Vec<crate::check::LessonResult>>>,
 }
 
 fn shared(cfg: ServerConfig) -> Arc<Shared> {
@@ -76,6 +79,7 @@ fn shared(cfg: ServerConfig) -> Arc<Shared> {
         stuck: cfg.stuck,
         events,
         rate: Mutex::new(HashMap::new()),
+        recent: Mutex::new(HashMap::new()),
     })
 }
 
@@ -234,10 +238,23 @@ async fn post_results(State(st): State<Arc<Shared>>, headers: HeaderMap, body: B
     let stored = tokio::task::spawn_blocking(move || {
         let results = sub.results.into_vec();
         let n = results.len();
+        let name = sub.name.trim();
         let mut store = lock(&st2.store);
-        store.record(&sub.client_id, sub.name.trim(), &at, at_ms, &results)?;
-        let row = store.learner(&sub.client_id, &st2.lessons)?;
-        anyhow::Ok((n, row))
+        store.record(&sub.client_id, name, &at, at_ms, &results)?;
+        let mut recent = lock(&st2.recent);
+        let known = match recent.entry(sub.client_id.clone()) {
+            std::collections::hash_map::Entry::Occupied(e) => {
+                let known = e.into_mut();
+                *known = super::merge_queue(std::mem::take(known), &results);
+                known
+            }
+            // First post since the server started: what the database holds (this post included).
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(store.results_of(&sub.client_id)?)
+            }
+        };
+        let row = super::learner_row(name, &sub.client_id, &at, &st2.lessons, known);
+        anyhow::Ok((n, Some(row)))
     })
     .await;
     match stored {

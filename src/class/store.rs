@@ -111,28 +111,32 @@ impl Store {
                  ON CONFLICT(client_id, lesson) DO UPDATE SET result = excluded.result, at = excluded.at",
             )?
             .execute(params![client_id, r.lesson, serde_json::to_string(r)?, at])?;
-            let before: std::collections::HashMap<String, (String, i64)> = {
-                let mut stmt = tx.prepare_cached(
-                    "SELECT check_id, status, since_ms FROM checks WHERE client_id = ?1 AND lesson = ?2",
-                )?;
-                let rows = stmt.query_map(params![client_id, r.lesson], |row| {
-                    Ok((row.get(0)?, (row.get(1)?, row.get(2)?)))
-                })?;
-                rows.collect::<Result<_, _>>()?
-            };
-            tx.prepare_cached("DELETE FROM checks WHERE client_id = ?1 AND lesson = ?2")?
-                .execute(params![client_id, r.lesson])?;
+            // Each check keeps when it entered its status; checks the
+            // lesson no longer has are dropped.
+            let ids: Vec<&str> = r.checks.iter().map(|c| c.id.as_str()).collect();
+            tx.prepare_cached(
+                "DELETE FROM checks WHERE client_id = ?1 AND lesson = ?2
+                 AND check_id NOT IN (SELECT value FROM json_each(?3))",
+            )?
+            .execute(params![client_id, r.lesson, serde_json::to_string(&ids)?])?;
             for c in &r.checks {
-                let status = status_word(c.status);
-                let since = match before.get(&c.id) {
-                    Some((old, since)) if old == status => *since,
-                    _ => at_ms,
-                };
                 tx.prepare_cached(
-                    "INSERT OR REPLACE INTO checks (client_id, lesson, check_id, title, status, since_ms)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    "INSERT INTO checks (client_id, lesson, check_id, title, status, since_ms)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                     ON CONFLICT(client_id, lesson, check_id) DO UPDATE SET
+                       title = excluded.title,
+                       since_ms = CASE WHEN checks.status = excluded.status
+                                  THEN checks.since_ms ELSE excluded.since_ms END,
+                       status = excluded.status",
                 )?
-                .execute(params![client_id, r.lesson, c.id, c.title, status, since])?;
+                .execute(params![
+                    client_id,
+                    r.lesson,
+                    c.id,
+                    c.title,
+                    status_word(c.status),
+                    at_ms
+                ])?;
             }
         }
         tx.commit()?;
@@ -213,7 +217,8 @@ impl Store {
         Ok(rows)
     }
 
-    fn results_of(&self, client_id: &str) -> anyhow::Result<Vec<LessonResult>> {
+    /// One learner's newest result per lesson, in the order first sent.
+    pub fn results_of(&self, client_id: &str) -> anyhow::Result<Vec<LessonResult>> {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT result FROM results WHERE client_id = ?1 ORDER BY rowid")?;
