@@ -27,7 +27,8 @@ use crate::ui::lesson::LessonText;
 use crate::ui::lessons_list::LessonStatus;
 use crate::ui::status::{ClassStatus, EngineStatus};
 use crate::ui::{self, Areas};
-pub use relevance::{concerns, lesson_names};
+pub use relevance::{concerns, lesson_names, Helpers};
+pub use runtime::unreachable_update;
 
 /// The shortest time between two frames (~60 fps).
 pub const FRAME: Duration = Duration::from_millis(16);

@@ -52,6 +52,11 @@ pub enum Command {
     },
     /// Print the reference solution of a lesson.
     Solution { lesson: String },
+    /// The course as plain lines (screen readers, beside an editor): the lesson once, then a sentence each time a check changes. Type h, n or q on its own line.
+    Watch {
+        /// The lesson (id or folder name); default: the first unfinished one.
+        lesson: Option<String>,
+    },
     /// Remove what a lesson creates (and dockdojo's own labelled objects) and restore its starter files.
     Reset(ResetArgs),
     /// Image anatomy: size, layers and the instruction that made each, shells, package managers, compilers, packages.

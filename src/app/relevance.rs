@@ -75,6 +75,51 @@ pub fn lesson_names(lesson: &Lesson) -> Named {
     n
 }
 
+/// The ids of dockdojo's own helper containers (a check's probe or scan)
+/// seen in the engine's events, so that events about them, and about the
+/// networks they join, never make the checks run again (they would loop).
+#[derive(Debug, Default)]
+pub struct Helpers {
+    ids: std::collections::HashSet<String>,
+}
+
+impl Helpers {
+    /// One engine event as a change the relevance rule reads.
+    pub fn change(
+        &mut self,
+        kind: EventKind,
+        action: String,
+        name: String,
+        id: String,
+        attributes: &std::collections::HashMap<String, String>,
+    ) -> EngineChange {
+        let helper = match kind {
+            EventKind::Container => {
+                let h = attributes.contains_key(crate::engine::labels::MANAGED)
+                    && crate::engine::labels::is_helper_name(&name);
+                if h && action != "destroy" {
+                    self.ids.insert(id.clone());
+                } else {
+                    self.ids.remove(&id);
+                }
+                h
+            }
+            EventKind::Network => attributes
+                .get("container")
+                .is_some_and(|c| self.ids.contains(c)),
+            _ => false,
+        };
+        let mut names = vec![name, id];
+        names.extend(attributes.get("image").cloned());
+        EngineChange {
+            kind,
+            action,
+            names,
+            helper,
+        }
+    }
+}
+
 /// Does this engine event concern the lesson? Unknown kinds count as yes.
 /// `view` is what the engine had before the event, if known.
 pub fn concerns(

@@ -15,8 +15,8 @@ use super::{first_unfinished, App, FRAME};
 use crate::check::{self, CheckEnv};
 use crate::console::{Console, ConsoleEvent};
 use crate::context::Ctx;
-use crate::engine::events::{EngineMsg, EventKind};
-use crate::event::{Cmd, EngineChange, EngineUpdate, Msg};
+use crate::engine::events::EngineMsg;
+use crate::event::{Cmd, EngineUpdate, Msg};
 use crate::lesson::Pack;
 use crate::tui::Tui;
 
@@ -24,8 +24,8 @@ struct Runtime {
     ctx: Ctx,
     /// The connected engine (for check runs and re-listing), or why there is none.
     engine: Result<crate::engine::Engine, crate::engine::EngineError>,
-    /// Ids of dockdojo's own helper containers seen in events.
-    helper_ids: std::collections::HashSet<String>,
+    /// dockdojo's own helper containers seen in events.
+    helpers: super::relevance::Helpers,
     tx: UnboundedSender<Msg>,
     console: Option<Console>,
     console_tx: UnboundedSender<ConsoleEvent>,
@@ -116,7 +116,7 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
             endpoint: String::from("(connecting)"),
             reason: "not connected yet".into(),
         }),
-        helper_ids: Default::default(),
+        helpers: Default::default(),
         tx: tx.clone(),
         console: None,
         console_tx,
@@ -435,35 +435,13 @@ impl Runtime {
     }
 
     fn watch(&mut self, dir: &Path) {
-        use notify::{EventKind, RecursiveMode, Watcher};
         self.watcher = None;
         let tx = self.tx.clone();
-        let root = dir.to_path_buf();
-        let watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
-            if let Ok(ev) = res {
-                if ev.paths.iter().all(|p| is_editor_noise(&root, p)) {
-                    return;
-                }
-                if matches!(
-                    ev.kind,
-                    EventKind::Create(_)
-                        | EventKind::Remove(_)
-                        | EventKind::Modify(
-                            notify::event::ModifyKind::Data(_)
-                                | notify::event::ModifyKind::Name(_)
-                                | notify::event::ModifyKind::Any
-                        )
-                ) {
-                    let _ = tx.send(Msg::FilesChanged);
-                }
-            }
-        });
-        match watcher {
-            Ok(mut w) => match w.watch(dir, RecursiveMode::Recursive) {
-                Ok(()) => self.watcher = Some(w),
-                Err(e) => tracing::warn!("cannot watch {}: {e}", dir.display()),
-            },
-            Err(e) => tracing::warn!("cannot watch files: {e}"),
+        match crate::workspace::watch_folder(dir, move || {
+            let _ = tx.send(Msg::FilesChanged);
+        }) {
+            Ok(w) => self.watcher = Some(w),
+            Err(e) => tracing::warn!("cannot watch {}: {e}", dir.display()),
         }
     }
 
@@ -501,32 +479,7 @@ impl Runtime {
                 name,
                 id,
                 attributes,
-            } => {
-                let helper = match kind {
-                    EventKind::Container => {
-                        let h = attributes.contains_key(crate::engine::labels::MANAGED)
-                            && crate::ui::engine::is_helper_name(&name);
-                        if h && action != "destroy" {
-                            self.helper_ids.insert(id.clone());
-                        } else {
-                            self.helper_ids.remove(&id);
-                        }
-                        h
-                    }
-                    EventKind::Network => attributes
-                        .get("container")
-                        .is_some_and(|c| self.helper_ids.contains(c)),
-                    _ => false,
-                };
-                let mut names = vec![name, id];
-                names.extend(attributes.get("image").cloned());
-                EngineUpdate::Change(EngineChange {
-                    kind,
-                    action,
-                    names,
-                    helper,
-                })
-            }
+            } => EngineUpdate::Change(self.helpers.change(kind, action, name, id, &attributes)),
         }))
     }
 
@@ -593,28 +546,6 @@ fn failed_run(lesson: &crate::lesson::Lesson, why: &str) -> check::LessonResult 
     }
 }
 
-/// Files editors write beside the real ones (swap, backup, lock and probe
-/// files, hidden files): changing them is no reason to check again.
-pub fn is_editor_noise(dir: &Path, path: &Path) -> bool {
-    let rel = path.strip_prefix(dir).unwrap_or(path);
-    let hidden_dir = rel.parent().is_some_and(|p| {
-        p.components()
-            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
-    });
-    let Some(name) = rel.file_name().and_then(|n| n.to_str()) else {
-        return false;
-    };
-    hidden_dir
-        || name.starts_with('.')
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".tmp")
-        || name == "4913"
-}
-
-/// Load the code highlighter's grammars off the main loop; the lesson is
-/// coloured when they are there.
 /// When this install joined a class, start sending to it; its state shows
 /// in the status bar. A class file that cannot be read is said there too.
 fn join_class(
@@ -642,6 +573,8 @@ fn join_class(
     }
 }
 
+/// Load the code highlighter's grammars off the main loop; the lesson is
+/// coloured when they are there.
 fn spawn_highlighter_load(tx: UnboundedSender<Msg>) {
     if crate::markdown::is_loaded() {
         return;
@@ -696,7 +629,8 @@ fn spawn_signals(tx: UnboundedSender<Msg>) {
     });
 }
 
-fn unreachable_update(e: &crate::engine::EngineError) -> EngineUpdate {
+/// Why the engine cannot be used, and what to do, in the words the learner sees.
+pub fn unreachable_update(e: &crate::engine::EngineError) -> EngineUpdate {
     use crate::engine::EngineError as E;
     let (endpoint, reason) = match e {
         E::Unreachable { endpoint, reason } => (endpoint.clone(), short_reason(reason)),

@@ -650,7 +650,7 @@ fn builtin_lesson_text_fits_its_pane() {
 
 #[test]
 fn editor_swap_files_do_not_trigger_checks() {
-    use super::runtime::is_editor_noise;
+    use crate::workspace::is_editor_noise;
     use std::path::Path;
     let dir = Path::new("/home/u/.local/ws/01-x");
     for noise in [

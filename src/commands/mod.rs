@@ -13,6 +13,7 @@ pub mod prepare;
 pub mod report;
 pub mod reset;
 pub mod solution;
+pub mod watch;
 
 use crate::cli::{Cli, Command};
 
@@ -30,6 +31,7 @@ pub async fn run(cli: Cli) -> i32 {
         Some(Command::Reset(a)) => reset::run(&ctx, a).await,
         Some(Command::Image { image, json }) => image::run(&ctx, &image, json).await,
         Some(Command::Map(a)) => map::run(&ctx, a).await,
+        Some(Command::Watch { lesson }) => watch::run(&ctx, lesson).await,
         Some(Command::Doctor { json }) => doctor::run(&ctx, json).await,
         Some(Command::Prepare(a)) => prepare::run(&ctx, a).await,
         Some(Command::Report(a)) => report::run(&ctx, a).await,

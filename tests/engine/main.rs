@@ -24,3 +24,4 @@ mod report_cli;
 mod reset_engine;
 mod scan_pin;
 mod standins;
+mod watch_cli;
