@@ -79,13 +79,36 @@ pub fn changed<'a>(before: Option<&LessonResult>, now: &'a LessonResult) -> Vec<
         .collect()
 }
 
-/// The lesson's text, as plain lines at `width`.
+/// The lesson's text, as plain lines at `width`: code blocks as "Code
+/// (LANG):" and their lines, without the frame a screen reader would spell
+/// out, and no rule lines under headings.
 fn plain_lesson(lesson: &Lesson, width: u16) -> String {
     let doc = crate::markdown::Document::parse_unhighlighted(&lesson.body);
+    let rendered = doc.layout(width);
     let mut out = String::new();
-    for line in doc.layout(width).lines {
+    for (i, line) in rendered.lines.iter().enumerate() {
         let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
-        out.push_str(clean_line(text.trim_end()).as_str());
+        let text = text.trim_end();
+        let block = rendered.block_lines.iter().find(|r| r.contains(&i));
+        let plain = match block {
+            Some(r) if i == r.start => {
+                let lang = text.trim_matches(|c: char| "╭╮─ ".contains(c));
+                if lang.is_empty() {
+                    "Code:".to_string()
+                } else {
+                    format!("Code ({lang}):")
+                }
+            }
+            Some(r) if i + 1 == r.end => "End of code.".to_string(),
+            Some(_) => text
+                .trim_start_matches('│')
+                .trim_end_matches('│')
+                .trim()
+                .to_string(),
+            None if !text.is_empty() && text.chars().all(|c| "─═━".contains(c)) => continue,
+            None => text.to_string(),
+        };
+        out.push_str(&clean_line(&plain));
         out.push('\n');
     }
     out
