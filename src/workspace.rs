@@ -230,6 +230,57 @@ impl Workspace {
     }
 }
 
+/// Files editors write beside the real ones (swap, backup, lock and probe
+/// files, hidden files): changing them is no reason to check again.
+pub fn is_editor_noise(dir: &Path, path: &Path) -> bool {
+    let rel = path.strip_prefix(dir).unwrap_or(path);
+    let hidden_dir = rel.parent().is_some_and(|p| {
+        p.components()
+            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+    });
+    let Some(name) = rel.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    hidden_dir
+        || name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name == "4913"
+}
+
+/// Watch a lesson's folder: `on_change` runs (on the watcher's thread) when a
+/// file in it is created, removed, written or renamed, editor noise aside.
+/// The folder is watched while the returned watcher lives.
+pub fn watch_folder(
+    dir: &Path,
+    on_change: impl Fn() + Send + 'static,
+) -> notify::Result<notify::RecommendedWatcher> {
+    use notify::{EventKind, RecursiveMode, Watcher};
+    let root = dir.to_path_buf();
+    let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+        let Ok(ev) = res else { return };
+        if ev.paths.iter().all(|p| is_editor_noise(&root, p)) {
+            return;
+        }
+        if matches!(
+            ev.kind,
+            EventKind::Create(_)
+                | EventKind::Remove(_)
+                | EventKind::Modify(
+                    notify::event::ModifyKind::Data(_)
+                        | notify::event::ModifyKind::Name(_)
+                        | notify::event::ModifyKind::Any
+                )
+        ) {
+            on_change();
+        }
+    })?;
+    watcher.watch(dir, RecursiveMode::Recursive)?;
+    Ok(watcher)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -357,55 +408,4 @@ mod tests {
         ws.apply_restore(&lesson(), &plan).expect("apply");
         assert!(!ws.lesson_dir(&lesson()).exists());
     }
-}
-
-/// Files editors write beside the real ones (swap, backup, lock and probe
-/// files, hidden files): changing them is no reason to check again.
-pub fn is_editor_noise(dir: &Path, path: &Path) -> bool {
-    let rel = path.strip_prefix(dir).unwrap_or(path);
-    let hidden_dir = rel.parent().is_some_and(|p| {
-        p.components()
-            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
-    });
-    let Some(name) = rel.file_name().and_then(|n| n.to_str()) else {
-        return false;
-    };
-    hidden_dir
-        || name.starts_with('.')
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".tmp")
-        || name == "4913"
-}
-
-/// Watch a lesson's folder: `on_change` runs (on the watcher's thread) when a
-/// file in it is created, removed, written or renamed, editor noise aside.
-/// The folder is watched while the returned watcher lives.
-pub fn watch_folder(
-    dir: &Path,
-    on_change: impl Fn() + Send + 'static,
-) -> notify::Result<notify::RecommendedWatcher> {
-    use notify::{EventKind, RecursiveMode, Watcher};
-    let root = dir.to_path_buf();
-    let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
-        let Ok(ev) = res else { return };
-        if ev.paths.iter().all(|p| is_editor_noise(&root, p)) {
-            return;
-        }
-        if matches!(
-            ev.kind,
-            EventKind::Create(_)
-                | EventKind::Remove(_)
-                | EventKind::Modify(
-                    notify::event::ModifyKind::Data(_)
-                        | notify::event::ModifyKind::Name(_)
-                        | notify::event::ModifyKind::Any
-                )
-        ) {
-            on_change();
-        }
-    })?;
-    watcher.watch(dir, RecursiveMode::Recursive)?;
-    Ok(watcher)
 }
