@@ -117,6 +117,10 @@ async fn watch_stuck(st: Arc<Shared>) {
     let mut tick = tokio::time::interval(STUCK_EVERY);
     loop {
         tick.tick().await;
+        // No dashboard open: it reads the panel with the class when it opens.
+        if st.events.receiver_count() == 0 {
+            continue;
+        }
         let st2 = st.clone();
         let Ok(Ok(now)) = tokio::task::spawn_blocking(move || stuck_now(&st2)).await else {
             continue;

@@ -181,26 +181,6 @@ impl Store {
             .collect()
     }
 
-    /// One learner's row, or None when unknown.
-    pub fn learner(
-        &self,
-        client_id: &str,
-        lessons: &[String],
-    ) -> anyhow::Result<Option<LearnerRow>> {
-        let head: Option<(String, String)> = self
-            .conn
-            .prepare_cached("SELECT name, last_seen FROM learners WHERE client_id = ?1")?
-            .query_row(params![client_id], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
-        let Some((name, last_seen)) = head else {
-            return Ok(None);
-        };
-        let results = self.results_of(client_id)?;
-        Ok(Some(learner_row(
-            &name, client_id, &last_seen, lessons, &results,
-        )))
-    }
-
     /// Every learner, in the order they first sent something.
     pub fn learners(&self, lessons: &[String]) -> anyhow::Result<Vec<LearnerRow>> {
         let mut stmt = self
@@ -290,7 +270,7 @@ mod tests {
         assert_eq!(rows[0].last_seen, "t2");
         assert_eq!(rows[0].lessons[0].status, "passed");
         assert_eq!(rows[1].client_id, "c2");
-        assert!(s.learner("nobody", &lessons).expect("query").is_none());
+        assert!(s.results_of("nobody").expect("query").is_empty());
         assert_eq!(s.meta("join_token").expect("meta"), None);
         s.set_meta("join_token", "j1").expect("set");
         s.set_meta("join_token", "j2").expect("set");

@@ -138,7 +138,7 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
     if pack.lessons.is_empty() {
         anyhow::bail!("the lesson pack has no lessons");
     }
-    let mut progress = crate::progress::load(&ctx.home);
+    let progress = crate::progress::load(&ctx.home);
     let mut idx = match &lesson {
         Some(name) => {
             let l = crate::context::find_lesson(&pack, name)?;
@@ -355,11 +355,6 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
                     if let Some(class) = &class {
                         class.send(result.clone());
                     }
-                    progress
-                        .lessons
-                        .entry(result.lesson.clone())
-                        .or_default()
-                        .last_result = Some(result.clone());
                     last = Some(result);
                     if again {
                         again = false;

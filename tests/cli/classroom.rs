@@ -10,7 +10,7 @@ use std::process::{Command, Output};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use common::class_server::{offline_pack, Server, INSTRUCTOR, JOIN};
+use common::class_server::{offline_pack, statuses, Server, INSTRUCTOR, JOIN};
 
 fn agent() -> ureq::Agent {
     ureq::AgentBuilder::new()
@@ -61,27 +61,6 @@ fn check(id: &str, title: &str, status: &str) -> serde_json::Value {
 
 fn submission(name: &str, client: &str, results: serde_json::Value) -> String {
     serde_json::json!({ "name": name, "client_id": client, "results": results }).to_string()
-}
-
-/// The learner with this client id, and the status of each of its lessons.
-fn statuses(view: &serde_json::Value, client: &str) -> Vec<(String, String)> {
-    let learner = view["learners"]
-        .as_array()
-        .expect("learners")
-        .iter()
-        .find(|l| l["client_id"] == client)
-        .unwrap_or_else(|| panic!("no learner {client} in {view}"));
-    learner["lessons"]
-        .as_array()
-        .expect("lessons")
-        .iter()
-        .map(|l| {
-            (
-                l["id"].as_str().expect("id").to_string(),
-                l["status"].as_str().expect("status").to_string(),
-            )
-        })
-        .collect()
 }
 
 fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -293,23 +272,7 @@ fn class_events_stream_each_stored_result() {
     let server = Server::start(&home, &tmp.path().join("class.db"), "127.0.0.1:0");
     let url = server.url.clone();
 
-    let resp = agent()
-        .get(&format!("{url}/api/events?token={INSTRUCTOR}"))
-        .call()
-        .expect("events");
-    assert_eq!(resp.status(), 200);
-    assert!(resp.content_type().starts_with("text/event-stream"));
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let mut reader = BufReader::new(resp.into_reader());
-        let mut line = String::new();
-        while reader.read_line(&mut line).map(|n| n > 0).unwrap_or(false) {
-            if tx.send(line.clone()).is_err() {
-                break;
-            }
-            line.clear();
-        }
-    });
+    let rx = event_lines(&url);
     let next_line = |what: &str| -> String {
         rx.recv_timeout(Duration::from_secs(20))
             .unwrap_or_else(|_| panic!("no {what} on the event stream"))
@@ -347,6 +310,8 @@ fn event_lines(url: &str) -> mpsc::Receiver<String> {
         .get(&format!("{url}/api/events?token={INSTRUCTOR}"))
         .call()
         .expect("events");
+    assert_eq!(resp.status(), 200);
+    assert!(resp.content_type().starts_with("text/event-stream"));
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         let mut reader = BufReader::new(resp.into_reader());

@@ -108,3 +108,24 @@ impl Server {
             .expect("port")
     }
 }
+
+/// The learner with this client id, and the status of each of its lessons.
+pub fn statuses(view: &serde_json::Value, client: &str) -> Vec<(String, String)> {
+    let learner = view["learners"]
+        .as_array()
+        .expect("learners")
+        .iter()
+        .find(|l| l["client_id"] == client)
+        .unwrap_or_else(|| panic!("no learner {client} in {view}"));
+    learner["lessons"]
+        .as_array()
+        .expect("lessons")
+        .iter()
+        .map(|l| {
+            (
+                l["id"].as_str().expect("id").to_string(),
+                l["status"].as_str().expect("status").to_string(),
+            )
+        })
+        .collect()
+}

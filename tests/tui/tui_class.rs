@@ -6,12 +6,12 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use crate::common::class_server::{offline_pack, Server, INSTRUCTOR, JOIN};
+use crate::common::class_server::{offline_pack, statuses, Server, INSTRUCTOR, JOIN};
 use crate::common::pty::Session;
 use crate::common::{self};
 
 /// The status of each lesson of the learner `client` in `GET /api/class`.
-fn statuses(url: &str, client: &str) -> Vec<(String, String)> {
+fn lesson_statuses(url: &str, client: &str) -> Vec<(String, String)> {
     let body = ureq::AgentBuilder::new()
         .timeout(Duration::from_secs(10))
         .build()
@@ -21,24 +21,7 @@ fn statuses(url: &str, client: &str) -> Vec<(String, String)> {
         .expect("GET /api/class")
         .into_string()
         .expect("body");
-    let view: serde_json::Value = serde_json::from_str(&body).expect("class JSON");
-    let learner = view["learners"]
-        .as_array()
-        .expect("learners")
-        .iter()
-        .find(|l| l["client_id"] == client)
-        .unwrap_or_else(|| panic!("no learner {client} in {view}"));
-    learner["lessons"]
-        .as_array()
-        .expect("lessons")
-        .iter()
-        .map(|l| {
-            (
-                l["id"].as_str().expect("id").to_string(),
-                l["status"].as_str().expect("status").to_string(),
-            )
-        })
-        .collect()
+    statuses(&serde_json::from_str(&body).expect("class JSON"), client)
 }
 
 fn join(home: &Path, url: &str) -> String {
@@ -81,7 +64,7 @@ fn tui_sends_results_to_the_class_and_queues_them_while_it_is_down() {
     s.wait_for("the first check run", |t| t.contains("has two stages"));
     // The first run's result reaches the server (it was sent after the hello).
     let deadline = std::time::Instant::now() + common::pty::LIMIT;
-    while statuses(&server.url, &client)[0] != ("stages".into(), "failing".into()) {
+    while lesson_statuses(&server.url, &client)[0] != ("stages".into(), "failing".into()) {
         assert!(
             std::time::Instant::now() < deadline,
             "the first result never arrived"
@@ -113,7 +96,7 @@ fn tui_sends_results_to_the_class_and_queues_them_while_it_is_down() {
         &format!("127.0.0.1:{port}"),
     );
     s.wait_for("class: connected again", |t| t.contains("class: connected"));
-    assert_eq!(statuses(&server.url, &client)[0].1, "passed");
+    assert_eq!(lesson_statuses(&server.url, &client)[0].1, "passed");
     assert!(
         !home.join("class-queue.json").exists(),
         "the queue is emptied"
