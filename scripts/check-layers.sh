@@ -7,7 +7,7 @@ cd "$(dirname "$0")/../src"
 declare -A LAYER=(
     [sanitize]=0 [paths]=0
     [lesson]=1 [markdown]=1 [console]=1 [cli]=1
-    [engine]=2 [workspace]=2
+    [engine]=2 [workspace]=2 [config]=2
     [check]=3
     [progress]=4 [map]=4
     [ui]=5 [context]=5 [class]=5

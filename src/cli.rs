@@ -32,6 +32,30 @@ pub struct GlobalArgs {
     /// Where starter files are copied (default: ~/dockdojo); the console opens in the lesson's folder there.
     #[arg(long, global = true, value_name = "DIR", env = "DOCKDOJO_WORKSPACE")]
     pub workspace: Option<PathBuf>,
+
+    /// Colours for a light or a dark terminal; auto asks the terminal its background (default: the config file's `theme`, else auto).
+    #[arg(long, global = true, value_enum, env = "DOCKDOJO_THEME")]
+    pub theme: Option<ThemeChoice>,
+
+    /// The language of the lessons and the interface, e.g. `de`, when a translated pack is installed (default: the config file's `lang`, else English).
+    #[arg(long, global = true, value_name = "LANG", env = "DOCKDOJO_LANG")]
+    pub lang: Option<String>,
+}
+
+/// `--theme`: which palette.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ThemeChoice {
+    /// Ask the terminal (OSC 11), else `COLORFGBG`, else dark.
+    Auto,
+    Light,
+    Dark,
+}
+
+impl ThemeChoice {
+    /// `auto`, `light` or `dark` (the config file's spelling).
+    pub fn parse(s: &str) -> Option<ThemeChoice> {
+        <ThemeChoice as ValueEnum>::from_str(s, true).ok()
+    }
 }
 
 #[derive(Debug, Subcommand)]

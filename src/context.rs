@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use anyhow::anyhow;
 
 use crate::cli::GlobalArgs;
+use crate::config::Config;
 use crate::lesson::{self, Lesson, Pack, PackError};
 use crate::workspace::Workspace;
 
@@ -24,6 +25,11 @@ pub struct Ctx {
     pub workspace: Workspace,
     /// `DOCKDOJO_HOME`.
     pub home: PathBuf,
+    /// The settings in effect: the command line (or its environment
+    /// variables) over the settings file.
+    pub settings: Config,
+    /// What was wrong with the settings file (`path:line:col: message`).
+    pub config_problems: Vec<String>,
 }
 
 impl Ctx {
@@ -35,10 +41,17 @@ impl Ctx {
         let home = crate::paths::dockdojo_home();
         // Facts about images persist across runs (opened on first use).
         crate::check::cache::install(crate::check::cache::default_file(&home));
+        let file = crate::config::load(&crate::config::default_file());
+        let settings = Config {
+            theme: global.theme.or(file.config.theme),
+            lang: global.lang.clone().or(file.config.lang),
+        };
         Ctx {
             global,
             workspace: Workspace::new(ws),
             home,
+            settings,
+            config_problems: file.problems,
         }
     }
 

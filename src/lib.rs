@@ -16,6 +16,7 @@ pub mod check;
 pub mod class;
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod console;
 pub mod context;
 pub mod engine;

@@ -22,6 +22,9 @@ pub use crate::context::{find_lesson, load_pack_or_report, Ctx, EXIT_CANNOT, EXI
 /// Run the parsed command line; returns the exit status.
 pub async fn run(cli: Cli) -> i32 {
     let ctx = Ctx::from_global(cli.global.clone());
+    for problem in &ctx.config_problems {
+        eprintln!("dockdojo: {}", crate::sanitize::clean_line(problem));
+    }
     let result = match cli.command {
         None => crate::app::run(&ctx, cli.lesson).await,
         Some(Command::List { json }) => list::run(&ctx, json).await,
