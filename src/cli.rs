@@ -38,7 +38,7 @@ pub struct GlobalArgs {
     pub theme: Option<ThemeChoice>,
 
     /// The language of the lessons and the interface, e.g. `de`, when a translated pack is installed (default: the config file's `lang`, else English).
-    #[arg(long, global = true, value_name = "LANG", env = "DOCKDOJO_LANG")]
+    #[arg(long, global = true, value_name = "LANG", env = "DOCKDOJO_LANG", value_parser = crate::lang::parse_tag)]
     pub lang: Option<String>,
 }
 

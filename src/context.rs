@@ -55,9 +55,14 @@ impl Ctx {
         }
     }
 
-    /// Load the pack (built-in or `--lessons`).
+    /// Load the pack (built-in or `--lessons`) in the language of the
+    /// settings, when it has that translation (`Pack::translation.note`
+    /// says when it has not).
     pub fn pack(&self) -> Result<Pack, PackError> {
-        lesson::load(self.global.lessons.as_deref())
+        lesson::load_lang(
+            self.global.lessons.as_deref(),
+            self.settings.lang.as_deref(),
+        )
     }
 }
 
@@ -77,9 +82,14 @@ pub fn find_lesson<'p>(pack: &'p Pack, name: &str) -> anyhow::Result<&'p Lesson>
 }
 
 /// Load the pack or print every diagnostic; `Err(exit status)` on failure.
+/// A language that could not be used is said once, on standard error.
 pub fn load_pack_or_report(ctx: &Ctx) -> Result<Pack, i32> {
-    ctx.pack().map_err(|e| {
+    let pack = ctx.pack().map_err(|e| {
         eprintln!("dockdojo: the lesson pack has problems:\n{e}");
         EXIT_CANNOT
-    })
+    })?;
+    if let Some(note) = &pack.translation.note {
+        eprintln!("dockdojo: {}", crate::sanitize::clean_line(note));
+    }
+    Ok(pack)
 }

@@ -21,6 +21,7 @@ pub mod console;
 pub mod context;
 pub mod engine;
 pub mod event;
+pub mod lang;
 pub mod lesson;
 pub mod map;
 pub mod markdown;

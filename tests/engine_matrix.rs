@@ -82,8 +82,10 @@ async fn run(engine: &Engine, checks: Vec<CheckSpec>) -> LessonResult {
             format_version: 1,
             title: "matrix".into(),
             probe_image: "busybox:1.36".into(),
+            lang: "en".into(),
         },
         lessons: vec![],
+        translation: Default::default(),
     };
     let env = CheckEnv {
         engine: Ok(engine),

@@ -108,6 +108,9 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
     );
     if let Some(w) = progress_warning {
         app.flash = Some(w);
+    } else if let Some(note) = &pack.translation.note {
+        // The language asked for is not there: said once, in the status bar.
+        app.flash = Some(note.clone());
     }
 
     let mut rt = Runtime {

@@ -76,8 +76,10 @@ pub fn pack() -> Arc<Pack> {
             format_version: 1,
             title: "Test pack".into(),
             probe_image: "busybox:1.36".into(),
+            lang: "en".into(),
         },
         lessons: vec![lesson("first", 1), lesson("second", 2), lesson("third", 3)],
+        translation: Default::default(),
     })
 }
 

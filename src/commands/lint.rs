@@ -1,5 +1,5 @@
-//! `dockdojo lint [DIR]`: validate a lesson pack and print every problem
-//! as `path:line:col: message`.
+//! `dockdojo lint [DIR]`: validate a lesson pack and its translations
+//! (`_lang/<tag>/`) and print every problem as `path:line:col: message`.
 
 use super::{Ctx, EXIT_CANNOT, EXIT_FAIL, EXIT_OK};
 use crate::lesson;
@@ -20,14 +20,28 @@ pub async fn run(ctx: &Ctx, dir: Option<std::path::PathBuf>) -> anyhow::Result<i
             return Ok(EXIT_CANNOT);
         }
     }
-    match lesson::load(dir.as_deref()) {
+    match lesson::lint(dir.as_deref()) {
         Ok(pack) => {
             let checks: usize = pack.lessons.iter().map(|l| l.checks.len()).sum();
             let n = pack.lessons.len();
+            let langs = &pack.translation.available;
             eprintln!(
-                "pack OK: {n} {}, {checks} {}",
+                "pack OK: {n} {}, {checks} {}{}",
                 if n == 1 { "lesson" } else { "lessons" },
-                if checks == 1 { "check" } else { "checks" }
+                if checks == 1 { "check" } else { "checks" },
+                if langs.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "; {} {}",
+                        if langs.len() == 1 {
+                            "translation"
+                        } else {
+                            "translations"
+                        },
+                        crate::sanitize::clean_line(&langs.join(", "))
+                    )
+                }
             );
             Ok(EXIT_OK)
         }

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use tokio::io::AsyncBufReadExt;
 use tokio::sync::mpsc;
 
-use super::{Ctx, EXIT_CANNOT, EXIT_OK};
+use super::{Ctx, EXIT_OK};
 use crate::check::{self, CheckEnv, CheckResult, LessonResult, Status};
 use crate::engine::events::EngineMsg;
 use crate::event::EngineUpdate;
@@ -128,12 +128,9 @@ enum Input {
 }
 
 pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
-    let pack = match ctx.pack() {
+    let pack = match crate::context::load_pack_or_report(ctx) {
         Ok(p) => Arc::new(p),
-        Err(e) => {
-            eprintln!("dockdojo: the lesson pack has problems:\n{e}");
-            return Ok(EXIT_CANNOT);
-        }
+        Err(code) => return Ok(code),
     };
     if pack.lessons.is_empty() {
         anyhow::bail!("the lesson pack has no lessons");

@@ -27,12 +27,13 @@ pub mod parse;
 pub mod size;
 pub mod source;
 mod suggest;
+mod translate;
 mod tree;
 
 pub use checks::{kind_names, parse_duration, parse_port, KINDS};
 pub use diag::{Diagnostic, PackError};
 pub use model::*;
-pub use source::{SourceEntry, SourceItem};
+pub use source::{SourceEntry, SourceItem, LANG_DIR};
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -40,14 +41,43 @@ use std::path::{Path, PathBuf};
 /// Where diagnostics of the built-in pack point (the repository folder).
 pub const BUILT_IN_DISPLAY: &str = "lessons";
 
+/// Which translations a load reads (`_lang/<tag>/`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Translations<'a> {
+    /// None: the pack as written (its translations are only listed).
+    Original,
+    /// The one that answers this language tag, if any (`de-AT` finds `de`);
+    /// a missing or broken translation leaves the original, with a note.
+    Lang(&'a str),
+    /// Every one, each problem reported: for `dockdojo lint`.
+    Lint,
+}
+
 /// Load the built-in pack (`dir = None`) or the pack in `dir`.
 /// Every problem is reported, not just the first.
 pub fn load(dir: Option<&Path>) -> Result<Pack, PackError> {
+    load_with(dir, Translations::Original)
+}
+
+/// Load a pack with the text of the translation for `lang` (when there is
+/// one; else the original and a note in `Pack::translation`).
+pub fn load_lang(dir: Option<&Path>, lang: Option<&str>) -> Result<Pack, PackError> {
+    load_with(dir, lang.map_or(Translations::Original, Translations::Lang))
+}
+
+/// Load a pack and lint every translation in it too.
+pub fn lint(dir: Option<&Path>) -> Result<Pack, PackError> {
+    load_with(dir, Translations::Lint)
+}
+
+/// Load a pack from its source with the chosen translations.
+pub fn load_with(dir: Option<&Path>, tr: Translations<'_>) -> Result<Pack, PackError> {
     match dir {
-        None => load_entries(
+        None => load_entries_with(
             PackSource::BuiltIn,
             Path::new(BUILT_IN_DISPLAY),
             source::built_in(),
+            tr,
         ),
         Some(d) => {
             if !d.is_dir() {
@@ -60,7 +90,7 @@ pub fn load(dir: Option<&Path>) -> Result<Pack, PackError> {
                     diagnostics: vec![Diagnostic::new(d, 0, 0, msg)],
                 });
             }
-            load_entries(PackSource::Dir(d.to_path_buf()), d, source::read_dir(d))
+            load_entries_with(PackSource::Dir(d.to_path_buf()), d, source::read_dir(d), tr)
         }
     }
 }
@@ -72,6 +102,16 @@ pub fn load_entries(
     source: PackSource,
     display_root: &Path,
     entries: Vec<SourceEntry>,
+) -> Result<Pack, PackError> {
+    load_entries_with(source, display_root, entries, Translations::Original)
+}
+
+/// [`load_entries`] with the chosen translations.
+pub fn load_entries_with(
+    source: PackSource,
+    display_root: &Path,
+    entries: Vec<SourceEntry>,
+    tr: Translations<'_>,
 ) -> Result<Pack, PackError> {
     let shown = |rel: &str| -> PathBuf {
         if rel.is_empty() {
@@ -141,10 +181,11 @@ pub fn load_entries(
     let lesson_dirs: BTreeSet<&str> = dirs
         .iter()
         .map(|d| d.split('/').next().unwrap_or(d))
-        .filter(|d| source::want(&[d], true) == source::Want::Walk)
+        .filter(|d| source::is_lesson_folder(d) && source::want(&[d], true) == source::Want::Walk)
         .collect();
 
     let mut lessons = Vec::new();
+    let mut originals = std::collections::BTreeMap::new();
     let mut first_id: HashMap<String, String> = HashMap::new();
     for dir_name in lesson_dirs {
         let md_rel = format!("{dir_name}/lesson.md");
@@ -172,6 +213,14 @@ pub fn load_entries(
             Err(_) => bytes.clone(),
         };
         let (parsed, d) = parse::parse_lesson(&md_path, &expanded, dir_name);
+        // Translations are compared with the lessons that parse cleanly.
+        originals.insert(
+            dir_name.to_string(),
+            d.is_empty().then(|| translate::Original {
+                path: md_path.clone(),
+                text: String::from_utf8_lossy(&expanded).into_owned(),
+            }),
+        );
         diags.extend(d);
         let Some(parsed) = parsed else { continue };
         let mut lesson = parsed.lesson;
@@ -207,12 +256,79 @@ pub fn load_entries(
         lessons.push(lesson);
     }
 
+    // Translations (`_lang/<tag>/`): listed always, read as asked.
+    let found = translate::find(files.keys().chain(dirs.iter()).map(String::as_str));
+    let mut translation = Translation {
+        available: found.keys().cloned().collect(),
+        ..Translation::default()
+    };
+    let tr_pack = translate::Pack {
+        files: &files,
+        refused: &refused,
+        originals: &originals,
+        image_table: &image_table,
+        shown: &shown,
+    };
+    let mut applied: Option<(String, translate::Loaded)> = None;
+    match tr {
+        Translations::Original => {}
+        Translations::Lint => {
+            for (tag, f) in &found {
+                let (_, d) = translate::load(&tr_pack, tag, f);
+                diags.extend(d);
+            }
+        }
+        Translations::Lang(asked) => {
+            let own = manifest.as_ref().map_or(DEFAULT_LANG, |m| m.lang.as_str());
+            let tags: Vec<&str> = found.keys().map(String::as_str).collect();
+            if crate::lang::pick(asked, &[own]).is_some() {
+                // The pack's own language.
+            } else if let Some(tag) = crate::lang::pick(asked, &tags) {
+                let (loaded, d) = match found.get(tag) {
+                    Some(f) => translate::load(&tr_pack, tag, f),
+                    None => (None, Vec::new()),
+                };
+                match loaded {
+                    Some(l) if d.is_empty() => applied = Some((tag.to_string(), l)),
+                    _ => {
+                        translation.note = Some(format!(
+                            "the `{tag}` translation of this pack has problems (`dockdojo lint` lists them); the lessons are in `{own}`"
+                        ))
+                    }
+                }
+            } else {
+                let there = if tags.is_empty() {
+                    "it has none".to_string()
+                } else {
+                    format!("it has: {}", tags.join(", "))
+                };
+                translation.note = Some(format!(
+                    "no `{}` translation of this pack ({there}); the lessons are in `{own}`",
+                    crate::sanitize::clean_line(asked)
+                ));
+            }
+        }
+    }
+
     match manifest {
-        Some(manifest) if diags.is_empty() => Ok(Pack {
-            source,
-            manifest,
-            lessons,
-        }),
+        Some(mut manifest) if diags.is_empty() => {
+            if let Some((tag, loaded)) = applied {
+                manifest.title = loaded.title;
+                for tl in &loaded.lessons {
+                    if let Some(l) = lessons.iter_mut().find(|l| l.dir_name == tl.dir_name) {
+                        translate::apply(l, tl);
+                        translation.lessons.push(l.id.clone());
+                    }
+                }
+                translation.applied = Some(tag);
+            }
+            Ok(Pack {
+                source,
+                manifest,
+                lessons,
+                translation,
+            })
+        }
         _ => {
             if diags.is_empty() {
                 diags.push(Diagnostic::new(

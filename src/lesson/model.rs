@@ -23,9 +23,44 @@ pub struct Pack {
     pub manifest: Manifest,
     /// Sorted by folder name.
     pub lessons: Vec<Lesson>,
+    /// Which translation is in effect, and which exist.
+    pub translation: Translation,
+}
+
+/// The translations of a pack (`_lang/<tag>/`) as this load used them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Translation {
+    /// The translation whose text the lessons carry (its folder's tag), or
+    /// `None`: the pack's own language (`Manifest::lang`).
+    pub applied: Option<String>,
+    /// The tags of every `_lang/<tag>/` folder, sorted.
+    pub available: Vec<String>,
+    /// Ids of the lessons that the applied translation translates; the
+    /// others keep the original's text.
+    pub lessons: Vec<String>,
+    /// Said once to the learner when the language asked for could not be
+    /// used (no such translation, or a broken one); the original is used.
+    pub note: Option<String>,
 }
 
 impl Pack {
+    /// The language of the text in effect: the applied translation's, else
+    /// the pack's own.
+    pub fn lang(&self) -> &str {
+        self.translation
+            .applied
+            .as_deref()
+            .unwrap_or(&self.manifest.lang)
+    }
+    /// The language a lesson's text is in (a lesson the translation leaves
+    /// out keeps the original's).
+    pub fn lesson_lang(&self, id: &str) -> &str {
+        if self.translation.lessons.iter().any(|l| l == id) {
+            self.lang()
+        } else {
+            &self.manifest.lang
+        }
+    }
     pub fn lesson(&self, id: &str) -> Option<&Lesson> {
         self.lessons.iter().find(|l| l.id == id)
     }
@@ -41,7 +76,12 @@ pub struct Manifest {
     pub title: String,
     /// Image used by `network.reach` / `network.resolves` probes.
     pub probe_image: String,
+    /// The language the pack is written in (`lang = "en"`, the default).
+    pub lang: String,
 }
+
+/// The language of a pack whose pack.toml does not say.
+pub const DEFAULT_LANG: &str = "en";
 
 /// One file shipped with a lesson (starter or solution), path relative to
 /// the `starter/` or `solution/` folder. Paths are validated: never absolute,

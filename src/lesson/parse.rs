@@ -29,7 +29,7 @@ const LESSON_FIELDS: &[&str] = &[
     "id", "title", "summary", "images", "requires", "creates", "hints", "check",
 ];
 const CREATES_FIELDS: &[&str] = &["images", "containers", "networks", "volumes"];
-const MANIFEST_FIELDS: &[&str] = &["format_version", "title", "probe_image", "images"];
+const MANIFEST_FIELDS: &[&str] = &["format_version", "title", "probe_image", "images", "lang"];
 
 /// Decode a text file: UTF-8 (a BOM is dropped), no NUL bytes.
 /// `what` names the file in messages ("lesson.md").
@@ -130,6 +130,7 @@ pub fn parse_manifest(path: &Path, bytes: &[u8]) -> (Option<Manifest>, Vec<Diagn
         "pack.toml needs `probe_image`, the image network probes run, e.g. probe_image = \"busybox:1.36\"",
         &top,
     );
+    let lang = lang_field(&mut r, &t).unwrap_or_else(|| super::model::DEFAULT_LANG.to_string());
     let diags = r.finish();
     match (format_version, title, probe_image) {
         (Some(v), Some(title), Some(probe)) if diags.is_empty() => (
@@ -137,10 +138,28 @@ pub fn parse_manifest(path: &Path, bytes: &[u8]) -> (Option<Manifest>, Vec<Diagn
                 format_version: v,
                 title: title.v,
                 probe_image: probe.v,
+                lang,
             }),
             diags,
         ),
         _ => (None, diags),
+    }
+}
+
+/// `lang = "de"` of a pack.toml, checked to be a language tag.
+pub(super) fn lang_field(r: &mut Reporter, t: &Table) -> Option<String> {
+    let l = fields::string(r, t, "lang", "lang = \"de\"")?;
+    if crate::lang::is_language_tag(&l.v) {
+        Some(l.v)
+    } else {
+        r.at(
+            &l.span,
+            format!(
+                "`{}` is not a language tag; write e.g. lang = \"en\", \"de\" or \"pt-BR\"",
+                l.v
+            ),
+        );
+        None
     }
 }
 

@@ -65,10 +65,34 @@ fn ignored_top(name: &str) -> bool {
     name.starts_with('.') || name.starts_with('_')
 }
 
+/// The folder of a pack that holds its translations, one `<tag>/` each.
+pub const LANG_DIR: &str = "_lang";
+
+/// A folder beside pack.toml that is a lesson (not `_lang`, `_drafts`, `.git` ...).
+pub fn is_lesson_folder(name: &str) -> bool {
+    !ignored_top(name)
+}
+
 /// Which entries the loader reads or walks; the same for both sources.
 pub fn want(parts: &[&str], is_dir: bool) -> Want {
     match (parts, is_dir) {
         (["pack.toml"], false) => Want::Read,
+        // Translations: `_lang/<tag>/pack.toml` and `_lang/<tag>/<lesson>/lesson.md`.
+        // Their `starter/` and `solution/` are listed (a lint error), never read.
+        ([LANG_DIR], true) => Want::Walk,
+        ([LANG_DIR, tag], true) if !ignored_top(tag) => Want::Walk,
+        ([LANG_DIR, tag, "pack.toml"], false) if !ignored_top(tag) => Want::Read,
+        ([LANG_DIR, tag, lesson], true) if !ignored_top(tag) && !ignored_top(lesson) => Want::Walk,
+        ([LANG_DIR, tag, lesson, "lesson.md"], false)
+            if !ignored_top(tag) && !ignored_top(lesson) =>
+        {
+            Want::Read
+        }
+        ([LANG_DIR, tag, lesson, "starter" | "solution"], true)
+            if !ignored_top(tag) && !ignored_top(lesson) =>
+        {
+            Want::Walk
+        }
         ([lesson], true) if !ignored_top(lesson) => Want::Walk,
         ([lesson, "lesson.md"], false) if !ignored_top(lesson) => Want::Read,
         ([lesson, "starter" | "solution"], true) if !ignored_top(lesson) => Want::Walk,
@@ -354,6 +378,25 @@ mod tests {
             want(&["01-a", "starter", ".dockerignore"], false),
             Want::Read
         );
+        assert_eq!(want(&["_lang"], true), Want::Walk);
+        assert_eq!(want(&["_lang", "de"], true), Want::Walk);
+        assert_eq!(want(&["_lang", "de", "pack.toml"], false), Want::Read);
+        assert_eq!(want(&["_lang", "de", "01-a"], true), Want::Walk);
+        assert_eq!(
+            want(&["_lang", "de", "01-a", "lesson.md"], false),
+            Want::Read
+        );
+        assert_eq!(want(&["_lang", "de", "01-a", "starter"], true), Want::Walk);
+        assert_eq!(
+            want(&["_lang", "de", "01-a", "starter", "Dockerfile"], false),
+            Want::Skip
+        );
+        assert_eq!(
+            want(&["_lang", "de", "01-a", "notes.md"], false),
+            Want::Skip
+        );
+        assert_eq!(want(&["_lang", "_old"], true), Want::Skip);
+        assert!(!is_lesson_folder(LANG_DIR));
     }
 
     #[test]

@@ -115,3 +115,71 @@ fn solution_prints_every_file_with_solve_sh_last() {
     assert!(s.contains("FROM scratch\n"));
     assert!(s.contains("docker build -t x .\n"));
 }
+
+/// `dockdojo [--lang LANG] hint why-size 1` with the built-in pack.
+fn built_in_hint(home: &Path, lang: Option<&str>) -> Output {
+    let mut c = Command::new(common::bin());
+    if let Some(l) = lang {
+        c.args(["--lang", l]);
+    }
+    c.args(["hint", "why-size", "1"])
+        .env("DOCKDOJO_HOME", home)
+        .env_remove("DOCKDOJO_LANG")
+        .env_remove("DOCKDOJO_LESSONS")
+        .output()
+        .expect("runs")
+}
+
+#[test]
+fn the_built_in_pack_speaks_german_when_asked() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let home = tmp.path();
+    let o = built_in_hint(home, Some("de"));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        stdout(&o).contains("Deine Konsole steht schon im Lektionsordner"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("translation"));
+
+    // The settings file says it too; --lang wins over it.
+    std::fs::write(home.join("config.toml"), "lang = \"de-AT\"\n").expect("config");
+    let o = built_in_hint(home, None);
+    assert!(stdout(&o).contains("Deine Konsole"), "{}", stdout(&o));
+    let o = built_in_hint(home, Some("en"));
+    assert!(
+        stdout(&o).contains("Your console is already"),
+        "{}",
+        stdout(&o)
+    );
+
+    // No such translation: English, said once on standard error.
+    let o = built_in_hint(home, Some("fr"));
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        stdout(&o).contains("Your console is already"),
+        "{}",
+        stdout(&o)
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(
+        err.matches("no `fr` translation of this pack").count(),
+        1,
+        "{err}"
+    );
+
+    // Not a language tag: refused before anything runs.
+    let o = built_in_hint(home, Some("../de"));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("language tag"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}

@@ -632,3 +632,33 @@ fn a_pack_too_big_in_total_is_not_read_whole() {
         "pack/01-a/starter/part10:1:1: the pack's files add up to more than 100 MB; this file is not read"
     );
 }
+
+// ---- translations (`_lang/<tag>/`) ----
+
+#[test]
+fn a_mismatched_translation_is_named_at_its_place() {
+    let out = lint(&fixtures().join("broken"), &["translation-mismatch"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.lines().any(|l| l
+            == "translation-mismatch/_lang/de/01-a/lesson.md:13:8: check `layers` has kind \"image.packages\" here but \"image.layers\" in the original (translation-mismatch/01-a/lesson.md:13:8)"),
+        "{stdout}"
+    );
+    assert!(
+        text(&out.stderr).contains("4 problems in 3 files"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn the_built_in_pack_and_its_german_lint_clean() {
+    let out = lint(Path::new(env!("CARGO_MANIFEST_DIR")), &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stderr).contains("; translation de"),
+        "{}",
+        text(&out.stderr)
+    );
+}

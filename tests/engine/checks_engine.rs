@@ -93,8 +93,10 @@ fn pack(probe_image: &str) -> Pack {
             format_version: 1,
             title: "test pack".into(),
             probe_image: probe_image.into(),
+            lang: "en".into(),
         },
         lessons: vec![],
+        translation: Default::default(),
     }
 }
 
