@@ -14,6 +14,9 @@ struct Row {
     id: String,
     folder: String,
     title: String,
+    /// The language of the lesson's text (`de` when a German translation of
+    /// it is in effect, else the pack's own).
+    lang: String,
     status: crate::progress::LessonStatus,
     passed_at: Option<String>,
     /// null when the engine could not be asked.
@@ -50,6 +53,7 @@ pub async fn run(ctx: &Ctx, json: bool) -> anyhow::Result<i32> {
             id: l.id.clone(),
             folder: l.dir_name.clone(),
             title: l.title.clone(),
+            lang: pack.lesson_lang(&l.id).to_string(),
             status: progress.status(&l.id),
             passed_at: progress
                 .lessons
@@ -79,7 +83,23 @@ pub async fn run(ctx: &Ctx, json: bool) -> anyhow::Result<i32> {
         outln!("{}", serde_json::to_string_pretty(&rows)?);
         return Ok(EXIT_OK);
     }
-    outln!("{}", clean_line(&pack.manifest.title));
+    let t = &pack.translation;
+    match &t.applied {
+        Some(lang) if t.lessons.len() < rows.len() => outln!(
+            "{} ({}: {} of {} lessons translated, the others in {})",
+            clean_line(&pack.manifest.title),
+            clean_line(lang),
+            t.lessons.len(),
+            rows.len(),
+            clean_line(&pack.manifest.lang)
+        ),
+        Some(lang) => outln!(
+            "{} ({})",
+            clean_line(&pack.manifest.title),
+            clean_line(lang)
+        ),
+        None => outln!("{}", clean_line(&pack.manifest.title)),
+    }
     let idw = rows.iter().map(|r| r.id.chars().count()).max().unwrap_or(2);
     for r in &rows {
         let mark = match r.status {

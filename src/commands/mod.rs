@@ -22,6 +22,9 @@ pub use crate::context::{find_lesson, load_pack_or_report, Ctx, EXIT_CANNOT, EXI
 /// Run the parsed command line; returns the exit status.
 pub async fn run(cli: Cli) -> i32 {
     let ctx = Ctx::from_global(cli.global.clone());
+    // The interface's words: once, for the whole process (English when no
+    // table speaks the language).
+    crate::ui::text::set_lang(ctx.settings.lang.as_deref());
     for problem in &ctx.config_problems {
         eprintln!("dockdojo: {}", crate::sanitize::clean_line(problem));
     }

@@ -18,16 +18,17 @@ use crate::engine::events::EngineMsg;
 use crate::event::EngineUpdate;
 use crate::lesson::Lesson;
 use crate::sanitize::clean_line;
+use crate::ui::text::{tr, trf, T};
 
 /// One line a learner reads for a check: the status word, the title, and on
 /// a fail what was expected, what was found and what to try.
 pub fn check_line(c: &CheckResult, color: bool) -> String {
     let (word, code) = match c.status {
-        Status::Pass => ("PASS", "32"),
-        Status::Fail => ("FAIL", "31"),
-        Status::Error => ("CANNOT CHECK", "33"),
-        Status::Skipped => ("WAITING", "2"),
-        Status::Unsupported => ("NOT ON THIS ENGINE", "2"),
+        Status::Pass => (tr(T::WatchPass), "32"),
+        Status::Fail => (tr(T::WatchFail), "31"),
+        Status::Error => (tr(T::WatchError), "33"),
+        Status::Skipped => (tr(T::WatchSkipped), "2"),
+        Status::Unsupported => (tr(T::WatchUnsupported), "2"),
     };
     let word = if color {
         format!("\x1b[1;{code}m{word}\x1b[0m")
@@ -46,11 +47,15 @@ pub fn check_line(c: &CheckResult, color: bool) -> String {
     match c.status {
         Status::Pass => {}
         Status::Fail => {
-            line.push_str(&format!(" Expected: {}", sentence(&c.expected)));
-            line.push_str(&format!(" Found: {}", sentence(&c.actual)));
+            line.push_str(&format!(
+                " {}: {}",
+                tr(T::WatchExpected),
+                sentence(&c.expected)
+            ));
+            line.push_str(&format!(" {}: {}", tr(T::WatchFound), sentence(&c.actual)));
             let try_this = c.hint.as_deref().unwrap_or(&c.message);
             if !try_this.trim().is_empty() {
-                line.push_str(&format!(" Try: {}", sentence(try_this)));
+                line.push_str(&format!(" {}: {}", tr(T::WatchTry), sentence(try_this)));
             }
         }
         Status::Error | Status::Skipped | Status::Unsupported => {
@@ -94,12 +99,12 @@ fn plain_lesson(lesson: &Lesson, width: u16) -> String {
             Some(r) if i == r.start => {
                 let lang = text.trim_matches(|c: char| "╭╮─ ".contains(c));
                 if lang.is_empty() {
-                    "Code:".to_string()
+                    tr(T::WatchCode).to_string()
                 } else {
-                    format!("Code ({lang}):")
+                    trf(T::WatchCodeIn, &[("lang", lang)])
                 }
             }
-            Some(r) if i + 1 == r.end => "End of code.".to_string(),
+            Some(r) if i + 1 == r.end => tr(T::WatchCodeEnd).to_string(),
             Some(_) => text
                 .trim_start_matches('│')
                 .trim_end_matches('│')
@@ -197,26 +202,39 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
         let named = crate::app::lesson_names(lesson);
         let dir = ctx.workspace.lesson_dir(lesson);
         if let Err(e) = ctx.workspace.ensure_starter(lesson) {
-            say(&format!(
-                "Cannot copy the starter files to {}: {e}.",
-                dir.display()
+            say(&trf(
+                T::WatchCannotCopy,
+                &[
+                    ("dir", &dir.display().to_string()),
+                    ("error", &e.to_string()),
+                ],
             ));
         }
-        say(&format!(
-            "Lesson {} of {}: {}.",
-            idx + 1,
-            pack.lessons.len(),
-            clean_line(&lesson.title)
+        say(&trf(
+            T::WatchLesson,
+            &[
+                ("n", &(idx + 1).to_string()),
+                ("of", &pack.lessons.len().to_string()),
+                ("title", &clean_line(&lesson.title)),
+            ],
         ));
         print!("{}", plain_lesson(lesson, width));
-        say(&format!("Work in {}.", dir.display()));
-        say("Keys, each on its own line then Enter: h for the next hint, n for the next lesson, q to quit.");
+        say(&trf(T::WatchWorkIn, &[("dir", &dir.display().to_string())]));
+        say(tr(T::WatchKeys));
         let _watcher = {
             let tx = tx.clone();
             crate::workspace::watch_folder(&dir, move || {
                 let _ = tx.send(Input::Files);
             })
-            .map_err(|e| say(&format!("Cannot watch {} for changes: {e}.", dir.display())))
+            .map_err(|e| {
+                say(&trf(
+                    T::WatchCannotWatch,
+                    &[
+                        ("dir", &dir.display().to_string()),
+                        ("error", &e.to_string()),
+                    ],
+                ))
+            })
             .ok()
         };
         let mut last: Option<LessonResult> = None;
@@ -258,10 +276,15 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
             match input {
                 Input::Engine(EngineMsg::Connected(c)) => {
                     let c = *c;
-                    let line = format!(
-                        "Engine: connected to {} (version {}).",
-                        clean_line(&c.engine.endpoint.url),
-                        clean_line(c.engine.version.as_deref().unwrap_or("unknown"))
+                    let line = trf(
+                        T::WatchEngineOk,
+                        &[
+                            ("endpoint", &clean_line(&c.engine.endpoint.url)),
+                            (
+                                "version",
+                                &clean_line(c.engine.version.as_deref().unwrap_or("unknown")),
+                            ),
+                        ],
                     );
                     if engine_said.as_deref() != Some(&line) {
                         say(&line);
@@ -277,7 +300,14 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
                         advice,
                     } = crate::app::unreachable_update(&e)
                     {
-                        let line = format!("Engine unreachable at {endpoint}: {reason}. {advice}");
+                        let line = trf(
+                            T::WatchEngineUnreachable,
+                            &[
+                                ("endpoint", &endpoint),
+                                ("reason", &reason),
+                                ("advice", &advice),
+                            ],
+                        );
                         if engine_said.as_deref() != Some(&line) {
                             say(&line);
                         }
@@ -305,16 +335,18 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
                             idx += 1;
                             continue 'lessons;
                         }
-                        say("This is the last lesson.");
+                        say(tr(T::WatchLastLesson));
                     }
                     "h" | "hint" => match lesson.hints.get(hints_shown) {
                         Some(h) => {
                             hints_shown += 1;
-                            say(&format!(
-                                "Hint {} of {}: {}",
-                                hints_shown,
-                                lesson.hints.len(),
-                                clean_line(h)
+                            say(&trf(
+                                T::WatchHint,
+                                &[
+                                    ("n", &hints_shown.to_string()),
+                                    ("of", &lesson.hints.len().to_string()),
+                                    ("text", &clean_line(h)),
+                                ],
                             ));
                             let _ = crate::progress::record_hints_shown(
                                 &ctx.home,
@@ -322,13 +354,10 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
                                 hints_shown,
                             );
                         }
-                        None => say("No more hints. `dockdojo solution LESSON` prints the solution."),
+                        None => say(tr(T::WatchNoMoreHints)),
                     },
                     "" => {}
-                    other => say(&format!(
-                        "`{}` is not a key here: h for the next hint, n for the next lesson, q to quit.",
-                        clean_line(other)
-                    )),
+                    other => say(&trf(T::WatchNotAKey, &[("key", &clean_line(other))])),
                 },
                 Input::Done(g, result) => {
                     if g != generation {
@@ -341,13 +370,13 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
                     }
                     let newly_passed = result.passed && !last.as_ref().is_some_and(|l| l.passed);
                     if newly_passed {
-                        say(&format!(
-                            "Lesson passed: {}. Type n for the next lesson.",
-                            clean_line(&lesson.title)
+                        say(&trf(
+                            T::WatchLessonPassed,
+                            &[("title", &clean_line(&lesson.title))],
                         ));
                     }
                     if let Err(e) = crate::progress::record_result(&ctx.home, &result) {
-                        say(&format!("Cannot save progress: {e}."));
+                        say(&trf(T::WatchCannotSave, &[("error", &e.to_string())]));
                     }
                     if let Some(class) = &class {
                         class.send(result.clone());

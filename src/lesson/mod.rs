@@ -6,8 +6,11 @@
 //! What a pack may contain, beyond LESSON-FORMAT.md:
 //! - every folder beside `pack.toml` is a lesson, except folders starting
 //!   with `.` or `_`; other files beside `pack.toml` are ignored;
+//! - `_lang/<tag>/` holds a translation (`translate`): its `pack.toml` and
+//!   `*/lesson.md` are read, its lessons' `starter/` and `solution/` only
+//!   listed (a translation may not have them);
 //! - only `pack.toml`, `*/lesson.md`, `*/starter/**` and `*/solution/**`
-//!   are read; files are at most 10 MB (100 MB for the whole pack);
+//!   (and a translation's files) are read; files are at most 10 MB (100 MB for the whole pack);
 //!   `lesson.md` and `pack.toml` are UTF-8;
 //! - symlinks may point only inside the pack; FIFOs, sockets and devices are
 //!   never opened; paths are relative without `..`;

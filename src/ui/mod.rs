@@ -11,6 +11,7 @@ pub mod lessons_list;
 pub mod map;
 pub mod solution;
 pub mod status;
+pub mod text;
 pub mod too_small;
 
 use ratatui::layout::{Constraint, Layout, Rect};
