@@ -5,6 +5,7 @@
 //! `update` is pure: it changes [`App`] and returns the side effects ([`Cmd`])
 //! the loop must carry out (talk to the shell, run checks, save progress).
 
+use crate::ui::text::{tr, trf, T};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -511,7 +512,7 @@ impl App {
                 let before = cmds.len();
                 self.gather_anatomy(true, cmds);
                 if cmds.len() > before {
-                    self.flash = Some("Looking for the kinds of tools no check looked for…".into());
+                    self.flash = Some(tr(T::FlashScanning).into());
                 }
             }
             _ => return false,
@@ -1024,7 +1025,7 @@ impl App {
     fn move_block(&mut self, delta: isize) {
         let n = self.text.blocks.len();
         if n == 0 {
-            self.flash = Some("This lesson has no commands to send.".into());
+            self.flash = Some(tr(T::FlashNoCommands).into());
             return;
         }
         let cur = self.selected_block.unwrap_or(0) as isize;
@@ -1040,7 +1041,7 @@ impl App {
 
     fn send_block(&mut self, cmds: &mut Vec<Cmd>) {
         let Some(sel) = self.selected_block else {
-            self.flash = Some("This lesson has no commands to send.".into());
+            self.flash = Some(tr(T::FlashNoCommands).into());
             return;
         };
         let Some(block) = self
@@ -1062,7 +1063,7 @@ impl App {
     fn next_hint(&mut self, cmds: &mut Vec<Cmd>) {
         let total = self.lesson().hints.len();
         if total == 0 {
-            self.flash = Some("This lesson has no hints.".into());
+            self.flash = Some(tr(T::FlashNoHints).into());
             return;
         }
         if !self.hint_visible && self.hints_shown > 0 {
@@ -1088,10 +1089,12 @@ impl App {
         } else if self.hints_shown >= self.lesson().hints.len() {
             self.overlay = Overlay::ConfirmSolution;
         } else {
-            self.flash = Some(format!(
-                "The solution opens once the checks pass, or after the last hint (F6: {} of {} seen).",
-                self.hints_shown,
-                self.lesson().hints.len()
+            self.flash = Some(trf(
+                T::FlashSolutionLocked,
+                &[
+                    ("seen", &self.hints_shown.to_string()),
+                    ("of", &self.lesson().hints.len().to_string()),
+                ],
             ));
         }
     }
@@ -1100,7 +1103,7 @@ impl App {
         if self.lesson_idx + 1 < self.pack.lessons.len() {
             self.open(self.lesson_idx + 1, cmds);
         } else {
-            self.flash = Some("This is the last lesson. F3 lists them all.".into());
+            self.flash = Some(tr(T::FlashLastLesson).into());
         }
     }
 

@@ -384,7 +384,10 @@ impl Runtime {
     fn with_console(&mut self, app: &mut App, f: impl FnOnce(&mut Console) -> std::io::Result<()>) {
         if let Some(c) = self.console.as_mut() {
             if let Err(e) = f(c) {
-                app.flash = Some(format!("console: {e}"));
+                app.flash = Some(crate::ui::text::trf(
+                    crate::ui::text::T::FlashConsole,
+                    &[("error", &e.to_string())],
+                ));
                 app.dirty = true;
             }
         }
@@ -570,7 +573,10 @@ fn join_class(
         }
         Ok(None) => None,
         Err(e) => {
-            app.flash = Some(format!("class: cannot read the class file: {e}"));
+            app.flash = Some(crate::ui::text::trf(
+                crate::ui::text::T::FlashClassFile,
+                &[("error", &e.to_string())],
+            ));
             None
         }
     }

@@ -145,3 +145,33 @@ fn network_map_and_image_anatomy_screens() {
         insta::assert_snapshot!(format!("screen_anatomy_{w}x{h}"), s);
     }
 }
+
+#[test]
+fn a_german_screen() {
+    // The language for this test's thread only: other tests keep English.
+    crate::ui::text::with_lang("de", || {
+        let a = failing_app(120, 40);
+        let s = render(&a);
+        for want in [
+            "Lektion: ",
+            "Prüfungen 1/4",
+            "Konsole: ~/dockdojo/01-first",
+            "Engine: ok",
+            "erwartet:",
+            "gefunden:",
+            "probier:",
+            "F1 Hilfe",
+            "F5 prüfen",
+        ] {
+            assert!(s.contains(want), "{want} missing:\n{s}");
+        }
+        assert!(!s.contains("Checks"), "{s}");
+        let mut a = a;
+        a.overlay = Overlay::Help;
+        let s = render(&a);
+        assert!(s.contains("Hilfe") && s.contains("nächster Tipp"), "{s}");
+    });
+    // And English again on this thread.
+    let s = render(&failing_app(120, 40));
+    assert!(s.contains("Checks 1/4") && s.contains("engine: ok"), "{s}");
+}

@@ -247,14 +247,18 @@ pub fn render(f: &mut Frame, area: Rect, v: &AnatomyView<'_>) {
         2 => String::new(),
         _ => format!(" · {}-{} of {n}", first + 1, (first + 2).min(n)),
     };
+    let f2_keys = format!(" {} ", super::text::tr(super::text::T::AnatomyKeys));
     let keys = if !v.focused {
-        " F2 focus · F9 close "
+        f2_keys.as_str()
     } else if n > 2 {
         " ← → images · s scan · Esc close "
     } else {
         " s scan · j k · Esc close "
     };
-    let mut block = pane_block(format!(" Image anatomy{which} "), v.focused);
+    let mut block = pane_block(
+        format!(" {}{which} ", super::text::tr(super::text::T::PaneAnatomy)),
+        v.focused,
+    );
     let inner = block.inner(area);
     let all = lines(v, inner.width as usize);
     let height = inner.height as usize;

@@ -1,6 +1,7 @@
 //! The checks pane: each check with ✔ ✘ ! … or -, and for failing ones what
 //! was expected, what was found and what to try.
 
+use super::text::{tr, trf, T};
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -121,21 +122,29 @@ fn draw_check(
         match r.status {
             Status::Fail => {
                 if r.expected.is_empty() && r.actual.is_empty() {
-                    detail("why", &r.message, Style::default());
+                    detail(tr(T::CheckWhy), &r.message, Style::default());
                 } else {
-                    detail("expected", &r.expected, Style::default().fg(theme::PASS));
-                    detail("found", &r.actual, Style::default().fg(theme::FAIL));
+                    detail(
+                        tr(T::CheckExpected),
+                        &r.expected,
+                        Style::default().fg(theme::PASS),
+                    );
+                    detail(
+                        tr(T::CheckFound),
+                        &r.actual,
+                        Style::default().fg(theme::FAIL),
+                    );
                 }
                 if let Some(h) = r.hint.as_deref().or(spec.hint.as_deref()) {
-                    detail("try", h, Style::default().fg(theme::WARN));
+                    detail(tr(T::CheckTry), h, Style::default().fg(theme::WARN));
                 }
             }
             Status::Error => detail(
-                "could not check",
+                tr(T::CheckCouldNot),
                 &r.message,
                 Style::default().fg(theme::WARN),
             ),
-            Status::Unsupported => detail("not on this engine", &r.message, theme::dim()),
+            Status::Unsupported => detail(tr(T::CheckNotHere), &r.message, theme::dim()),
             Status::Skipped | Status::Pass => {}
         }
     }
@@ -160,7 +169,7 @@ fn draw_all(view: &ChecksView, width: usize) -> Vec<Drawn> {
             if let Some(r) = r.filter(|r| r.status == Status::Error) {
                 if seen.contains(&r.message.as_str()) {
                     d.details = vec![Line::from(Span::styled(
-                        "    (same reason as above)",
+                        format!("    {}", tr(T::CheckSameReason)),
                         theme::dim(),
                     ))];
                 } else {
@@ -188,11 +197,20 @@ pub fn render(f: &mut Frame, area: Rect, view: &ChecksView) {
         .map(|r| r.checks.iter().filter(|c| c.status == Status::Pass).count())
         .unwrap_or(0);
     let title = if view.checking {
-        " Checks: checking… ".to_string()
+        format!(" {} ", tr(T::PaneChecksRunning))
     } else if view.result.is_some() {
-        format!(" Checks {passed}/{} ", view.specs.len())
+        format!(
+            " {} ",
+            trf(
+                T::PaneChecksCount,
+                &[
+                    ("passed", &passed.to_string()),
+                    ("total", &view.specs.len().to_string())
+                ]
+            )
+        )
     } else {
-        " Checks ".to_string()
+        format!(" {} ", tr(T::PaneChecks))
     };
     let block = pane_block(title, false);
     let inner = block.inner(area);
@@ -203,21 +221,18 @@ pub fn render(f: &mut Frame, area: Rect, view: &ChecksView) {
     let mut lines: Vec<Line<'static>> = Vec::new();
     if view.all_passed() {
         lines.push(Line::from(Span::styled(
-            super::truncate("✔ All checks pass — lesson complete!", width),
+            super::truncate(tr(T::ChecksAllPass), width),
             Style::default()
                 .fg(theme::PASS)
                 .add_modifier(Modifier::BOLD),
         )));
         lines.push(Line::from(Span::styled(
-            super::truncate("  F7 next lesson · F8 solution · progress saved", width),
+            super::truncate(&format!("  {}", tr(T::ChecksAllPassKeys)), width),
             Style::default().fg(theme::PASS),
         )));
     }
     if view.specs.is_empty() {
-        lines.push(Line::from(Span::styled(
-            "This lesson has no checks.",
-            theme::dim(),
-        )));
+        lines.push(Line::from(Span::styled(tr(T::ChecksNone), theme::dim())));
     }
     let drawn = draw_all(view, width);
     let rows = height.saturating_sub(lines.len());
@@ -245,7 +260,7 @@ pub fn render(f: &mut Frame, area: Rect, view: &ChecksView) {
         let more = drawn.len() - shown;
         lines.extend(drawn.into_iter().take(shown).map(|d| d.single));
         lines.push(Line::from(Span::styled(
-            format!("+{more} more"),
+            trf(T::ChecksMore, &[("n", &more.to_string())]),
             theme::dim(),
         )));
     }

@@ -31,7 +31,13 @@ pub fn short_path(path: &std::path::Path, home: &std::path::Path) -> String {
 }
 
 pub fn render(f: &mut Frame, area: Rect, screen: Option<&vt100::Screen>, v: &ConsoleView) {
-    let title = format!(" Console: {} ", crate::sanitize::clean_line(v.folder));
+    let title = format!(
+        " {} ",
+        super::text::trf(
+            super::text::T::PaneConsole,
+            &[("folder", &crate::sanitize::clean_line(v.folder))]
+        )
+    );
     let mut block = pane_block(title, v.focused);
     if let Some(s) = screen {
         let back = s.scrollback();
@@ -46,7 +52,10 @@ pub fn render(f: &mut Frame, area: Rect, screen: Option<&vt100::Screen>, v: &Con
         }
     }
     if !v.focused {
-        block = block.title_bottom(Line::from(Span::styled(" F2 to type here ", theme::dim())));
+        block = block.title_bottom(Line::from(Span::styled(
+            format!(" {} ", super::text::tr(super::text::T::ConsoleTypeHere)),
+            theme::dim(),
+        )));
     }
     let inner = block.inner(area);
     match screen {

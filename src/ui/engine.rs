@@ -275,7 +275,10 @@ pub fn render(
     named: &Named,
     reachable: bool,
 ) {
-    let block = pane_block(" Engine ", false);
+    let block = pane_block(
+        format!(" {} ", super::text::tr(super::text::T::PaneEngine)),
+        false,
+    );
     let inner = block.inner(area);
     f.render_widget(block, area);
     let width = inner.width as usize;

@@ -6,47 +6,33 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
+use super::text::{tr, T};
 use super::{centered, theme};
 
-/// (keys, what they do), grouped by heading (`keys` empty = heading).
-pub const KEYS: &[(&str, &str)] = &[
-    ("", "Anywhere"),
-    ("F1", "this help (Esc closes)"),
-    ("F2", "move focus between console and lesson"),
-    ("F3", "lesson list (also `l` in the lesson)"),
-    (
-        "F4 F9",
-        "network map, image anatomy (in the lesson's place)",
-    ),
-    ("F5", "check now (checks also run by themselves)"),
-    ("F6", "next hint"),
-    ("F7", "next lesson"),
-    ("F8", "solution (after passing or after the last hint)"),
-    ("Ctrl-Q", "quit"),
-    ("", "Lesson focus"),
-    ("j k ↑ ↓", "scroll"),
-    (
-        "PgUp PgDn g G",
-        "scroll a page / top, bottom (Space, Home, End)",
-    ),
-    ("Tab ] / Shift-Tab [", "next / previous code block"),
-    ("Enter s", "type the block at the console prompt (not run)"),
-    (
-        "n h l m i q",
-        "next lesson, hint, lesson list, map, images, quit",
-    ),
-    (
-        "a  ← →  s  Esc",
-        "map: all; anatomy: more images, scan; close",
-    ),
-    (
-        "wheel, click",
-        "scroll, focus the pane; Shift-drag selects text",
-    ),
-    ("", "Console focus"),
-    ("any key", "goes to the shell (F10-F12 too)"),
-    ("Shift-PgUp/PgDn", "scroll back through output"),
-    ("Enter", "start a new shell after it exited"),
+/// (keys, what they do, from `ui::text`), grouped by heading (`keys` empty = heading).
+pub const KEYS: &[(&str, T)] = &[
+    ("", T::HelpAnywhere),
+    ("F1", T::HelpF1),
+    ("F2", T::HelpF2),
+    ("F3", T::HelpF3),
+    ("F4 F9", T::HelpF4F9),
+    ("F5", T::HelpF5),
+    ("F6", T::HelpF6),
+    ("F7", T::HelpF7),
+    ("F8", T::HelpF8),
+    ("Ctrl-Q", T::HelpQuit),
+    ("", T::HelpLessonFocus),
+    ("j k ↑ ↓", T::HelpScroll),
+    ("PgUp PgDn g G", T::HelpPage),
+    ("Tab ] / Shift-Tab [", T::HelpBlocks),
+    ("Enter s", T::HelpSendBlock),
+    ("n h l m i q", T::HelpLetters),
+    ("a  ← →  s  Esc", T::HelpPictureKeys),
+    ("wheel, click", T::HelpMouse),
+    ("", T::HelpConsoleFocus),
+    ("any key", T::HelpAnyKey),
+    ("Shift-PgUp/PgDn", T::HelpScrollBack),
+    ("Enter", T::HelpNewShell),
 ];
 
 pub fn render(f: &mut Frame, area: Rect) {
@@ -57,7 +43,7 @@ pub fn render(f: &mut Frame, area: Rect) {
         .unwrap_or(0);
     let text_w = KEYS
         .iter()
-        .map(|(_, t)| t.chars().count())
+        .map(|(_, t)| tr(*t).chars().count())
         .max()
         .unwrap_or(0);
     let w = (key_w + text_w + 6) as u16;
@@ -67,6 +53,7 @@ pub fn render(f: &mut Frame, area: Rect) {
     let lines: Vec<Line> = KEYS
         .iter()
         .map(|(k, t)| {
+            let t = tr(*t);
             if k.is_empty() {
                 Line::from(Span::styled(
                     t.to_string(),
@@ -86,8 +73,14 @@ pub fn render(f: &mut Frame, area: Rect) {
         .borders(Borders::ALL)
         .border_type(BorderType::Double)
         .border_style(Style::default().fg(theme::ACCENT))
-        .title(Span::styled(" Help ", theme::bold()))
-        .title_bottom(Line::from(Span::styled(" Esc close ", theme::dim())).right_aligned());
+        .title(Span::styled(
+            format!(" {} ", tr(T::PaneHelp)),
+            theme::bold(),
+        ))
+        .title_bottom(
+            Line::from(Span::styled(format!(" {} ", tr(T::EscClose)), theme::dim()))
+                .right_aligned(),
+        );
     f.render_widget(Paragraph::new(lines).block(block), r);
 }
 

@@ -57,7 +57,10 @@ pub fn hint_height(hint: &HintBox, inner: Rect) -> u16 {
 pub fn render(f: &mut Frame, area: Rect, v: &LessonView) {
     let (n, of) = v.position;
     let title = Line::from(vec![
-        Span::raw(" Lesson: "),
+        Span::raw(format!(
+            " {}: ",
+            super::text::tr(super::text::T::PaneLesson)
+        )),
         Span::raw(crate::sanitize::clean_line(v.title)),
         Span::styled(format!(" ({n}/{of}) "), theme::dim()),
     ]);
@@ -162,17 +165,26 @@ pub fn render(f: &mut Frame, area: Rect, v: &LessonView) {
             .border_type(BorderType::Rounded)
             .border_style(Style::default().fg(theme::WARN))
             .title(Span::styled(
-                format!(" Hint {}/{} ", h.n, h.of),
+                format!(
+                    " {} ",
+                    super::text::trf(
+                        super::text::T::PaneHint,
+                        &[("n", &h.n.to_string()), ("of", &h.of.to_string())]
+                    )
+                ),
                 Style::default()
                     .fg(theme::WARN)
                     .add_modifier(Modifier::BOLD),
             ))
             .title_bottom(Line::from(Span::styled(
-                if h.n < h.of {
-                    " F6 next hint · Esc hide "
-                } else {
-                    " F8 solution · Esc hide "
-                },
+                format!(
+                    " {} ",
+                    super::text::tr(if h.n < h.of {
+                        super::text::T::HintNextKeys
+                    } else {
+                        super::text::T::HintLastKeys
+                    })
+                ),
                 theme::dim(),
             )));
         let block = block.padding(ratatui::widgets::Padding::horizontal(1));

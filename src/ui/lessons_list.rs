@@ -25,7 +25,10 @@ pub fn render(f: &mut Frame, area: Rect, rows: &[Row], selected: usize, current:
         .borders(Borders::ALL)
         .border_type(BorderType::Double)
         .border_style(Style::default().fg(theme::ACCENT))
-        .title(Span::styled(" Lessons ", theme::bold()))
+        .title(Span::styled(
+            format!(" {} ", super::text::tr(super::text::T::PaneLessons)),
+            theme::bold(),
+        ))
         .title_bottom(
             Line::from(Span::styled(
                 " ↑↓ choose · Enter open · Esc close ",

@@ -88,13 +88,23 @@ pub fn bottom_title(below: usize, keys: &str, width: usize) -> String {
 }
 
 pub fn render(f: &mut Frame, area: Rect, v: &MapView) {
-    let what = if v.all { "everything" } else { "this lesson" };
-    let keys = if v.focused {
-        " a all · j k · Esc close "
+    let what = super::text::tr(if v.all {
+        super::text::T::MapEverything
     } else {
-        " F2 focus · F4 close "
+        super::text::T::MapThisLesson
+    });
+    let keys = if v.focused {
+        format!(" {} ", super::text::tr(super::text::T::MapKeysFocused))
+    } else {
+        format!(" {} ", super::text::tr(super::text::T::MapKeys))
     };
-    let mut block = pane_block(format!(" Network map · {what} "), v.focused);
+    let mut block = pane_block(
+        format!(
+            " {} ",
+            super::text::trf(super::text::T::PaneMap, &[("what", what)])
+        ),
+        v.focused,
+    );
     let inner = block.inner(area);
     let width = inner.width as usize;
     let height = inner.height as usize;
@@ -107,7 +117,7 @@ pub fn render(f: &mut Frame, area: Rect, v: &MapView) {
     };
     let scroll = clamp_scroll(v.scroll, all.len(), height);
     let below = all.len().saturating_sub(scroll + height);
-    let bottom = super::map::bottom_title(below, keys, inner.width as usize);
+    let bottom = super::map::bottom_title(below, &keys, inner.width as usize);
     block = block.title_bottom(Line::from(Span::styled(bottom, theme::dim())).right_aligned());
     f.render_widget(block, area);
     let shown: Vec<Line<'static>> = all.into_iter().skip(scroll).take(height).collect();

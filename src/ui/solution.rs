@@ -45,7 +45,10 @@ pub fn render(f: &mut Frame, area: Rect, lines: &[Line<'static>], scroll: usize)
         .borders(Borders::ALL)
         .border_type(BorderType::Double)
         .border_style(Style::default().fg(theme::WARN))
-        .title(Span::styled(" Solution ", theme::bold()))
+        .title(Span::styled(
+            format!(" {} ", super::text::tr(super::text::T::PaneSolution)),
+            theme::bold(),
+        ))
         .title_bottom(
             Line::from(Span::styled(" j/k scroll · Esc close ", theme::dim())).right_aligned(),
         );
@@ -71,7 +74,10 @@ pub fn render_confirm(f: &mut Frame, area: Rect, question: &str) {
         .borders(Borders::ALL)
         .border_type(BorderType::Double)
         .border_style(Style::default().fg(theme::WARN))
-        .title(Span::styled(" Solution? ", theme::bold()));
+        .title(Span::styled(
+            format!(" {} ", super::text::tr(super::text::T::PaneSolutionAsk)),
+            theme::bold(),
+        ));
     let mut out: Vec<Line> = lines
         .into_iter()
         .map(|l| Line::from(format!(" {l}")))

@@ -7,6 +7,7 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
+use super::text::{tr, trf, T};
 use super::theme;
 
 /// What the status bar says about the engine.
@@ -43,8 +44,13 @@ impl EngineStatus {
                 endpoint,
                 reason,
                 advice,
-            } => Some(format!(
-                "engine unreachable: {endpoint}: {reason}. {advice}"
+            } => Some(trf(
+                T::EngineUnreachableWhy,
+                &[
+                    ("endpoint", endpoint),
+                    ("reason", reason),
+                    ("advice", advice),
+                ],
             )),
             _ => None,
         }
@@ -67,19 +73,22 @@ pub enum ClassStatus {
 impl ClassStatus {
     fn span(self) -> Span<'static> {
         match self {
-            ClassStatus::Connecting => {
-                Span::styled(" class: connecting… ", Style::default().fg(theme::WARN))
-            }
-            ClassStatus::Connected => {
-                Span::styled(" class: connected ", Style::default().fg(theme::PASS))
-            }
-            ClassStatus::Offline => Span::styled(
-                " class: offline (queued) ",
+            ClassStatus::Connecting => Span::styled(
+                format!(" {} ", tr(T::ClassConnecting)),
                 Style::default().fg(theme::WARN),
             ),
-            ClassStatus::Refused => {
-                Span::styled(" class: refused ", Style::default().fg(theme::FAIL))
-            }
+            ClassStatus::Connected => Span::styled(
+                format!(" {} ", tr(T::ClassConnected)),
+                Style::default().fg(theme::PASS),
+            ),
+            ClassStatus::Offline => Span::styled(
+                format!(" {} ", tr(T::ClassOffline)),
+                Style::default().fg(theme::WARN),
+            ),
+            ClassStatus::Refused => Span::styled(
+                format!(" {} ", tr(T::ClassRefused)),
+                Style::default().fg(theme::FAIL),
+            ),
         }
     }
 }
@@ -87,17 +96,24 @@ impl ClassStatus {
 /// The key hints shown for the current focus.
 pub fn keys(console_focused: bool) -> Vec<(&'static str, &'static str)> {
     let mut k = vec![
-        ("F1", "help"),
-        ("F2", if console_focused { "lesson" } else { "console" }),
-        ("F3", "lessons"),
-        ("F4", "map"),
-        ("F5", "check"),
-        ("F6", "hint"),
-        ("F7", "next"),
-        ("^Q", "quit"),
+        ("F1", tr(T::KeyHelp)),
+        (
+            "F2",
+            tr(if console_focused {
+                T::KeyLesson
+            } else {
+                T::KeyConsole
+            }),
+        ),
+        ("F3", tr(T::KeyLessons)),
+        ("F4", tr(T::KeyMap)),
+        ("F5", tr(T::KeyCheck)),
+        ("F6", tr(T::KeyHint)),
+        ("F7", tr(T::KeyNext)),
+        ("^Q", tr(T::KeyQuit)),
     ];
     if !console_focused {
-        k.insert(2, ("⏎", "send"));
+        k.insert(2, ("⏎", tr(T::KeySend)));
     }
     k
 }
@@ -111,12 +127,16 @@ pub fn render(
     flash: Option<&str>,
 ) {
     let engine_span = match engine {
-        EngineStatus::Connecting => {
-            Span::styled(" engine: connecting… ", Style::default().fg(theme::WARN))
-        }
-        EngineStatus::Ok { .. } => Span::styled(" engine: ok ", Style::default().fg(theme::PASS)),
+        EngineStatus::Connecting => Span::styled(
+            format!(" {} ", tr(T::EngineConnecting)),
+            Style::default().fg(theme::WARN),
+        ),
+        EngineStatus::Ok { .. } => Span::styled(
+            format!(" {} ", tr(T::EngineOk)),
+            Style::default().fg(theme::PASS),
+        ),
         EngineStatus::Unreachable { .. } => Span::styled(
-            " engine: unreachable ",
+            format!(" {} ", tr(T::EngineUnreachable)),
             Style::default()
                 .fg(theme::FAIL)
                 .add_modifier(Modifier::BOLD),

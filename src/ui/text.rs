@@ -114,6 +114,17 @@ keys! {
     HelpAnyKey,
     HelpScrollBack,
     HelpNewShell,
+    // Flash lines in the TUI's status bar.
+    FlashNoCommands,
+    FlashNoHints,
+    /// `{seen}`, `{of}`.
+    FlashSolutionLocked,
+    FlashLastLesson,
+    FlashScanning,
+    /// `{error}`.
+    FlashConsole,
+    /// `{error}`.
+    FlashClassFile,
     // `dockdojo watch`: the word before a check's title, its details, the sentences.
     WatchPass,
     WatchFail,
@@ -262,6 +273,19 @@ const EN: Table = Table {
         (T::HelpAnyKey, "goes to the shell (F10-F12 too)"),
         (T::HelpScrollBack, "scroll back through output"),
         (T::HelpNewShell, "start a new shell after it exited"),
+        (T::FlashNoCommands, "This lesson has no commands to send."),
+        (T::FlashNoHints, "This lesson has no hints."),
+        (
+            T::FlashSolutionLocked,
+            "The solution opens once the checks pass, or after the last hint (F6: {seen} of {of} seen).",
+        ),
+        (T::FlashLastLesson, "This is the last lesson. F3 lists them all."),
+        (
+            T::FlashScanning,
+            "Looking for the kinds of tools no check looked for…",
+        ),
+        (T::FlashConsole, "console: {error}"),
+        (T::FlashClassFile, "class: cannot read the class file: {error}"),
         (T::WatchPass, "PASS"),
         (T::WatchFail, "FAIL"),
         (T::WatchError, "CANNOT CHECK"),
@@ -359,7 +383,7 @@ const DE: Table = Table {
         (T::CheckWhy, "warum"),
         (T::CheckExpected, "erwartet"),
         (T::CheckFound, "gefunden"),
-        (T::CheckTry, "versuch"),
+        (T::CheckTry, "probier"),
         (T::CheckCouldNot, "nicht prüfbar"),
         (T::CheckNotHere, "nicht auf dieser Engine"),
         (T::CheckSameReason, "(derselbe Grund wie oben)"),
@@ -416,6 +440,25 @@ const DE: Table = Table {
         (T::HelpAnyKey, "geht an die Shell (auch F10-F12)"),
         (T::HelpScrollBack, "in der Ausgabe zurückblättern"),
         (T::HelpNewShell, "eine neue Shell starten, nachdem sie endete"),
+        (T::FlashNoCommands, "Diese Lektion hat keine Befehle zum Senden."),
+        (T::FlashNoHints, "Diese Lektion hat keine Tipps."),
+        (
+            T::FlashSolutionLocked,
+            "Die Lösung öffnet sich, wenn die Prüfungen bestehen, oder nach dem letzten Tipp (F6: {seen} von {of} gesehen).",
+        ),
+        (
+            T::FlashLastLesson,
+            "Das ist die letzte Lektion. F3 listet alle auf.",
+        ),
+        (
+            T::FlashScanning,
+            "Suche nach den Arten von Werkzeugen, nach denen keine Prüfung gesucht hat…",
+        ),
+        (T::FlashConsole, "Konsole: {error}"),
+        (
+            T::FlashClassFile,
+            "Klasse: die Klassendatei lässt sich nicht lesen: {error}",
+        ),
         (T::WatchPass, "BESTANDEN"),
         (T::WatchFail, "NICHT BESTANDEN"),
         (T::WatchError, "NICHT PRÜFBAR"),
@@ -423,7 +466,7 @@ const DE: Table = Table {
         (T::WatchUnsupported, "NICHT AUF DIESER ENGINE"),
         (T::WatchExpected, "Erwartet"),
         (T::WatchFound, "Gefunden"),
-        (T::WatchTry, "Versuch"),
+        (T::WatchTry, "Probier"),
         (T::WatchCode, "Code:"),
         (T::WatchCodeIn, "Code ({lang}):"),
         (T::WatchCodeEnd, "Ende des Codes."),
