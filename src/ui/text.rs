@@ -651,7 +651,7 @@ mod tests {
     #[test]
     fn a_language_for_one_thread() {
         assert_eq!(with_lang("de-AT", || tr(T::PaneChecks)), "Prüfungen");
-        assert_eq!(with_lang("de", || lang()), "de");
+        assert_eq!(with_lang("de", lang), "de");
         assert_eq!(with_lang("fr", || tr(T::PaneChecks)), "Checks");
         assert_eq!(
             with_lang("de", || trf(
