@@ -2,6 +2,7 @@
 
 use super::{find_lesson, load_pack_or_report, Ctx, EXIT_CANNOT, EXIT_OK};
 use crate::sanitize::{clean, clean_line};
+use crate::ui::text::{trf, T};
 
 pub async fn run(ctx: &Ctx, lesson: &str, n: Option<usize>) -> anyhow::Result<i32> {
     let pack = match load_pack_or_report(ctx) {
@@ -12,7 +13,7 @@ pub async fn run(ctx: &Ctx, lesson: &str, n: Option<usize>) -> anyhow::Result<i3
     let total = lesson.hints.len();
     let id = clean_line(&lesson.id);
     if total == 0 {
-        outln!("Lesson {id} has no hints. To see the reference solution: dockdojo solution {id}");
+        outln!("{}", trf(T::HintNone, &[("id", &id)]));
         return Ok(EXIT_OK);
     }
     let shown = crate::progress::load(&ctx.home)
@@ -32,20 +33,29 @@ pub async fn run(ctx: &Ctx, lesson: &str, n: Option<usize>) -> anyhow::Result<i3
         Some(k) => k,
         None if shown >= total => {
             outln!(
-                "You have seen all {total} hints of lesson {id}.\n\
-                 See one again: dockdojo hint {id} N (1-{total})\n\
-                 See the reference solution: dockdojo solution {id}"
+                "{}",
+                trf(T::HintAllSeen, &[("n", &total.to_string()), ("id", &id)])
             );
             return Ok(EXIT_OK);
         }
         None => shown + 1,
     };
-    outln!("Hint {which} of {total} ({id}):\n");
+    outln!(
+        "{}\n",
+        trf(
+            T::HintHeading,
+            &[
+                ("n", &which.to_string()),
+                ("of", &total.to_string()),
+                ("id", &id)
+            ]
+        )
+    );
     outln!("{}", clean(&lesson.hints[which - 1]));
     if which == total {
-        outln!("\nThat was the last hint. To see the reference solution: dockdojo solution {id}");
+        outln!("\n{}", trf(T::HintWasLast, &[("id", &id)]));
     } else {
-        outln!("\nNext hint: dockdojo hint {id}");
+        outln!("\n{}", trf(T::HintNextCommand, &[("id", &id)]));
     }
     if let Err(e) = crate::progress::record_hints_shown(&ctx.home, &lesson.id, which) {
         eprintln!("dockdojo: warning: could not record that this hint was shown: {e}");

@@ -1,7 +1,8 @@
 //! The interface's words: one table per language, every text under one key.
 //!
 //! The status bar, the panes' titles, the checks pane's labels, the help
-//! overlay, the TUI's flash lines and the sentences of `dockdojo watch` say
+//! overlay, the TUI's flash lines and the sentences of `dockdojo watch` and
+//! `dockdojo hint` say
 //! [`tr`]`(T::...)` instead of a string literal. English is the table every
 //! key must have; another language's table may miss a key (English is shown
 //! then), but a test fails until it has them all. Values with `{name}` are
@@ -125,6 +126,17 @@ keys! {
     FlashConsole,
     /// `{error}`.
     FlashClassFile,
+    // `dockdojo hint`.
+    /// `{id}`.
+    HintNone,
+    /// `{n}`, `{id}`.
+    HintAllSeen,
+    /// `{n}`, `{of}`, `{id}`.
+    HintHeading,
+    /// `{id}`.
+    HintWasLast,
+    /// `{id}`.
+    HintNextCommand,
     // `dockdojo watch`: the word before a check's title, its details, the sentences.
     WatchPass,
     WatchFail,
@@ -286,6 +298,20 @@ const EN: Table = Table {
         ),
         (T::FlashConsole, "console: {error}"),
         (T::FlashClassFile, "class: cannot read the class file: {error}"),
+        (
+            T::HintNone,
+            "Lesson {id} has no hints. To see the reference solution: dockdojo solution {id}",
+        ),
+        (
+            T::HintAllSeen,
+            "You have seen all {n} hints of lesson {id}.\nSee one again: dockdojo hint {id} N (1-{n})\nSee the reference solution: dockdojo solution {id}",
+        ),
+        (T::HintHeading, "Hint {n} of {of} ({id}):"),
+        (
+            T::HintWasLast,
+            "That was the last hint. To see the reference solution: dockdojo solution {id}",
+        ),
+        (T::HintNextCommand, "Next hint: dockdojo hint {id}"),
         (T::WatchPass, "PASS"),
         (T::WatchFail, "FAIL"),
         (T::WatchError, "CANNOT CHECK"),
@@ -459,6 +485,20 @@ const DE: Table = Table {
             T::FlashClassFile,
             "Klasse: die Klassendatei lässt sich nicht lesen: {error}",
         ),
+        (
+            T::HintNone,
+            "Lektion {id} hat keine Tipps. Die Musterlösung zeigt: dockdojo solution {id}",
+        ),
+        (
+            T::HintAllSeen,
+            "Du hast alle {n} Tipps der Lektion {id} gesehen.\nEinen noch einmal: dockdojo hint {id} N (1-{n})\nDie Musterlösung: dockdojo solution {id}",
+        ),
+        (T::HintHeading, "Tipp {n} von {of} ({id}):"),
+        (
+            T::HintWasLast,
+            "Das war der letzte Tipp. Die Musterlösung zeigt: dockdojo solution {id}",
+        ),
+        (T::HintNextCommand, "Nächster Tipp: dockdojo hint {id}"),
         (T::WatchPass, "BESTANDEN"),
         (T::WatchFail, "NICHT BESTANDEN"),
         (T::WatchError, "NICHT PRÜFBAR"),

@@ -142,7 +142,8 @@ fn the_built_in_pack_speaks_german_when_asked() {
         String::from_utf8_lossy(&o.stderr)
     );
     assert!(
-        stdout(&o).contains("Deine Konsole steht schon im Lektionsordner"),
+        stdout(&o)
+            .contains("Tipp 1 von 3 (why-size):\n\nDeine Konsole steht schon im Lektionsordner"),
         "{}",
         stdout(&o)
     );
