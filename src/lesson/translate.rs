@@ -11,6 +11,7 @@
 //! original and may not appear in a translation.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
 
 use super::diag::Diagnostic;
@@ -177,7 +178,11 @@ pub(super) fn load(pack: &Pack<'_>, tag: &str, found: &Found) -> (Option<Loaded>
         };
         let (parsed, mut d) = parse::parse_lesson(&md_path, expanded.as_bytes(), dir_name);
         if let Some(original) = original {
-            d.extend(compare(&md_path, &expanded, original));
+            let (differences, other_kind) = compare(&md_path, &expanded, original);
+            // A check with another kind than the original's is reported as
+            // that; what its fields lack for the other kind is beside the point.
+            d.retain(|x| !other_kind.iter().any(|lines| lines.contains(&x.line)));
+            d.extend(differences);
             d.sort_by_key(|x| (x.line == 0, x.line, x.col));
         }
         diags.extend(d);
@@ -295,13 +300,19 @@ fn checks(t: &Table) -> Vec<(String, Option<&Entry>, &Table, std::ops::Range<usi
 }
 
 /// Every way the translated lesson (`path`, `text`) differs from the
-/// original in more than text, each at its place in the translated file.
+/// original in more than text, each at its place in the translated file;
+/// and the lines of the checks whose kind differs.
 /// Both texts have `{{image.NAME}}` expanded; nothing is compared when
 /// either front matter is not TOML (the parser reports that).
-pub(super) fn compare(path: &Path, text: &str, original: &Original) -> Vec<Diagnostic> {
+pub(super) fn compare(
+    path: &Path,
+    text: &str,
+    original: &Original,
+) -> (Vec<Diagnostic>, Vec<RangeInclusive<usize>>) {
     let (Some((t, base)), Some((o, obase))) = (front(text), front(&original.text)) else {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     };
+    let mut other_kind = Vec::new();
     let mut r = Reporter::new(path, text, base);
     let oi = LineIndex::new(&original.text);
     let there = |span: &std::ops::Range<usize>| -> String {
@@ -382,6 +393,12 @@ pub(super) fn compare(path: &Path, text: &str, original: &Original) -> Vec<Diagn
             );
             continue;
         };
+        let kind = |t: &Table| t.get("kind").map(|e| e.node.v.clone());
+        if let (Some(a), Some(b)) = (kind(table), kind(otable)) {
+            if !same(&a, &b) {
+                other_kind.push(r.line_of(head)..=r.line_of(&(head.end..head.end)));
+            }
+        }
         compare_check(&mut r, id, table, head, otable, ohead, &there);
     }
     for (id, id_entry, _, head) in &oc {
@@ -423,7 +440,7 @@ pub(super) fn compare(path: &Path, text: &str, original: &Original) -> Vec<Diagn
             ),
         );
     }
-    r.finish()
+    (r.finish(), other_kind)
 }
 
 /// One check of the translation against the same check of the original.
@@ -760,6 +777,20 @@ Text
         assert_eq!(
             l,
             ["p/_lang/de/01-small/lesson.md:15:8: check `size` has kind \"image.packages\" here but \"image.layers\" in the original (p/01-small/lesson.md:16:8)"]
+        );
+    }
+
+    #[test]
+    fn another_kinds_own_problems_are_not_piled_on() {
+        // image.lacks has no `max` and needs `paths` or `sets`: not reported,
+        // the kind is the problem.
+        let l = lint(
+            &GERMAN.replace("kind = \"image.layers\"", "kind = \"image.lacks\""),
+            vec![],
+        );
+        assert_eq!(
+            l,
+            ["p/_lang/de/01-small/lesson.md:15:8: check `size` has kind \"image.lacks\" here but \"image.layers\" in the original (p/01-small/lesson.md:16:8)"]
         );
     }
 
