@@ -162,6 +162,8 @@ fn a_german_screen() {
             "probier:",
             "F1 Hilfe",
             "F5 prüfen",
+            "Netzwerke",
+            "nicht angelegt",
         ] {
             assert!(s.contains(want), "{want} missing:\n{s}");
         }

@@ -1,6 +1,7 @@
 //! The engine pane: the images a lesson names with size bars, the networks
 //! as a small map of their containers, and containers with their state.
 
+use super::text::{tr, trf, T};
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -100,7 +101,7 @@ fn image_lines(view: &EngineView, named: &Named, width: usize) -> Vec<Line<'stat
             let name = truncate(&name, name_w);
             let pad = name_w.saturating_sub(name.width());
             let mut spans = vec![
-                label("images", i == 0, width),
+                label(tr(T::EngineImages), i == 0, width),
                 Span::styled(name, theme::bold()),
                 Span::raw(" ".repeat(pad + 1)),
             ];
@@ -115,7 +116,7 @@ fn image_lines(view: &EngineView, named: &Named, width: usize) -> Vec<Line<'stat
                     let color = if frac > 0.5 { theme::WARN } else { theme::PASS };
                     spans.push(Span::styled(bar(frac, bar_w), Style::default().fg(color)));
                 }
-                None => spans.push(Span::styled("not built yet", theme::dim())),
+                None => spans.push(Span::styled(tr(T::EngineNotBuilt), theme::dim())),
             }
             Line::from(spans)
         })
@@ -156,19 +157,25 @@ fn network_lines(
             .max(4);
         let name = truncate(&name, name_w);
         let head = vec![
-            label("networks", first, width),
+            label(tr(T::EngineNetworks), first, width),
             Span::styled(name.clone(), theme::bold()),
         ];
         match info {
             None => {
                 let mut s = head;
-                s.push(Span::styled("  not created", theme::dim()));
+                s.push(Span::styled(
+                    format!("  {}", tr(T::EngineNotCreated)),
+                    theme::dim(),
+                ));
                 lines.push(Line::from(s));
             }
             Some(n) if !n.containers.iter().any(|c| !is_helper_name(c)) => {
                 let mut s = head;
                 s.push(Span::styled(
-                    format!("  {} · no containers", clean_line(&n.driver)),
+                    format!(
+                        "  {}",
+                        trf(T::EngineNoContainers, &[("driver", &clean_line(&n.driver))])
+                    ),
                     theme::dim(),
                 ));
                 lines.push(Line::from(s));
@@ -245,7 +252,7 @@ fn container_lines(
         .enumerate()
         .map(|(i, (name, info))| {
             let mut s = vec![
-                label("containers", i == 0, width),
+                label(tr(T::EngineContainers), i == 0, width),
                 state_dot(info.map(|c| c.state.as_str())),
                 Span::raw(format!(" {} ", clean_line(name))),
             ];
@@ -254,14 +261,14 @@ fn container_lines(
                     format!("{} · {}", clean_line(&c.state), clean_line(&c.image)),
                     theme::dim(),
                 )),
-                None => s.push(Span::styled("not created", theme::dim())),
+                None => s.push(Span::styled(tr(T::EngineNotCreated), theme::dim())),
             }
             Line::from(s)
         })
         .collect();
     if hidden > 0 {
         lines.push(Line::from(vec![
-            label("containers", lines.is_empty(), width),
+            label(tr(T::EngineContainers), lines.is_empty(), width),
             Span::styled(format!("+{hidden} more running"), theme::dim()),
         ]));
     }
@@ -275,10 +282,7 @@ pub fn render(
     named: &Named,
     reachable: bool,
 ) {
-    let block = pane_block(
-        format!(" {} ", super::text::tr(super::text::T::PaneEngine)),
-        false,
-    );
+    let block = pane_block(format!(" {} ", tr(T::PaneEngine)), false);
     let inner = block.inner(area);
     f.render_widget(block, area);
     let width = inner.width as usize;
@@ -298,7 +302,9 @@ pub fn render(
         )));
     }
     match view {
-        None if reachable => lines.push(Line::from(Span::styled("listing…", theme::dim()))),
+        None if reachable => {
+            lines.push(Line::from(Span::styled(tr(T::EngineListing), theme::dim())))
+        }
         None => {}
         Some(view) => {
             let images = image_lines(view, named, width);

@@ -31,7 +31,7 @@ pub fn render(f: &mut Frame, area: Rect, rows: &[Row], selected: usize, current:
         ))
         .title_bottom(
             Line::from(Span::styled(
-                " ↑↓ choose · Enter open · Esc close ",
+                format!(" {} ", super::text::tr(super::text::T::LessonsKeys)),
                 theme::dim(),
             ))
             .right_aligned(),
@@ -57,9 +57,21 @@ pub fn render(f: &mut Frame, area: Rect, rows: &[Row], selected: usize, current:
         .min(width / 3);
     for (i, row) in rows.iter().enumerate().skip(first).take(visible) {
         let (icon, style, label) = match row.status {
-            LessonStatus::Passed => ("✔", Style::default().fg(theme::PASS), "done"),
-            LessonStatus::Failing => ("✘", Style::default().fg(theme::FAIL), "in progress"),
-            LessonStatus::NotStarted => (" ", theme::dim(), "not started"),
+            LessonStatus::Passed => (
+                "✔",
+                Style::default().fg(theme::PASS),
+                super::text::tr(super::text::T::LessonDone),
+            ),
+            LessonStatus::Failing => (
+                "✘",
+                Style::default().fg(theme::FAIL),
+                super::text::tr(super::text::T::LessonInProgress),
+            ),
+            LessonStatus::NotStarted => (
+                " ",
+                theme::dim(),
+                super::text::tr(super::text::T::LessonNotStarted),
+            ),
         };
         let marker = if i == current { "▸" } else { " " };
         let dir = truncate(&crate::sanitize::clean_line(row.dir_name), dir_w);

@@ -186,11 +186,9 @@ pub fn draw(f: &mut ratatui::Frame, v: &ScreenView<'_>, screen: Option<&vt100::S
             selected,
             current,
         } => lessons_list::render(f, area, rows, *selected, *current),
-        OverlayView::ConfirmSolution => solution::render_confirm(
-            f,
-            area,
-            "That was the last hint. Show the solution now? Trying once more teaches more than reading it.",
-        ),
+        OverlayView::ConfirmSolution => {
+            solution::render_confirm(f, area, text::tr(text::T::SolutionConfirm))
+        }
         OverlayView::Solution { lines, scroll } => solution::render(f, area, lines, *scroll),
     }
 }

@@ -12,7 +12,7 @@ use super::{centered, theme, wrap};
 pub fn solution_text(files: &[crate::lesson::PackFile]) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     if files.is_empty() {
-        lines.push(Line::from("This lesson ships no solution files."));
+        lines.push(Line::from(super::text::tr(super::text::T::SolutionNone)));
     }
     for file in files {
         lines.push(Line::from(Span::styled(
@@ -50,7 +50,11 @@ pub fn render(f: &mut Frame, area: Rect, lines: &[Line<'static>], scroll: usize)
             theme::bold(),
         ))
         .title_bottom(
-            Line::from(Span::styled(" j/k scroll · Esc close ", theme::dim())).right_aligned(),
+            Line::from(Span::styled(
+                format!(" {} ", super::text::tr(super::text::T::SolutionKeys)),
+                theme::dim(),
+            ))
+            .right_aligned(),
         );
     let inner = block.inner(r);
     f.render_widget(block, r);
@@ -85,9 +89,15 @@ pub fn render_confirm(f: &mut Frame, area: Rect, question: &str) {
     out.push(Line::from(""));
     out.push(Line::from(vec![
         Span::styled(" y ", theme::key()),
-        Span::raw(" show it   "),
+        Span::raw(format!(
+            " {}   ",
+            super::text::tr(super::text::T::SolutionShow)
+        )),
         Span::styled(" n ", theme::key()),
-        Span::raw(" not yet"),
+        Span::raw(format!(
+            " {}",
+            super::text::tr(super::text::T::SolutionNotYet)
+        )),
     ]));
     f.render_widget(Paragraph::new(out).block(block), r);
 }

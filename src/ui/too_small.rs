@@ -9,9 +9,14 @@ use ratatui::Frame;
 use super::{theme, MIN_HEIGHT, MIN_WIDTH};
 
 pub fn render(f: &mut Frame, area: Rect) {
-    let text = format!(
-        "make the window larger\n(need at least {MIN_WIDTH}x{MIN_HEIGHT}, have {}x{})",
-        area.width, area.height
+    let text = super::text::trf(
+        super::text::T::TooSmall,
+        &[
+            ("min_w", &MIN_WIDTH.to_string()),
+            ("min_h", &MIN_HEIGHT.to_string()),
+            ("w", &area.width.to_string()),
+            ("h", &area.height.to_string()),
+        ],
     );
     let lines = super::wrap(&text, area.width.max(1) as usize);
     let h = (lines.len() as u16 + 2).min(area.height);
@@ -19,7 +24,7 @@ pub fn render(f: &mut Frame, area: Rect) {
     let mut out: Vec<Line> = lines.into_iter().map(Line::from).collect();
     out.push(Line::from(""));
     out.push(Line::styled(
-        "Ctrl-Q quits",
+        super::text::tr(super::text::T::TooSmallQuit),
         Style::default().fg(theme::DIM),
     ));
     f.render_widget(
