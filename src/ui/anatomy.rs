@@ -5,6 +5,7 @@
 //! shows what the check run already found ([`crate::check::anatomy`]);
 //! kinds no check looked for say so until `s` scans them.
 
+use super::text::{tr, trf, T};
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -54,18 +55,24 @@ fn column(
     ))];
     let a = match fact.map(|(_, f)| f) {
         None => {
-            out.push(Line::from(Span::styled("reading…", theme::dim())));
+            out.push(Line::from(Span::styled(
+                tr(T::AnatomyReading),
+                theme::dim(),
+            )));
             return out;
         }
         Some(Ok(None)) => {
             out.push(Line::from(Span::styled(
-                "not built yet",
+                tr(T::EngineNotBuilt),
                 Style::default().fg(theme::WARN),
             )));
             return out;
         }
         Some(Err(e)) => {
-            for l in super::wrap(&format!("cannot read it: {}", clean_line(&e.0)), w) {
+            for l in super::wrap(
+                &trf(T::AnatomyCannotRead, &[("error", &clean_line(&e.0))]),
+                w,
+            ) {
                 out.push(Line::from(Span::styled(
                     l,
                     Style::default().fg(theme::FAIL),
@@ -112,7 +119,7 @@ fn column(
         ])
     };
     out.push(Line::from(Span::styled(
-        "size per build step",
+        tr(T::AnatomySteps),
         Style::default().add_modifier(Modifier::UNDERLINED),
     )));
     if !base_steps.is_empty() {
@@ -120,8 +127,8 @@ fn column(
         out.push(step_line(
             total,
             match base_steps.len() {
-                1 => "the base's one step".to_string(),
-                n => format!("the base's {n} steps"),
+                1 => tr(T::AnatomyBaseOneStep).to_string(),
+                n => trf(T::AnatomyBaseSteps, &[("n", &n.to_string())]),
             },
             true,
         ));
@@ -129,26 +136,29 @@ fn column(
     for s in own {
         let text = instruction(&s.created_by);
         let text = if text.is_empty() {
-            "(no instruction recorded)".to_string()
+            tr(T::AnatomyNoInstruction).to_string()
         } else {
             clean_line(&text)
         };
         out.push(step_line(s.size, text, s.size == 0));
     }
     out.push(Line::from(Span::styled(
-        "tools it carries",
+        tr(T::AnatomyTools),
         Style::default().add_modifier(Modifier::UNDERLINED),
     )));
     for t in &a.tools {
         let label = match t.set {
-            PathSet::Shell => "shell",
-            PathSet::PackageManager => "packages",
-            PathSet::Compilers => "compilers",
-            PathSet::NetworkTools => "network",
+            PathSet::Shell => tr(T::AnatomyShell),
+            PathSet::PackageManager => tr(T::AnatomyPackages),
+            PathSet::Compilers => tr(T::AnatomyCompilers),
+            PathSet::NetworkTools => tr(T::AnatomyNetwork),
         };
         let (text, style) = match &t.found {
-            None => ("not looked for yet (s)".to_string(), theme::dim()),
-            Some(v) if v.is_empty() => ("none".to_string(), Style::default().fg(theme::PASS)),
+            None => (tr(T::AnatomyNotLooked).to_string(), theme::dim()),
+            Some(v) if v.is_empty() => (
+                tr(T::AnatomyNone).to_string(),
+                Style::default().fg(theme::PASS),
+            ),
             Some(v) => (tool_names(v), Style::default().fg(theme::WARN)),
         };
         out.push(Line::from(vec![
@@ -183,7 +193,7 @@ fn anatomy_of(fact: Option<&ImageFact>) -> Option<&Anatomy> {
 pub fn lines(v: &AnatomyView<'_>, width: usize) -> Vec<Line<'static>> {
     if v.images.is_empty() {
         return vec![Line::from(Span::styled(
-            "This lesson names no images.",
+            tr(T::AnatomyNoImages),
             theme::dim(),
         ))];
     }
@@ -243,22 +253,32 @@ pub fn render(f: &mut Frame, area: Rect, v: &AnatomyView<'_>) {
     let first = v.first.min(n.saturating_sub(1));
     let which = match n {
         0 => String::new(),
-        1 => " · 1 image".to_string(),
+        1 => format!(" · {}", tr(T::AnatomyOneImage)),
         2 => String::new(),
-        _ => format!(" · {}-{} of {n}", first + 1, (first + 2).min(n)),
+        _ => format!(
+            " · {}",
+            trf(
+                T::AnatomyRange,
+                &[
+                    ("a", &(first + 1).to_string()),
+                    ("b", &(first + 2).min(n).to_string()),
+                    ("n", &n.to_string())
+                ]
+            )
+        ),
     };
-    let f2_keys = format!(" {} ", super::text::tr(super::text::T::AnatomyKeys));
-    let keys = if !v.focused {
-        f2_keys.as_str()
-    } else if n > 2 {
-        " ← → images · s scan · Esc close "
-    } else {
-        " s scan · j k · Esc close "
-    };
-    let mut block = pane_block(
-        format!(" {}{which} ", super::text::tr(super::text::T::PaneAnatomy)),
-        v.focused,
+    let keys = format!(
+        " {} ",
+        tr(if !v.focused {
+            T::AnatomyKeys
+        } else if n > 2 {
+            T::AnatomyKeysMore
+        } else {
+            T::AnatomyKeysFocused
+        })
     );
+    let keys = keys.as_str();
+    let mut block = pane_block(format!(" {}{which} ", tr(T::PaneAnatomy)), v.focused);
     let inner = block.inner(area);
     let all = lines(v, inner.width as usize);
     let height = inner.height as usize;

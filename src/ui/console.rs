@@ -84,7 +84,7 @@ pub fn render(f: &mut Frame, area: Rect, screen: Option<&vt100::Screen>, v: &Con
         };
         f.render_widget(Clear, row);
         let text = super::truncate(
-            "shell exited — press Enter to start a new one",
+            super::text::tr(super::text::T::ConsoleExited),
             inner.width as usize,
         );
         f.render_widget(

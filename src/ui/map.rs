@@ -111,7 +111,7 @@ pub fn render(f: &mut Frame, area: Rect, v: &MapView) {
     let all = match &v.map {
         Some(m) => lines(m, width),
         None => vec![Line::from(Span::styled(
-            "listing the engine…",
+            super::text::tr(super::text::T::MapListing),
             theme::dim(),
         ))],
     };
