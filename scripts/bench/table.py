@@ -89,10 +89,12 @@ def flush(title):
 
 flush("In-process (criterion; per iteration)")
 
-lacks = row("`dockdojo check` image.lacks shell+compilers, ddt-perf-calc-large, whole process",
-            hf.get("check image.lacks ddt-perf-calc-large"), 60)
-huge = row("`dockdojo check` image.lacks, ddt-perf-calc-huge (larger image)",
-           hf.get("check image.lacks ddt-perf-calc-huge"), 60)
+lacks = row("`dockdojo check` image.lacks shell+compilers, ddt-perf-calc-large never seen, whole process",
+            hf.get("check image.lacks ddt-perf-calc-large"), 30)
+huge = row("`dockdojo check` image.lacks, ddt-perf-calc-huge (larger image) never seen",
+           hf.get("check image.lacks ddt-perf-calc-huge"), 30)
+row("`dockdojo check` image.lacks, ddt-perf-calc-large, first use (no cache file yet)",
+    hf.get("check image.lacks ddt-perf-calc-large, first use (no cache file)"))
 warm = row("`dockdojo check` image.lacks, ddt-perf-calc-large scanned before (fact cache)",
            hf.get("check image.lacks ddt-perf-calc-large, scanned before"), 8)
 meta = row("`dockdojo check` metadata only (exists/size/user/layers)", hf.get("check metadata only"), 20)

@@ -152,11 +152,15 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
     let mut last_draw: Option<Instant> = None;
     let mut draw_at: Option<Instant> = None;
     let mut frames: u64 = 0;
+    // A frame that shows the learner something they are waiting for (a check
+    // result, the answer to a key) is drawn at once; the frame limit holds
+    // back only the frames of a stream (console output, engine chatter).
+    let mut urgent = false;
     loop {
         if app.dirty {
             let now = Instant::now();
             match last_draw {
-                Some(t) if now < t + FRAME => {
+                Some(t) if now < t + FRAME && !urgent => {
                     draw_at.get_or_insert(t + FRAME);
                 }
                 _ => {
@@ -189,6 +193,7 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
                     }
                     last_draw = Some(now);
                     draw_at = None;
+                    urgent = false;
                 }
             }
         }
@@ -254,6 +259,7 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
             }
         };
         let checks_done = matches!(msg, Msg::ChecksDone { .. });
+        urgent |= checks_done || matches!(msg, Msg::Term(crossterm::event::Event::Key(_)));
         let cmds = app.update(msg);
         if rt.bench.enabled {
             if checks_done {

@@ -41,7 +41,15 @@ CREATE TABLE IF NOT EXISTS packages (
     count INTEGER NOT NULL,
     sources TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS sizes (
+    image    TEXT PRIMARY KEY,
+    unpacked INTEGER NOT NULL
+);
 ";
+
+/// `PRAGMA user_version` of a file with [`SCHEMA`]: a file at this version is
+/// opened without running the schema again (and WAL mode is kept in the file).
+const SCHEMA_VERSION: i64 = 2;
 
 /// Present paths and their canonical spellings, per pattern.
 pub type PathFacts = HashMap<String, (Vec<String>, Vec<String>)>;
@@ -93,9 +101,17 @@ impl FactCache {
     fn open(path: &Path) -> rusqlite::Result<Connection> {
         let conn = Connection::open(path)?;
         conn.busy_timeout(BUSY)?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
+        // A cache may lose its last writes in a power cut (WAL, no fsync
+        // at commit); it may not be corrupted by one, and it is not.
         conn.pragma_update(None, "synchronous", "NORMAL")?;
-        conn.execute_batch(SCHEMA)?;
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if version < SCHEMA_VERSION {
+            conn.pragma_update(None, "journal_mode", "WAL")?;
+            // One transaction: a new file costs one commit, not one per table.
+            conn.execute_batch(&format!(
+                "BEGIN IMMEDIATE; {SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
+            ))?;
+        }
         Ok(conn)
     }
 
@@ -155,6 +171,12 @@ impl FactCache {
         }
     }
 
+    /// Open the file now (it is otherwise opened on first use), so that the
+    /// first look-up does not wait for it.
+    pub fn open_now(&self) {
+        self.with(|_| Ok(()));
+    }
+
     /// Every path fact known for this image.
     pub fn paths(&self, image: &str) -> PathFacts {
         self.with(|c| {
@@ -199,6 +221,32 @@ impl FactCache {
                     ],
                 )?;
             }
+            touch(&tx, image)?;
+            tx.commit()
+        });
+    }
+
+    /// The image's unpacked size (the sum of its history's steps).
+    pub fn unpacked_size(&self, image: &str) -> Option<u64> {
+        self.with(|c| {
+            c.prepare_cached("SELECT unpacked FROM sizes WHERE image = ?1")?
+                .query_row(params![image], |r| r.get::<_, i64>(0))
+                .optional()
+        })
+        .flatten()
+        .and_then(|v| u64::try_from(v).ok())
+    }
+
+    pub fn store_unpacked_size(&self, image: &str, size: u64) {
+        let Ok(size) = i64::try_from(size) else {
+            return;
+        };
+        self.with(|c| {
+            let tx = c.transaction()?;
+            tx.execute(
+                "INSERT OR REPLACE INTO sizes (image, unpacked) VALUES (?1, ?2)",
+                params![image, size],
+            )?;
             touch(&tx, image)?;
             tx.commit()
         });
@@ -261,6 +309,10 @@ fn touch(tx: &rusqlite::Transaction<'_>, image: &str) -> rusqlite::Result<()> {
             "DELETE FROM packages WHERE image NOT IN (SELECT image FROM images)",
             [],
         )?;
+        tx.execute(
+            "DELETE FROM sizes WHERE image NOT IN (SELECT image FROM images)",
+            [],
+        )?;
     }
     Ok(())
 }
@@ -290,8 +342,11 @@ mod tests {
                 sources: s(&["/var/lib/dpkg/status"]),
             },
         );
+        c.store_unpacked_size("sha256:aaa", 455_000_000);
         // Another process, the same file.
         let again = FactCache::new(file);
+        assert_eq!(again.unpacked_size("sha256:aaa"), Some(455_000_000));
+        assert_eq!(again.unpacked_size("sha256:bbb"), None);
         let p = again.paths("sha256:aaa");
         assert_eq!(
             p.get("/bin/sh"),
@@ -301,6 +356,29 @@ mod tests {
         // A rebuilt image is a new id: nothing old is served for it.
         assert!(again.paths("sha256:bbb").is_empty());
         assert!(again.packages("sha256:bbb").is_none());
+    }
+
+    #[test]
+    fn a_file_of_the_first_schema_gains_the_new_table_and_keeps_its_facts() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let file = dir.path().join("facts.sqlite");
+        {
+            let old = Connection::open(&file).expect("open");
+            old.execute_batch(
+                "CREATE TABLE images (image TEXT PRIMARY KEY, used INTEGER NOT NULL);
+                 CREATE TABLE paths (image TEXT NOT NULL, pattern TEXT NOT NULL,
+                     present TEXT NOT NULL, canonical TEXT NOT NULL,
+                     PRIMARY KEY (image, pattern)) WITHOUT ROWID;
+                 CREATE TABLE packages (image TEXT PRIMARY KEY, count INTEGER NOT NULL,
+                     sources TEXT NOT NULL);
+                 INSERT INTO paths VALUES ('sha256:aaa', '/x', '[\"/x\"]', '[\"/x\"]');",
+            )
+            .expect("old schema");
+        }
+        let c = FactCache::new(file);
+        assert!(c.paths("sha256:aaa").contains_key("/x"));
+        c.store_unpacked_size("sha256:aaa", 5);
+        assert_eq!(c.unpacked_size("sha256:aaa"), Some(5));
     }
 
     #[test]

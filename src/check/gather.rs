@@ -191,7 +191,10 @@ impl<'a> Gatherer<'a> {
         );
         let scan = scan?;
         let pin_safe = kind.is_some_and(|k| k.keeps_mounts_safely());
-        let pin = pin_safe.then(|| scan.pin_mount());
+        let pin = pin_safe.then(|| {
+            scan.trust_missing();
+            scan.pin_mount()
+        });
         let r = scan_paths(&scan, reqs, &mut out).await;
         if let Some(pin) = pin {
             pin.release().await;
@@ -591,7 +594,24 @@ pub async fn inspect_image(engine: &Engine, reference: &str) -> Fact<Option<Imag
         Ok(i) => {
             let id = i.id.unwrap_or_default();
             let inspect_size = i.size.unwrap_or(0).max(0) as u64;
-            let size = crate::engine::images::unpacked_size(engine, &id, inspect_size).await?;
+            let cache = super::cache::installed();
+            let size = match cache.and_then(|c| c.unpacked_size(&id)) {
+                Some(s) => s,
+                None => {
+                    // Kept only when the history carries sizes: the fallback,
+                    // inspect's Size, may change with what the engine has unpacked.
+                    let steps = crate::engine::images::history(engine, &id).await?;
+                    match crate::engine::images::sum_of(&steps) {
+                        Some(s) => {
+                            if let Some(c) = cache {
+                                c.store_unpacked_size(&id, s);
+                            }
+                            s
+                        }
+                        None => inspect_size,
+                    }
+                }
+            };
             let config = i.config.unwrap_or_default();
             Ok(Some(ImageFacts {
                 reference: reference.to_string(),

@@ -57,6 +57,13 @@ pub async fn run(ctx: &Ctx, args: crate::cli::CheckArgs) -> anyhow::Result<i32> 
         .iter()
         .any(|l| l.checks.iter().any(|c| !c.kind.is_offline()));
     let engine = if needs_engine {
+        // The fact cache file is opened while the engine answers (its first
+        // look-up waits for the open if it is not done by then).
+        drop(tokio::task::spawn_blocking(|| {
+            if let Some(c) = crate::check::cache::installed() {
+                c.open_now();
+            }
+        }));
         Some(crate::engine::connect_quick().await)
     } else {
         None

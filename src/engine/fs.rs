@@ -54,6 +54,8 @@ pub struct ScanContainer {
     /// Stats already answered (a link target such as `/bin/busybox` is asked
     /// for by many paths). The container never runs, so answers do not change.
     stats: std::sync::Mutex<std::collections::HashMap<String, Option<PathStat>>>,
+    /// Ask a path reported missing a second time (see [`Self::trust_missing`]).
+    confirm_missing: std::sync::atomic::AtomicBool,
 }
 
 impl ScanContainer {
@@ -83,6 +85,7 @@ impl ScanContainer {
             id,
             removed: false,
             stats: Default::default(),
+            confirm_missing: std::sync::atomic::AtomicBool::new(true),
         })
     }
 
@@ -104,13 +107,19 @@ impl ScanContainer {
     }
 
     /// One stat, from the engine. A path reported missing is asked a second
-    /// time before the answer stands: "missing" lets a `lacks` check pass, and
-    /// an engine busy mounting the container has answered 404 for a file that
-    /// exists. A transient engine error (a 5xx, a conflict) is tried again, up
+    /// time before the answer stands (unless [`Self::trust_missing`]):
+    /// "missing" lets a `lacks` check pass, and an engine busy mounting the
+    /// container has answered 404 for a file that exists. A transient engine error (a 5xx, a conflict) is tried again, up
     /// to [`TRIES`] times in all.
     async fn stat_uncached(&self, path: &str) -> Result<Option<PathStat>, EngineError> {
         if let Some(st) = self.stat_retrying(path).await? {
             return Ok(Some(st));
+        }
+        if !self
+            .confirm_missing
+            .load(std::sync::atomic::Ordering::Relaxed)
+        {
+            return Ok(None);
         }
         let again = self.stat_retrying(path).await?;
         if again.is_some() {
@@ -265,6 +274,15 @@ impl ScanContainer {
         })
         .await?;
         Ok(r.is_some())
+    }
+
+    /// Take a stat's "missing" at its word (no second ask). For engines
+    /// whose mounts are reference-counted and stable while stats run:
+    /// Docker's classic store. The second ask stays where a wrong 404 was
+    /// seen (the containerd store) or could not be ruled out (Podman).
+    pub fn trust_missing(&self) {
+        self.confirm_missing
+            .store(false, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Keep the container's filesystem mounted in the engine until the pin is

@@ -225,8 +225,9 @@ fn lock(home: &Path) -> std::io::Result<StateLock> {
     Ok(StateLock { _file: file })
 }
 
-/// Load, change, save, all under the lock.
-fn update(home: &Path, f: impl FnOnce(&mut Progress)) -> std::io::Result<()> {
+/// Load, change, save, all under the lock. `f` returns false when nothing
+/// worth a write changed (the file is then left as it is).
+fn update(home: &Path, f: impl FnOnce(&mut Progress) -> bool) -> std::io::Result<()> {
     let _guard = lock(home)?;
     let mut p = match read_state(home) {
         ReadOutcome::Ok(p) => p,
@@ -237,8 +238,32 @@ fn update(home: &Path, f: impl FnOnce(&mut Progress)) -> std::io::Result<()> {
             Progress::default()
         }
     };
-    f(&mut p);
-    write_atomic(home, &p)
+    if f(&mut p) {
+        write_atomic(home, &p)
+    } else {
+        Ok(())
+    }
+}
+
+/// A run with the same outcome as the one recorded less than this long ago
+/// is not written again: `last_checked_at` is then at most this old, and a
+/// learner re-running a check does not pay two fsyncs each time.
+pub const SAME_RESULT_REFRESH_SECS: i64 = 60;
+
+/// The same statuses and messages (timings aside).
+fn same_outcome(a: &LessonResult, b: &LessonResult) -> bool {
+    a.lesson == b.lesson
+        && a.passed == b.passed
+        && a.checks.len() == b.checks.len()
+        && a.checks.iter().zip(&b.checks).all(|(x, y)| {
+            crate::check::CheckResult {
+                duration_ms: 0,
+                ..x.clone()
+            } == crate::check::CheckResult {
+                duration_ms: 0,
+                ..y.clone()
+            }
+        })
 }
 
 fn newer_error(home: &Path, v: u64) -> std::io::Error {
@@ -253,11 +278,28 @@ pub fn record_result(home: &Path, result: &LessonResult) -> std::io::Result<()> 
     update(home, |p| {
         let now = time::now_rfc3339();
         let e = p.lessons.entry(result.lesson.clone()).or_default();
+        let recent = e
+            .last_checked_at
+            .as_deref()
+            .and_then(|t| t.parse::<jiff::Timestamp>().ok())
+            .is_some_and(|t| {
+                let age = jiff::Timestamp::now().as_second() - t.as_second();
+                (0..SAME_RESULT_REFRESH_SECS).contains(&age)
+            });
+        let unchanged = e
+            .last_result
+            .as_ref()
+            .is_some_and(|last| same_outcome(last, result));
+        let achievement = result.passed && e.passed_at.is_none();
+        if unchanged && recent && !achievement {
+            return false;
+        }
         e.last_result = Some(result.clone());
         e.last_checked_at = Some(now.clone());
-        if result.passed && e.passed_at.is_none() {
+        if achievement {
             e.passed_at = Some(now);
         }
+        true
     })
 }
 
@@ -265,7 +307,9 @@ pub fn record_result(home: &Path, result: &LessonResult) -> std::io::Result<()> 
 pub fn record_hints_shown(home: &Path, lesson: &str, n: usize) -> std::io::Result<()> {
     update(home, |p| {
         let e = p.lessons.entry(lesson.to_string()).or_default();
+        let before = e.hints_shown;
         e.hints_shown = e.hints_shown.max(n);
+        e.hints_shown != before
     })
 }
 
@@ -363,6 +407,38 @@ mod tests {
         assert_eq!(p.lessons["a"].last_result, Some(result("a", false)));
         let raw = std::fs::read_to_string(state_file(home.path())).expect("read");
         assert!(raw.contains("\"schema_version\": 1"), "{raw}");
+    }
+
+    #[test]
+    fn a_run_with_the_same_outcome_soon_after_is_not_written_again() {
+        let home = tempfile::tempdir().expect("tempdir");
+        let first = result("a", false);
+        record_result(home.path(), &first).expect("record");
+        let stored = |home: &Path| load(home).lessons["a"].last_result.clone();
+        // Same outcome, other timings: the file keeps the first run.
+        let mut again = first.clone();
+        again.checks[0].duration_ms = 99;
+        record_result(home.path(), &again).expect("record");
+        assert_eq!(stored(home.path()), Some(first.clone()));
+        // A changed message is written.
+        let mut changed = first.clone();
+        changed.checks[0].actual = "b".into();
+        record_result(home.path(), &changed).expect("record");
+        assert_eq!(stored(home.path()), Some(changed.clone()));
+        // An old record is refreshed even when the outcome is the same.
+        let mut p = load(home.path());
+        p.lessons.get_mut("a").expect("a").last_checked_at =
+            Some("2020-01-01T00:00:00Z".into());
+        save(home.path(), &p).expect("save");
+        let mut later = changed.clone();
+        later.checks[0].duration_ms = 7;
+        record_result(home.path(), &later).expect("record");
+        let l = load(home.path());
+        assert_eq!(l.lessons["a"].last_result, Some(later));
+        assert_ne!(
+            l.lessons["a"].last_checked_at.as_deref(),
+            Some("2020-01-01T00:00:00Z")
+        );
     }
 
     #[test]
