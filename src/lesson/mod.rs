@@ -10,8 +10,8 @@
 //!   `*/lesson.md` are read, its lessons' `starter/` and `solution/` only
 //!   listed (a translation may not have them);
 //! - only `pack.toml`, `*/lesson.md`, `*/starter/**` and `*/solution/**`
-//!   (and a translation's files) are read; files are at most 10 MB (100 MB for the whole pack);
-//!   `lesson.md` and `pack.toml` are UTF-8;
+//!   (and a translation's files) are read; files are at most 10 MB (100 MB
+//!   for the whole pack); `lesson.md` and `pack.toml` are UTF-8;
 //! - symlinks may point only inside the pack; FIFOs, sockets and devices are
 //!   never opened; paths are relative without `..`;
 //! - a file is executable if its mode says so or it starts with `#!`
