@@ -764,6 +764,28 @@ mod tests {
     }
 
     #[test]
+    fn manifest_language() {
+        let base = "format_version = 1\ntitle = \"P\"\nprobe_image = \"busybox:1.36\"\n";
+        let (m, _) = parse_manifest(Path::new("pack.toml"), base.as_bytes());
+        assert_eq!(m.expect("manifest").lang, "en");
+        let (m, d) = parse_manifest(
+            Path::new("pack.toml"),
+            format!("{base}lang = \"de\"\n").as_bytes(),
+        );
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(m.expect("manifest").lang, "de");
+        let (m, d) = parse_manifest(
+            Path::new("pack.toml"),
+            format!("{base}lang = \"German\"\n").as_bytes(),
+        );
+        assert!(m.is_none());
+        assert_eq!(
+            d[0].to_string(),
+            "pack.toml:4:8: `German` is not a language tag; write e.g. lang = \"en\", \"de\" or \"pt-BR\""
+        );
+    }
+
+    #[test]
     fn decode_positions() {
         let e = decode(Path::new("l.md"), b"ab\ncd\xffe", "lesson.md").expect_err("bad utf8");
         assert_eq!((e.line, e.col), (2, 3));
