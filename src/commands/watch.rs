@@ -83,7 +83,11 @@ pub fn changed<'a>(before: Option<&LessonResult>, now: &'a LessonResult) -> Vec<
 /// (LANG):" and their lines, without the frame a screen reader would spell
 /// out, and no rule lines under headings.
 fn plain_lesson(lesson: &Lesson, width: u16) -> String {
-    let doc = crate::markdown::Document::parse_unhighlighted(&lesson.body);
+    let doc = crate::markdown::Document::parse_unhighlighted(
+        &lesson.body,
+        // Only the text is used.
+        &crate::theme::Theme::default(),
+    );
     let rendered = doc.layout(width);
     let mut out = String::new();
     for (i, line) in rendered.lines.iter().enumerate() {
