@@ -201,6 +201,15 @@ impl Theme {
         }
     }
 
+    /// The SGR parameters that make `c` the text colour, for line output
+    /// (`dockdojo watch`, `check`, `map`): `38;2;r;g;b`, or `38;5;n`.
+    pub fn sgr(&self, c: Rgb) -> String {
+        match self.color(c) {
+            Color::Indexed(i) => format!("38;5;{i}"),
+            _ => format!("38;2;{};{};{}", c.0, c.1, c.2),
+        }
+    }
+
     pub fn accent(&self) -> Color {
         self.color(self.palette.accent)
     }
