@@ -785,3 +785,20 @@ fn config_flash(problems: &[String]) -> Option<String> {
         n => format!("{first} (and {} more)", n - 1),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::config_flash;
+
+    #[test]
+    fn settings_problems_fit_the_status_line() {
+        assert_eq!(config_flash(&[]), None);
+        let one = vec!["config.toml:1:9: `theme` is \"auto\", \"light\" or \"dark\"".to_string()];
+        assert_eq!(config_flash(&one).as_deref(), Some(one[0].as_str()));
+        let two = vec![
+            one[0].clone(),
+            "config.toml:2:1: unknown setting `foo`".into(),
+        ];
+        assert_eq!(config_flash(&two), Some(format!("{} (and 1 more)", one[0])));
+    }
+}
