@@ -366,6 +366,34 @@ pub fn ensure_contrast(fg: Rgb, bg: Rgb, ratio: f64) -> Rgb {
     target
 }
 
+/// `fg` as `mode` writes it, reaching `ratio` on `bg` as `mode` writes it.
+/// In the 256-colour palette the nearest index can fall short where the
+/// 24-bit colour did not, so `fg` is first pushed a little further from `bg`.
+pub fn readable_color(fg: Rgb, bg: Rgb, mode: ColorMode, ratio: f64) -> Color {
+    match mode {
+        ColorMode::TrueColor => {
+            let c = ensure_contrast(fg, bg, ratio);
+            Color::Rgb(c.0, c.1, c.2)
+        }
+        ColorMode::Palette256 => {
+            let shown = |c: Rgb| {
+                let i = rgb_to_xterm256(c.0, c.1, c.2);
+                (i, xterm256_rgb(i).unwrap_or(c))
+            };
+            let (_, bg) = shown(bg);
+            let mut want = ratio;
+            while want <= 21.0 {
+                let (i, c) = shown(ensure_contrast(fg, bg, want));
+                if contrast(c, bg) >= ratio {
+                    return Color::Indexed(i);
+                }
+                want += 0.25;
+            }
+            Color::Indexed(shown(ensure_contrast(fg, bg, 21.0)).0)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

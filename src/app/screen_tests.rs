@@ -189,6 +189,9 @@ fn assert_readable(b: &ratatui::buffer::Buffer, theme: &Theme) {
     use ratatui::style::Color;
     let rgb = |c: Color| match c {
         Color::Rgb(r, g, b) => Some(Rgb(r, g, b)),
+        // Ours come from the cube and the grey ramp; the 16 system colours
+        // (each terminal picks them) are the console's.
+        Color::Indexed(i) => crate::theme::xterm256_rgb(i),
         _ => None,
     };
     let mut bad = Vec::new();
@@ -206,6 +209,13 @@ fn assert_readable(b: &ratatui::buffer::Buffer, theme: &Theme) {
             let bgs: Vec<Rgb> = match rgb(cell.bg) {
                 Some(bg) => vec![bg],
                 None => theme.palette.backgrounds.to_vec(),
+            };
+            let fg = match (cell.fg, theme.mode) {
+                (Color::Rgb(..), crate::theme::ColorMode::Palette256) => {
+                    bad.push(format!("{y}:{x} {sym:?} is 24-bit in 256-colour mode"));
+                    continue;
+                }
+                _ => fg,
             };
             for bg in bgs {
                 let r = contrast(fg, bg);
@@ -242,6 +252,16 @@ fn failing_checks_screen_in_both_palettes() {
         );
     }
     assert_ne!(seen[0], seen[1], "the palettes draw differently");
+}
+
+#[test]
+fn the_256_colour_palettes_are_readable_too() {
+    use crate::theme::{ColorMode, Kind};
+    for kind in [Kind::Dark, Kind::Light] {
+        let theme = Theme::new(kind, ColorMode::Palette256);
+        let b = render_buffer(&palette_app(theme));
+        assert_readable(&b, &theme);
+    }
 }
 
 #[test]

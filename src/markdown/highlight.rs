@@ -181,7 +181,7 @@ fn code_foreground(t: &Theme) -> Style {
         .theme(t)
         .settings
         .foreground
-        .map(|c| convert_color(c, t.mode));
+        .map(|c| convert_fg(c, t));
     let mut style = Style::new();
     if let Some(fg) = fg {
         style = style.fg(fg);
@@ -221,8 +221,8 @@ fn console(code: &str, t: &Theme) -> Vec<StyledLine> {
     let Some(bash) = find_syntax("bash") else {
         return plain(code, t);
     };
-    let output = code_foreground(t).add_modifier(Modifier::DIM);
-    let prompt = code_foreground(t).add_modifier(Modifier::DIM);
+    let output = muted(t);
+    let prompt = muted(t);
     let mut continuing = false;
     let mut out = Vec::new();
     for line in code.lines() {
@@ -249,6 +249,22 @@ fn console(code: &str, t: &Theme) -> Vec<StyledLine> {
         }
     }
     out
+}
+
+/// Prompts and program output in a console block: the code colour moved a
+/// third of the way to the background, and still 4.5:1 on it (the terminal's
+/// faint attribute would dim it by an amount nobody can measure).
+fn muted(t: &Theme) -> Style {
+    let settings = &highlighter().theme(t).settings;
+    match (settings.foreground, settings.background) {
+        (Some(fg), Some(bg)) => {
+            let (f, b) = (rgb(fg), rgb(bg));
+            let mix = |x: u8, y: u8| ((f64::from(x) * 2.0 + f64::from(y)) / 3.0).round() as u8;
+            let m = Rgb(mix(f.0, b.0), mix(f.1, b.1), mix(f.2, b.2));
+            Style::new().fg(crate::theme::readable_color(m, b, t.mode, 4.5))
+        }
+        _ => code_foreground(t).add_modifier(Modifier::DIM),
+    }
 }
 
 /// `"$ docker ps"` -> `("$ ", "docker ps")`; also a bare `$`.
@@ -283,7 +299,7 @@ fn highlight_line(h: &mut HighlightLines<'_>, line: &str, t: &Theme) -> StyledLi
         }
         let (expanded, new_col) = expand_tabs(text, col);
         col = new_col;
-        let style = convert_style(style, t.mode);
+        let style = convert_style(style, t);
         match out.last_mut() {
             Some((s, t)) if *s == style => t.push_str(&expanded),
             _ => out.push((style, expanded)),
@@ -313,8 +329,8 @@ pub(crate) fn expand_tabs(text: &str, mut col: usize) -> (String, usize) {
     (out, col)
 }
 
-fn convert_style(style: syntect::highlighting::Style, colors: ColorMode) -> Style {
-    let mut out = Style::new().fg(convert_color(style.foreground, colors));
+fn convert_style(style: syntect::highlighting::Style, t: &Theme) -> Style {
+    let mut out = Style::new().fg(convert_fg(style.foreground, t));
     if style.font_style.contains(FontStyle::BOLD) {
         out = out.add_modifier(Modifier::BOLD);
     }
@@ -325,6 +341,15 @@ fn convert_style(style: syntect::highlighting::Style, colors: ColorMode) -> Styl
         out = out.add_modifier(Modifier::UNDERLINED);
     }
     out
+}
+
+/// A code colour as this terminal writes it, still 4.5:1 on the code
+/// background when both become 256-colour indices.
+fn convert_fg(c: SyntectColor, t: &Theme) -> Color {
+    match highlighter().theme(t).settings.background {
+        Some(bg) => crate::theme::readable_color(rgb(c), rgb(bg), t.mode, 4.5),
+        None => convert_color(c, t.mode),
+    }
 }
 
 fn convert_color(c: syntect::highlighting::Color, colors: ColorMode) -> Color {
@@ -396,10 +421,12 @@ mod tests {
         );
         assert_eq!(lines.len(), 4);
         assert_eq!(lines[0][0].1, "$ ");
-        assert!(lines[0][0].0.add_modifier.contains(Modifier::DIM));
+        let muted = muted(&Theme::dark());
+        assert_eq!(lines[0][0].0, muted);
+        assert_ne!(muted.fg, code_foreground(&Theme::dark()).fg);
         // the continuation line is a command too, the table is output
-        assert!(!lines[1][0].0.add_modifier.contains(Modifier::DIM));
-        assert!(lines[2][0].0.add_modifier.contains(Modifier::DIM));
+        assert_ne!(lines[1][0].0, muted);
+        assert_eq!(lines[2][0].0, muted);
         assert_eq!(lines[2][0].1, "REPOSITORY TAG");
     }
 
@@ -456,26 +483,33 @@ mod tests {
 
     #[test]
     fn code_colours_reach_aa_on_the_code_background_in_both_palettes() {
+        // A colour as the terminal shows it (256-colour indices as xterm's palette).
+        fn shown(c: Option<Color>) -> Option<Rgb> {
+            match c? {
+                Color::Rgb(r, g, b) => Some(Rgb(r, g, b)),
+                Color::Indexed(i) => crate::theme::xterm256_rgb(i),
+                _ => None,
+            }
+        }
         let mut failures = Vec::new();
-        for t in [Theme::dark(), Theme::light()] {
-            let bg = match code_background(&t) {
-                Some(Color::Rgb(r, g, b)) => Rgb(r, g, b),
-                other => panic!("{:?}: background {other:?}", t.kind()),
-            };
-            for (lang, code) in SAMPLES {
-                for line in highlight(code, lang, &t) {
-                    for (style, text) in line {
-                        let Some(Color::Rgb(r, g, b)) = style.fg else {
-                            panic!("{lang}: {text:?} has no colour");
-                        };
-                        let ratio = crate::theme::contrast(Rgb(r, g, b), bg);
-                        if ratio < 4.5 {
-                            failures.push(format!(
-                                "{} {lang} {text:?}: {} on {} is {ratio:.2}",
-                                t.kind().name(),
-                                Rgb(r, g, b).hex(),
-                                bg.hex()
-                            ));
+        for kind in [Kind::Dark, Kind::Light] {
+            for mode in [ColorMode::TrueColor, ColorMode::Palette256] {
+                let t = Theme::new(kind, mode);
+                let bg = shown(code_background(&t)).expect("a code background");
+                for (lang, code) in SAMPLES {
+                    for line in highlight(code, lang, &t) {
+                        for (style, text) in line {
+                            let fg = shown(style.fg)
+                                .unwrap_or_else(|| panic!("{lang}: {text:?} has no colour"));
+                            let ratio = crate::theme::contrast(fg, bg);
+                            if ratio < 4.5 {
+                                failures.push(format!(
+                                    "{} {mode:?} {lang} {text:?}: {} on {} is {ratio:.2}",
+                                    kind.name(),
+                                    fg.hex(),
+                                    bg.hex()
+                                ));
+                            }
                         }
                     }
                 }
