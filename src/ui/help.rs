@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
-use super::{centered, theme};
+use super::{centered, Theme};
 
 /// (keys, what they do), grouped by heading (`keys` empty = heading).
 pub const KEYS: &[(&str, &str)] = &[
@@ -49,7 +49,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("Enter", "start a new shell after it exited"),
 ];
 
-pub fn render(f: &mut Frame, area: Rect) {
+pub fn render(f: &mut Frame, t: &Theme, area: Rect) {
     let key_w = KEYS
         .iter()
         .map(|(k, _)| k.chars().count())
@@ -57,7 +57,7 @@ pub fn render(f: &mut Frame, area: Rect) {
         .unwrap_or(0);
     let text_w = KEYS
         .iter()
-        .map(|(_, t)| t.chars().count())
+        .map(|(_, text)| text.chars().count())
         .max()
         .unwrap_or(0);
     let w = (key_w + text_w + 6) as u16;
@@ -66,18 +66,16 @@ pub fn render(f: &mut Frame, area: Rect) {
     f.render_widget(Clear, r);
     let lines: Vec<Line> = KEYS
         .iter()
-        .map(|(k, t)| {
+        .map(|(k, text)| {
             if k.is_empty() {
                 Line::from(Span::styled(
-                    t.to_string(),
-                    Style::default()
-                        .fg(theme::ACCENT)
-                        .add_modifier(Modifier::BOLD),
+                    text.to_string(),
+                    Style::default().fg(t.accent()).add_modifier(Modifier::BOLD),
                 ))
             } else {
                 Line::from(vec![
-                    Span::styled(format!(" {k:>key_w$} "), theme::bold()),
-                    Span::raw(format!(" {t}")),
+                    Span::styled(format!(" {k:>key_w$} "), t.bold()),
+                    Span::raw(format!(" {text}")),
                 ])
             }
         })
@@ -85,9 +83,9 @@ pub fn render(f: &mut Frame, area: Rect) {
     let block = Block::default()
         .borders(Borders::ALL)
         .border_type(BorderType::Double)
-        .border_style(Style::default().fg(theme::ACCENT))
-        .title(Span::styled(" Help ", theme::bold()))
-        .title_bottom(Line::from(Span::styled(" Esc close ", theme::dim())).right_aligned());
+        .border_style(Style::default().fg(t.accent()))
+        .title(Span::styled(" Help ", t.bold()))
+        .title_bottom(Line::from(Span::styled(" Esc close ", t.dim())).right_aligned());
     f.render_widget(Paragraph::new(lines).block(block), r);
 }
 
@@ -99,7 +97,7 @@ mod tests {
     #[test]
     fn help_lists_every_key() {
         for (w, h) in [(80, 24), (120, 40)] {
-            let s = draw(w, h, |f| render(f, f.area()));
+            let s = draw(w, h, |f| render(f, &Theme::dark(), f.area()));
             for k in [
                 "F1",
                 "F2",
