@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../src"
 declare -A LAYER=(
-    [sanitize]=0 [paths]=0 [lang]=0
+    [sanitize]=0 [paths]=0 [lang]=0 [theme]=0
     [lesson]=1 [markdown]=1 [console]=1 [cli]=1
     [engine]=2 [workspace]=2 [config]=2
     [check]=3

@@ -21,6 +21,7 @@ use crate::event::{Cmd, EngineUpdate, Msg};
 use crate::lesson::{Lesson, Pack};
 use crate::markdown::Document;
 use crate::progress::Progress;
+use crate::theme::Theme;
 use crate::ui::engine::{EngineView, Named};
 
 mod relevance;
@@ -108,6 +109,8 @@ pub struct App {
     pub progress: Progress,
     /// A short message in the status bar until the next key.
     pub flash: Option<String>,
+    /// The palette everything is drawn with.
+    pub theme: Theme,
     pub dirty: bool,
     pub quit: bool,
 }
@@ -131,7 +134,7 @@ impl App {
         let mut app = App {
             pack,
             lesson_idx: 0,
-            doc: Document::parse_unhighlighted(""),
+            doc: Document::parse_unhighlighted("", &Theme::default()),
             doc_unhighlighted: true,
             sendable: Vec::new(),
             text: LessonText::default(),
@@ -163,12 +166,29 @@ impl App {
             console_folder: String::new(),
             progress,
             flash: None,
+            theme: Theme::default(),
             dirty: true,
             quit: false,
         };
         app.load_lesson(lesson_idx.min(app.pack.lessons.len().saturating_sub(1)));
         app.console_folder = home_short(app.lesson());
         app
+    }
+
+    /// Draw with another palette from now on (the lesson's colours are
+    /// parsed again; scroll and selection stay).
+    pub fn set_theme(&mut self, theme: Theme) {
+        self.theme = theme;
+        let body = &self.pack.lessons[self.lesson_idx].body;
+        self.doc = if self.doc_unhighlighted {
+            Document::parse_unhighlighted(body, &self.theme)
+        } else {
+            Document::parse(body, &self.theme)
+        };
+        self.solution_lines = ui::solution::solution_text(&self.theme, &self.lesson().solution);
+        self.text_width = 0;
+        self.relayout();
+        self.dirty = true;
     }
 
     pub fn lesson(&self) -> &Lesson {
@@ -198,9 +218,9 @@ impl App {
         // loaded (in the background), code is shown uncoloured.
         self.doc_unhighlighted = !crate::markdown::is_loaded();
         self.doc = if self.doc_unhighlighted {
-            Document::parse_unhighlighted(&lesson.body)
+            Document::parse_unhighlighted(&lesson.body, &self.theme)
         } else {
-            Document::parse(&lesson.body)
+            Document::parse(&lesson.body, &self.theme)
         };
         self.sendable = self
             .doc
@@ -244,7 +264,7 @@ impl App {
             .map_or(0, |p| p.hints_shown)
             .min(lesson.hints.len());
         self.hint_visible = false;
-        self.solution_lines = ui::solution::solution_text(&lesson.solution);
+        self.solution_lines = ui::solution::solution_text(&self.theme, &lesson.solution);
         self.console_exited = false;
         self.console_error = None;
         self.dirty = true;
@@ -389,6 +409,7 @@ impl App {
             flash: self.flash.as_deref(),
             overlay,
             picture,
+            theme: self.theme,
         }
     }
 
@@ -543,10 +564,11 @@ impl App {
         let Some(a) = self.areas() else { return scroll };
         let inner = ui::inner(a.picture());
         let total = match self.picture {
-            Some(Picture::Map { all, .. }) => self
-                .network_map(all)
-                .map_or(1, |m| ui::map::lines(&m, inner.width as usize).len()),
+            Some(Picture::Map { all, .. }) => self.network_map(all).map_or(1, |m| {
+                ui::map::lines(&self.theme, &m, inner.width as usize).len()
+            }),
             Some(Picture::Anatomy { first, .. }) => ui::anatomy::lines(
+                &self.theme,
                 &ui::anatomy::AnatomyView {
                     images: &self.named.images,
                     facts: self.anatomy.as_deref(),
@@ -692,7 +714,7 @@ impl App {
             }
             Msg::HighlighterReady => {
                 if self.doc_unhighlighted {
-                    self.doc = Document::parse(&self.lesson().body);
+                    self.doc = Document::parse(&self.lesson().body, &self.theme);
                     self.doc_unhighlighted = false;
                     self.text_width = 0;
                     self.relayout();

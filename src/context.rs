@@ -6,9 +6,11 @@ use std::path::PathBuf;
 
 use anyhow::anyhow;
 
-use crate::cli::GlobalArgs;
+use crate::cli::{GlobalArgs, ThemeChoice};
 use crate::config::Config;
 use crate::lesson::{self, Lesson, Pack, PackError};
+use crate::theme::detect::{Detected, Source};
+use crate::theme::{ColorMode, Kind, Theme};
 use crate::workspace::Workspace;
 
 /// Exit status: everything passed / fine.
@@ -53,6 +55,32 @@ impl Ctx {
             settings,
             config_problems: file.problems,
         }
+    }
+
+    /// The palette in effect and what decided it: `--theme` (or
+    /// `DOCKDOJO_THEME`) over config.toml's `theme`; `auto` (or neither) asks
+    /// the terminal ([`crate::theme::detect`]), which takes up to
+    /// [`crate::theme::detect::TIMEOUT`] and only on a terminal.
+    pub fn theme(&self) -> (Theme, Detected) {
+        let fixed = match self.settings.theme {
+            Some(ThemeChoice::Light) => Some(Kind::Light),
+            Some(ThemeChoice::Dark) => Some(Kind::Dark),
+            Some(ThemeChoice::Auto) | None => None,
+        };
+        let detected = match fixed {
+            Some(kind) => Detected {
+                kind,
+                source: if self.global.theme.is_some() {
+                    Source::CommandLine
+                } else {
+                    Source::ConfigFile
+                },
+                waited: std::time::Duration::ZERO,
+            },
+            None => crate::theme::detect::detect(),
+        };
+        let theme = Theme::new(detected.kind, ColorMode::detect());
+        (theme, detected)
     }
 
     /// Load the pack (built-in or `--lessons`) in the language of the

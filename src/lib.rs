@@ -28,6 +28,7 @@ pub mod markdown;
 pub mod paths;
 pub mod progress;
 pub mod sanitize;
+pub mod theme;
 pub mod tui;
 pub mod ui;
 pub mod workspace;

@@ -5,12 +5,56 @@
 # fresh process: every scan is new) and report the median time, the spread and how many runs
 # gave an `error`; and `dev verify` of the whole pack, timed. Needs root and a debug build.
 #   scripts/bench/matrix.sh [ENGINE...]     default: every engine of scripts/engines.sh list
+#
+# SCAN_ONLY=1: instead, on the host engine and on each engine, `dockdojo check lacks-go` of
+# benches/packs (image.lacks, shell + compilers, on golang:1.25-trixie) SCAN_RUNS times (default
+# 100), the image's facts forgotten by the fact cache before each run (an image never seen, the
+# cache file in place): median, spread, and runs that gave an `error`. BIN=... picks the binary
+# (default the debug build; the BENCHMARKS.md figures use target/release/dockdojo).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-BIN=$PWD/target/debug/dockdojo
+BIN=${BIN:-$PWD/target/debug/dockdojo}
 RUNS=${RUNS:-20}
 engines=("$@")
 [[ ${#engines[@]} -gt 0 ]] || mapfile -t engines < <(scripts/engines.sh list)
+
+if [[ ${SCAN_ONLY:-0} == 1 ]]; then
+    SCAN_RUNS=${SCAN_RUNS:-100}
+    GO=golang:1.25-trixie
+    printf '| engine | check lacks-go, never seen: median (IQR; min-max) of %s | runs with an error |\n|---|---|---|\n' "$SCAN_RUNS"
+    for e in host "${engines[@]}"; do
+        work=$(mktemp -d /tmp/dockdojo-bench-scan.XXXXXX)
+        mkdir -p "$work/home" "$work/ws"
+        # From the host, through the engine's socket (a scan needs no port of the namespace).
+        if [[ $e == host ]]; then host=unix:///var/run/docker.sock; else host=unix://$(scripts/engines.sh sock "$e"); fi
+        export DOCKER_HOST=$host DOCKDOJO_HOME=$work/home
+        "$BIN" --lessons "$PWD/benches/packs" --workspace "$work/ws" check lacks-go >/dev/null 2>&1 || true
+        id=$(docker image inspect -f '{{.Id}}' "$GO")
+        for i in $(seq "$SCAN_RUNS"); do
+            python3 scripts/bench/forget.py "$work/home/cache/image-facts.sqlite" "$id"
+            t0=$(date +%s%N)
+            "$BIN" --lessons "$PWD/benches/packs" --workspace "$work/ws" check lacks-go --json >"$work/out.$i" 2>&1 || true
+            echo $(( ($(date +%s%N) - t0) / 100000 ))
+        done >"$work/times"
+        unset DOCKER_HOST DOCKDOJO_HOME
+        errors=0
+        for i in $(seq "$SCAN_RUNS"); do
+            if grep -q '"status": *"error"' "$work/out.$i" || ! grep -q '"status": *"fail"' "$work/out.$i"; then
+                errors=$((errors + 1))
+            fi
+        done
+        python3 - "$e" "$errors" "$work/times" <<'PY'
+import statistics, sys
+name, errors, path = sys.argv[1], sys.argv[2], sys.argv[3]
+xs = sorted(int(x) / 10.0 for x in open(path).read().split())
+q = lambda p: xs[min(len(xs) - 1, int(p * (len(xs) - 1) + 0.5))]
+print("| %s | %.1f ms (IQR %.1f-%.1f; %.1f-%.1f) | %s |" % (
+    name, statistics.median(xs), q(0.25), q(0.75), xs[0], xs[-1], errors))
+PY
+        rm -rf "$work"
+    done
+    exit 0
+fi
 printf '| engine | dev verify | check multi-stage, median (min-max) of %s | runs with an error |\n|---|---|---|---|\n' "$RUNS"
 for e in "${engines[@]}"; do
     work=$(mktemp -d /tmp/dockdojo-bench-matrix.XXXXXX)

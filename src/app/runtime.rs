@@ -92,6 +92,16 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
     let (tx, mut rx) = unbounded_channel::<Msg>();
     let (console_tx, mut console_rx) = unbounded_channel::<ConsoleEvent>();
 
+    // Asked before the alternate screen: the answer to OSC 11 must not land
+    // in the TUI's input (the query reads it in raw mode and leaves raw mode).
+    let (theme, decided) = ctx.theme();
+    tracing::info!(
+        theme = decided.kind.name(),
+        colours = ?theme.mode,
+        "palette from {} after {} ms",
+        decided.source.describe(),
+        decided.waited.as_millis()
+    );
     let mut tui = Tui::enter().context("cannot set up the terminal")?;
     let size = tui.size();
     let home = crate::paths::home_dir();
@@ -106,12 +116,18 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
         size.1,
         started.elapsed().as_millis()
     );
-    if let Some(w) = progress_warning {
-        app.flash = Some(w);
-    } else if let Some(note) = &pack.translation.note {
-        // The language asked for is not there: said once, in the status bar.
-        app.flash = Some(note.clone());
-    }
+    app.set_theme(theme);
+    // stderr is hidden under the alternate screen: what was wrong with the
+    // settings file goes to the status bar too, and a language that could
+    // not be used (said once).
+    app.flash = [
+        config_flash(&ctx.config_problems),
+        progress_warning,
+        pack.translation.note.clone(),
+    ]
+    .into_iter()
+    .flatten()
+    .reduce(|a, b| format!("{a} · {b}"));
 
     let mut rt = Runtime {
         ctx: ctx.clone(),
@@ -773,5 +789,32 @@ impl ProgressWriter {
         if let Some(task) = self.task.take() {
             let _ = tokio::time::timeout(std::time::Duration::from_secs(10), task).await;
         }
+    }
+}
+
+/// The status bar's line about config.toml's problems: the first, and how
+/// many more (`dockdojo doctor` and any other command print them all).
+fn config_flash(problems: &[String]) -> Option<String> {
+    let first = problems.first()?;
+    Some(match problems.len() {
+        1 => first.clone(),
+        n => format!("{first} (and {} more)", n - 1),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::config_flash;
+
+    #[test]
+    fn settings_problems_fit_the_status_line() {
+        assert_eq!(config_flash(&[]), None);
+        let one = vec!["config.toml:1:9: `theme` is \"auto\", \"light\" or \"dark\"".to_string()];
+        assert_eq!(config_flash(&one).as_deref(), Some(one[0].as_str()));
+        let two = vec![
+            one[0].clone(),
+            "config.toml:2:1: unknown setting `foo`".into(),
+        ];
+        assert_eq!(config_flash(&two), Some(format!("{} (and 1 more)", one[0])));
     }
 }

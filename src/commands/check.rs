@@ -7,6 +7,7 @@ use super::{find_lesson, load_pack_or_report, Ctx, EXIT_CANNOT, EXIT_FAIL, EXIT_
 use crate::check::{self, CheckEnv, CheckResult, LessonResult, Status};
 use crate::lesson::{Lesson, Pack};
 use crate::sanitize::{clean, clean_line};
+use crate::theme::Theme;
 
 pub async fn run(ctx: &Ctx, args: crate::cli::CheckArgs) -> anyhow::Result<i32> {
     let pack = match load_pack_or_report(ctx) {
@@ -116,9 +117,10 @@ pub async fn run(ctx: &Ctx, args: crate::cli::CheckArgs) -> anyhow::Result<i32> 
         };
         print_stdout(&format!("{text}\n"));
     } else {
-        let color = std::io::stdout().is_terminal();
+        let color = (std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none())
+            .then(|| ctx.theme().0);
         let titles: Vec<&str> = lessons.iter().map(|l| l.title.as_str()).collect();
-        print_stdout(&render_human(&results, &titles, color));
+        print_stdout(&render_human(&results, &titles, color.as_ref()));
     }
     send_to_class(ctx, &results).await;
 
@@ -199,7 +201,7 @@ pub fn exit_status(results: &[LessonResult], engine_unreachable: bool) -> i32 {
 }
 
 fn paint(s: &str, code: &str, color: bool) -> String {
-    if color {
+    if color && !code.is_empty() {
         format!("\x1b[{code}m{s}\x1b[0m")
     } else {
         s.to_string()
@@ -207,7 +209,10 @@ fn paint(s: &str, code: &str, color: bool) -> String {
 }
 
 /// The human report: one line per check, details under failures.
-pub fn render_human(results: &[LessonResult], titles: &[&str], color: bool) -> String {
+/// `color`: the palette when colour is written.
+pub fn render_human(results: &[LessonResult], titles: &[&str], color: Option<&Theme>) -> String {
+    let t = color.copied().unwrap_or_default();
+    let color = color.is_some();
     let mut out = String::new();
     for (i, r) in results.iter().enumerate() {
         let title = titles.get(i).copied().unwrap_or("");
@@ -219,16 +224,17 @@ pub fn render_human(results: &[LessonResult], titles: &[&str], color: bool) -> S
         out.push('\n');
         let mut last_error: Option<String> = None;
         for c in &r.checks {
+            let p = t.palette;
             let (mark, code) = match c.status {
-                Status::Pass => ("✔", "32"),
-                Status::Fail => ("✘", "31"),
-                Status::Error => ("!", "33"),
-                Status::Skipped => ("-", "2"),
-                Status::Unsupported => ("~", "2"),
+                Status::Pass => ("✔", t.sgr(p.pass)),
+                Status::Fail => ("✘", t.sgr(p.fail)),
+                Status::Error => ("!", t.sgr(p.warn)),
+                Status::Skipped => ("-", t.sgr(p.dim)),
+                Status::Unsupported => ("~", t.sgr(p.dim)),
             };
             out.push_str(&format!(
                 "  {} {}\n",
-                paint(mark, code, color),
+                paint(mark, &code, color),
                 clean_line(&c.title)
             ));
             match c.status {
@@ -353,7 +359,7 @@ mod tests {
                 res("c", Status::Error),
             ])],
             &["Multi-stage builds"],
-            false,
+            None,
         );
         assert!(out.contains("✔ title <a>"), "{out}");
         assert!(
@@ -371,7 +377,7 @@ mod tests {
                 res("b", Status::Error),
             ])],
             &["t"],
-            false,
+            None,
         );
         assert!(
             twice.contains("! title <b>\n      could not check: same reason as above"),
@@ -379,8 +385,16 @@ mod tests {
         );
         assert!(out.contains("1 of 3 checks pass."), "{out}");
         assert!(!out.contains('\x1b'));
-        let colored = render_human(&[lesson(vec![res("a", Status::Pass)])], &["t"], true);
-        assert!(colored.contains("\x1b[32m✔\x1b[0m"));
+        let light = Theme::light();
+        let colored = render_human(
+            &[lesson(vec![res("a", Status::Pass)])],
+            &["t"],
+            Some(&light),
+        );
+        assert!(
+            colored.contains("\x1b[38;2;26;110;46m✔\x1b[0m"),
+            "{colored}"
+        );
     }
 
     #[test]

@@ -430,6 +430,27 @@ pub async fn run(ctx: &Ctx, json: bool) -> anyhow::Result<i32> {
         }
     }
 
+    // 4. The palette and what decided it (auto asks the terminal).
+    let (theme, decided) = ctx.theme();
+    lines.push(format!(
+        "Theme      {} ({} colours), from {}",
+        decided.kind.name(),
+        match theme.mode {
+            crate::theme::ColorMode::TrueColor => "24-bit",
+            crate::theme::ColorMode::Palette256 => "256",
+        },
+        clean_line(&decided.source.describe())
+    ));
+    doc.insert(
+        "theme".into(),
+        json!({
+            "palette": decided.kind.name(),
+            "truecolor": theme.mode == crate::theme::ColorMode::TrueColor,
+            "decided_by": decided.source.describe(),
+            "waited_ms": decided.waited.as_millis() as u64,
+        }),
+    );
+
     if json {
         outln!("{}", serde_json::to_string_pretty(&Value::Object(doc))?);
     } else {

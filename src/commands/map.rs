@@ -10,6 +10,7 @@ use crate::cli::MapArgs;
 use crate::map::text::{self, Charset, Options, Tone};
 use crate::map::{NetworkMap, Scope};
 use crate::sanitize::clean;
+use crate::theme::Theme;
 
 /// Width when standard output is not a terminal and `--width` is not given.
 const DEFAULT_WIDTH: usize = 80;
@@ -112,7 +113,7 @@ pub async fn run(ctx: &Ctx, args: MapArgs) -> anyhow::Result<i32> {
     );
     let color = tty && std::env::var_os("NO_COLOR").is_none();
     let out = if color {
-        coloured(&lines)
+        coloured(&lines, &ctx.theme().0)
     } else {
         text::plain(&lines)
     };
@@ -121,24 +122,25 @@ pub async fn run(ctx: &Ctx, args: MapArgs) -> anyhow::Result<i32> {
 }
 
 /// The lines with ANSI colours, for a terminal.
-fn coloured(lines: &[text::Line]) -> String {
+fn coloured(lines: &[text::Line], t: &Theme) -> String {
+    let p = t.palette;
     let mut out = String::new();
     for l in lines {
         let mut row = String::new();
         for s in l {
             let code = match s.tone {
-                Tone::Plain => "",
-                Tone::Dim | Tone::Border => "\x1b[2m",
-                Tone::Name => "\x1b[1m",
-                Tone::Network => "\x1b[1;36m",
-                Tone::Pass => "\x1b[32m",
-                Tone::Fail => "\x1b[31m",
-                Tone::Warn => "\x1b[33m",
+                Tone::Plain => String::new(),
+                Tone::Dim | Tone::Border => format!("\x1b[{}m", t.sgr(p.dim)),
+                Tone::Name => "\x1b[1m".to_string(),
+                Tone::Network => format!("\x1b[1;{}m", t.sgr(p.accent)),
+                Tone::Pass => format!("\x1b[{}m", t.sgr(p.pass)),
+                Tone::Fail => format!("\x1b[{}m", t.sgr(p.fail)),
+                Tone::Warn => format!("\x1b[{}m", t.sgr(p.warn)),
             };
             if code.is_empty() {
                 row.push_str(&s.text);
             } else {
-                row.push_str(code);
+                row.push_str(&code);
                 row.push_str(&s.text);
                 row.push_str("\x1b[0m");
             }

@@ -18,20 +18,22 @@ use crate::engine::events::EngineMsg;
 use crate::event::EngineUpdate;
 use crate::lesson::Lesson;
 use crate::sanitize::clean_line;
+use crate::theme::{Palette, Rgb, Theme};
 use crate::ui::text::{tr, trf, T};
 
 /// One line a learner reads for a check: the status word, the title, and on
 /// a fail what was expected, what was found and what to try.
-pub fn check_line(c: &CheckResult, color: bool) -> String {
-    let (word, code) = match c.status {
-        Status::Pass => (tr(T::WatchPass), "32"),
-        Status::Fail => (tr(T::WatchFail), "31"),
-        Status::Error => (tr(T::WatchError), "33"),
-        Status::Skipped => (tr(T::WatchSkipped), "2"),
-        Status::Unsupported => (tr(T::WatchUnsupported), "2"),
+/// `color`: the palette when colour is written (a terminal without NO_COLOR).
+pub fn check_line(c: &CheckResult, color: Option<&Theme>) -> String {
+    let (word, rgb): (_, fn(&Palette) -> Rgb) = match c.status {
+        Status::Pass => (tr(T::WatchPass), |p| p.pass),
+        Status::Fail => (tr(T::WatchFail), |p| p.fail),
+        Status::Error => (tr(T::WatchError), |p| p.warn),
+        Status::Skipped => (tr(T::WatchSkipped), |p| p.dim),
+        Status::Unsupported => (tr(T::WatchUnsupported), |p| p.dim),
     };
-    let word = if color {
-        format!("\x1b[1;{code}m{word}\x1b[0m")
+    let word = if let Some(t) = color {
+        format!("\x1b[1;{}m{word}\x1b[0m", t.sgr(rgb(t.palette)))
     } else {
         word.to_string()
     };
@@ -88,7 +90,11 @@ pub fn changed<'a>(before: Option<&LessonResult>, now: &'a LessonResult) -> Vec<
 /// (LANG):" and their lines, without the frame a screen reader would spell
 /// out, and no rule lines under headings.
 fn plain_lesson(lesson: &Lesson, width: u16) -> String {
-    let doc = crate::markdown::Document::parse_unhighlighted(&lesson.body);
+    let doc = crate::markdown::Document::parse_unhighlighted(
+        &lesson.body,
+        // Only the text is used.
+        &crate::theme::Theme::default(),
+    );
     let rendered = doc.layout(width);
     let mut out = String::new();
     for (i, line) in rendered.lines.iter().enumerate() {
@@ -148,7 +154,8 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
         }
         None => crate::app::first_unfinished(&pack, &progress),
     };
-    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let color = (std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none())
+        .then(|| ctx.theme().0);
     let width = crossterm::terminal::size()
         .ok()
         .filter(|_| std::io::stdout().is_terminal())
@@ -366,7 +373,7 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
                     running = false;
                     let lines = changed(last.as_ref(), &result);
                     for c in &lines {
-                        say(&check_line(c, color));
+                        say(&check_line(c, color.as_ref()));
                     }
                     let newly_passed = result.passed && !last.as_ref().is_some_and(|l| l.passed);
                     if newly_passed {
@@ -426,15 +433,21 @@ mod tests {
     fn lines_are_sentences_without_escapes_unless_coloured() {
         let fail = c("a", Status::Fail, "no network named secure-network");
         assert_eq!(
-            check_line(&fail, false),
+            check_line(&fail, None),
             "FAIL: secure-network exists. Expected: a bridge network. Found: no network named secure-network. Try: docker network create secure-network."
         );
         assert_eq!(
-            check_line(&c("a", Status::Pass, "x"), false),
+            check_line(&c("a", Status::Pass, "x"), None),
             "PASS: secure-network exists."
         );
-        assert!(!check_line(&fail, false).contains('\x1b'));
-        assert!(check_line(&fail, true).starts_with("\x1b[1;31mFAIL\x1b[0m: "));
+        assert!(!check_line(&fail, None).contains('\x1b'));
+        assert!(check_line(&fail, Some(&Theme::dark()))
+            .starts_with("\x1b[1;38;2;255;107;107mFAIL\x1b[0m: "));
+        let light = crate::theme::Theme::new(
+            crate::theme::Kind::Light,
+            crate::theme::ColorMode::Palette256,
+        );
+        assert!(check_line(&fail, Some(&light)).starts_with("\x1b[1;38;5;124mFAIL\x1b[0m: "));
     }
 
     #[test]

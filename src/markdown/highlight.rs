@@ -11,45 +11,37 @@ use std::sync::OnceLock;
 
 use ratatui::style::{Color, Modifier, Style};
 use syntect::easy::HighlightLines;
-use syntect::highlighting::{FontStyle, Theme};
+use syntect::highlighting::{Color as SyntectColor, FontStyle, Theme as SyntaxTheme};
 use syntect::parsing::{SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
+use two_face::theme::EmbeddedThemeName;
 
 /// One highlighted line: styled pieces of text, no newline, tabs expanded.
 pub(crate) type StyledLine = Vec<(Style, String)>;
 
-/// How colours are written to the terminal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ColorMode {
-    /// 24-bit colour (`COLORTERM=truecolor`).
-    TrueColor,
-    /// The xterm 256-colour palette, for terminals without 24-bit colour.
-    Palette256,
+pub use crate::theme::{rgb_to_xterm256, ColorMode};
+use crate::theme::{Kind, Rgb, Theme};
+
+struct Highlighter {
+    syntaxes: SyntaxSet,
+    dark: SyntaxTheme,
+    light: SyntaxTheme,
 }
 
-impl ColorMode {
-    /// From the environment: `COLORTERM=truecolor|24bit` (or a terminal known to
-    /// support it) gives true colour, anything else the 256-colour palette.
-    pub fn detect() -> ColorMode {
-        let colorterm = std::env::var("COLORTERM").unwrap_or_default();
-        let program = std::env::var("TERM_PROGRAM").unwrap_or_default();
-        if matches!(colorterm.as_str(), "truecolor" | "24bit")
-            || matches!(
-                program.as_str(),
-                "iTerm.app" | "WezTerm" | "vscode" | "ghostty" | "Hyper"
-            )
-        {
-            ColorMode::TrueColor
-        } else {
-            ColorMode::Palette256
+impl Highlighter {
+    fn theme(&self, t: &Theme) -> &SyntaxTheme {
+        match t.kind() {
+            Kind::Dark => &self.dark,
+            Kind::Light => &self.light,
         }
     }
 }
 
-struct Highlighter {
-    syntaxes: SyntaxSet,
-    theme: Theme,
-}
+/// The code colours for each palette: two-face's themes, with every
+/// foreground that misses 4.5:1 on the theme's background (which code blocks
+/// are drawn on) moved towards white or black until it reaches it.
+pub const DARK_SYNTAX: EmbeddedThemeName = EmbeddedThemeName::MonokaiExtended;
+pub const LIGHT_SYNTAX: EmbeddedThemeName = EmbeddedThemeName::InspiredGithub;
 
 static HIGHLIGHTER: OnceLock<Highlighter> = OnceLock::new();
 
@@ -58,11 +50,46 @@ fn highlighter() -> &'static Highlighter {
         let themes = two_face::theme::extra();
         Highlighter {
             syntaxes: two_face::syntax::extra_newlines(),
-            theme: themes
-                .get(two_face::theme::EmbeddedThemeName::MonokaiExtended)
-                .clone(),
+            dark: readable(themes.get(DARK_SYNTAX).clone()).0,
+            light: readable(themes.get(LIGHT_SYNTAX).clone()).0,
         }
     })
+}
+
+fn rgb(c: SyntectColor) -> Rgb {
+    Rgb(c.r, c.g, c.b)
+}
+
+/// The theme with each foreground that misses 4.5:1 on its background
+/// darkened (light themes) or lightened (dark ones) just enough, and what
+/// was changed: (scope selector, before, after).
+pub(crate) fn readable(mut theme: SyntaxTheme) -> (SyntaxTheme, Vec<(String, Rgb, Rgb)>) {
+    let mut changed = Vec::new();
+    let Some(bg) = theme.settings.background.map(rgb) else {
+        return (theme, changed);
+    };
+    let mut fix = |what: String, c: &mut SyntectColor| {
+        let before = rgb(*c);
+        let after = crate::theme::ensure_contrast(before, bg, 4.5);
+        if after != before {
+            changed.push((what, before, after));
+            *c = SyntectColor {
+                r: after.0,
+                g: after.1,
+                b: after.2,
+                a: 0xff,
+            };
+        }
+    };
+    if let Some(fg) = theme.settings.foreground.as_mut() {
+        fix("foreground".into(), fg);
+    }
+    for item in &mut theme.scopes {
+        if let Some(fg) = item.style.foreground.as_mut() {
+            fix(format!("{:?}", item.scope), fg);
+        }
+    }
+    (theme, changed)
 }
 
 /// Whether the grammars and the theme are loaded (so highlighting costs no
@@ -90,7 +117,7 @@ pub fn warm_up() {
         ("console", "$ docker images\n"),
         ("go", "package main\nfunc main() {}\n"),
     ] {
-        let _ = highlight(sample, lang, ColorMode::TrueColor);
+        let _ = highlight(sample, lang, &Theme::dark());
     }
 }
 
@@ -141,20 +168,20 @@ pub fn has_grammar(lang: &str) -> bool {
 }
 
 /// The theme's background, for the code block area.
-pub(crate) fn code_background(colors: ColorMode) -> Option<Color> {
+pub(crate) fn code_background(t: &Theme) -> Option<Color> {
     highlighter()
-        .theme
+        .theme(t)
         .settings
         .background
-        .map(|c| convert_color(c, colors))
+        .map(|c| convert_color(c, t.mode))
 }
 
-fn code_foreground(colors: ColorMode) -> Style {
+fn code_foreground(t: &Theme) -> Style {
     let fg = highlighter()
-        .theme
+        .theme(t)
         .settings
         .foreground
-        .map(|c| convert_color(c, colors));
+        .map(|c| convert_fg(c, t));
     let mut style = Style::new();
     if let Some(fg) = fg {
         style = style.fg(fg);
@@ -163,25 +190,25 @@ fn code_foreground(colors: ColorMode) -> Style {
 }
 
 /// Highlight sanitized code (control characters already made visible).
-pub(crate) fn highlight(code: &str, lang: &str, colors: ColorMode) -> Vec<StyledLine> {
+pub(crate) fn highlight(code: &str, lang: &str, t: &Theme) -> Vec<StyledLine> {
     let hl = highlighter();
     match mode_for(lang) {
-        Mode::Plain => plain(code, colors),
+        Mode::Plain => plain(code, t),
         Mode::Syntax(token) => match find_syntax(token) {
             Some(syntax) => {
-                let mut h = HighlightLines::new(syntax, &hl.theme);
+                let mut h = HighlightLines::new(syntax, hl.theme(t));
                 LinesWithEndings::from(code)
-                    .map(|line| highlight_line(&mut h, line, colors))
+                    .map(|line| highlight_line(&mut h, line, t))
                     .collect()
             }
-            None => plain(code, colors),
+            None => plain(code, t),
         },
-        Mode::Console => console(code, colors),
+        Mode::Console => console(code, t),
     }
 }
 
-fn plain(code: &str, colors: ColorMode) -> Vec<StyledLine> {
-    let style = code_foreground(colors);
+fn plain(code: &str, t: &Theme) -> Vec<StyledLine> {
+    let style = code_foreground(t);
     code.lines()
         .map(|l| vec![(style, expand_tabs(l, 0).0)])
         .collect()
@@ -189,13 +216,13 @@ fn plain(code: &str, colors: ColorMode) -> Vec<StyledLine> {
 
 /// `$ cmd` lines highlighted as bash with a dimmed prompt (continuation lines
 /// of a command too), everything else as program output.
-fn console(code: &str, colors: ColorMode) -> Vec<StyledLine> {
+fn console(code: &str, t: &Theme) -> Vec<StyledLine> {
     let hl = highlighter();
     let Some(bash) = find_syntax("bash") else {
-        return plain(code, colors);
+        return plain(code, t);
     };
-    let output = code_foreground(colors).add_modifier(Modifier::DIM);
-    let prompt = code_foreground(colors).add_modifier(Modifier::DIM);
+    let output = muted(t);
+    let prompt = muted(t);
     let mut continuing = false;
     let mut out = Vec::new();
     for line in code.lines() {
@@ -206,13 +233,13 @@ fn console(code: &str, colors: ColorMode) -> Vec<StyledLine> {
         };
         match command {
             Some((p, cmd)) => {
-                let mut h = HighlightLines::new(bash, &hl.theme);
+                let mut h = HighlightLines::new(bash, hl.theme(t));
                 let mut styled = Vec::new();
                 if !p.is_empty() {
                     styled.push((prompt, p.to_string()));
                 }
                 let with_newline = format!("{cmd}\n");
-                for (style, text) in highlight_line(&mut h, &with_newline, colors) {
+                for (style, text) in highlight_line(&mut h, &with_newline, t) {
                     styled.push((style, text));
                 }
                 continuing = cmd.trim_end().ends_with('\\');
@@ -222,6 +249,22 @@ fn console(code: &str, colors: ColorMode) -> Vec<StyledLine> {
         }
     }
     out
+}
+
+/// Prompts and program output in a console block: the code colour moved a
+/// third of the way to the background, and still 4.5:1 on it (the terminal's
+/// faint attribute would dim it by an amount nobody can measure).
+fn muted(t: &Theme) -> Style {
+    let settings = &highlighter().theme(t).settings;
+    match (settings.foreground, settings.background) {
+        (Some(fg), Some(bg)) => {
+            let (f, b) = (rgb(fg), rgb(bg));
+            let mix = |x: u8, y: u8| ((f64::from(x) * 2.0 + f64::from(y)) / 3.0).round() as u8;
+            let m = Rgb(mix(f.0, b.0), mix(f.1, b.1), mix(f.2, b.2));
+            Style::new().fg(crate::theme::readable_color(m, b, t.mode, 4.5))
+        }
+        _ => code_foreground(t).add_modifier(Modifier::DIM),
+    }
 }
 
 /// `"$ docker ps"` -> `("$ ", "docker ps")`; also a bare `$`.
@@ -235,14 +278,14 @@ pub(crate) fn split_prompt(line: &str) -> Option<(&str, &str)> {
     }
 }
 
-fn highlight_line(h: &mut HighlightLines<'_>, line: &str, colors: ColorMode) -> StyledLine {
+fn highlight_line(h: &mut HighlightLines<'_>, line: &str, t: &Theme) -> StyledLine {
     let hl = highlighter();
     let ranges = match h.highlight_line(line, &hl.syntaxes) {
         Ok(r) => r,
         // A grammar error must not lose the text: show it plain.
         Err(_) => {
             return vec![(
-                code_foreground(colors),
+                code_foreground(t),
                 expand_tabs(line.trim_end_matches(['\n', '\r']), 0).0,
             )]
         }
@@ -256,7 +299,7 @@ fn highlight_line(h: &mut HighlightLines<'_>, line: &str, colors: ColorMode) -> 
         }
         let (expanded, new_col) = expand_tabs(text, col);
         col = new_col;
-        let style = convert_style(style, colors);
+        let style = convert_style(style, t);
         match out.last_mut() {
             Some((s, t)) if *s == style => t.push_str(&expanded),
             _ => out.push((style, expanded)),
@@ -286,8 +329,8 @@ pub(crate) fn expand_tabs(text: &str, mut col: usize) -> (String, usize) {
     (out, col)
 }
 
-fn convert_style(style: syntect::highlighting::Style, colors: ColorMode) -> Style {
-    let mut out = Style::new().fg(convert_color(style.foreground, colors));
+fn convert_style(style: syntect::highlighting::Style, t: &Theme) -> Style {
+    let mut out = Style::new().fg(convert_fg(style.foreground, t));
     if style.font_style.contains(FontStyle::BOLD) {
         out = out.add_modifier(Modifier::BOLD);
     }
@@ -300,48 +343,19 @@ fn convert_style(style: syntect::highlighting::Style, colors: ColorMode) -> Styl
     out
 }
 
+/// A code colour as this terminal writes it, still 4.5:1 on the code
+/// background when both become 256-colour indices.
+fn convert_fg(c: SyntectColor, t: &Theme) -> Color {
+    match highlighter().theme(t).settings.background {
+        Some(bg) => crate::theme::readable_color(rgb(c), rgb(bg), t.mode, 4.5),
+        None => convert_color(c, t.mode),
+    }
+}
+
 fn convert_color(c: syntect::highlighting::Color, colors: ColorMode) -> Color {
     match colors {
         ColorMode::TrueColor => Color::Rgb(c.r, c.g, c.b),
         ColorMode::Palette256 => Color::Indexed(rgb_to_xterm256(c.r, c.g, c.b)),
-    }
-}
-
-/// The nearest colour of the xterm 256-colour palette (the 6x6x6 cube or
-/// the grey ramp; the 16 system colours vary between terminals and are not used).
-pub fn rgb_to_xterm256(r: u8, g: u8, b: u8) -> u8 {
-    const STEPS: [u8; 6] = [0, 95, 135, 175, 215, 255];
-    fn cube_index(v: u8) -> usize {
-        // nearest of STEPS
-        let mut best = 0;
-        for (i, s) in STEPS.iter().enumerate() {
-            if v.abs_diff(*s) < v.abs_diff(STEPS[best]) {
-                best = i;
-            }
-        }
-        best
-    }
-    fn dist(a: (u8, u8, u8), b: (u8, u8, u8)) -> u32 {
-        let d = |x: u8, y: u8| u32::from(x.abs_diff(y)).pow(2);
-        d(a.0, b.0) + d(a.1, b.1) + d(a.2, b.2)
-    }
-    let (ri, gi, bi) = (cube_index(r), cube_index(g), cube_index(b));
-    let cube = (STEPS[ri], STEPS[gi], STEPS[bi]);
-    let cube_idx = 16 + 36 * ri + 6 * gi + bi;
-    // grey ramp: 232..=255 are 8, 18, ..., 238
-    let avg = (u32::from(r) + u32::from(g) + u32::from(b)) / 3;
-    let grey_i = if avg < 8 {
-        0
-    } else {
-        ((avg - 8 + 5) / 10).min(23)
-    };
-    let grey_v = (8 + 10 * grey_i) as u8;
-    let grey_idx = 232 + grey_i as usize;
-    let target = (r, g, b);
-    if dist(target, (grey_v, grey_v, grey_v)) < dist(target, cube) {
-        grey_idx as u8
-    } else {
-        cube_idx as u8
     }
 }
 
@@ -373,11 +387,7 @@ mod tests {
 
     #[test]
     fn highlighting_colours_keywords_differently() {
-        let lines = highlight(
-            "FROM golang:1.22 AS build\n",
-            "dockerfile",
-            ColorMode::TrueColor,
-        );
+        let lines = highlight("FROM golang:1.22 AS build\n", "dockerfile", &Theme::dark());
         assert_eq!(lines.len(), 1);
         let text: String = lines[0].iter().map(|(_, t)| t.as_str()).collect();
         assert_eq!(text, "FROM golang:1.22 AS build");
@@ -392,7 +402,11 @@ mod tests {
 
     #[test]
     fn palette_mode_uses_indexed_colours() {
-        let lines = highlight("package main\n", "go", ColorMode::Palette256);
+        let lines = highlight(
+            "package main\n",
+            "go",
+            &Theme::new(Kind::Dark, ColorMode::Palette256),
+        );
         assert!(lines[0]
             .iter()
             .all(|(s, _)| matches!(s.fg, Some(Color::Indexed(_)))));
@@ -403,14 +417,16 @@ mod tests {
         let lines = highlight(
             "$ docker images \\\n    calc\nREPOSITORY TAG\n$\n",
             "console",
-            ColorMode::TrueColor,
+            &Theme::dark(),
         );
         assert_eq!(lines.len(), 4);
         assert_eq!(lines[0][0].1, "$ ");
-        assert!(lines[0][0].0.add_modifier.contains(Modifier::DIM));
+        let muted = muted(&Theme::dark());
+        assert_eq!(lines[0][0].0, muted);
+        assert_ne!(muted.fg, code_foreground(&Theme::dark()).fg);
         // the continuation line is a command too, the table is output
-        assert!(!lines[1][0].0.add_modifier.contains(Modifier::DIM));
-        assert!(lines[2][0].0.add_modifier.contains(Modifier::DIM));
+        assert_ne!(lines[1][0].0, muted);
+        assert_eq!(lines[2][0].0, muted);
         assert_eq!(lines[2][0].1, "REPOSITORY TAG");
     }
 
@@ -418,7 +434,7 @@ mod tests {
     fn tabs_expand_to_stops() {
         assert_eq!(expand_tabs("a\tb", 0), ("a   b".to_string(), 5));
         assert_eq!(expand_tabs("\tx", 2), ("  x".to_string(), 5));
-        let lines = highlight("func main() {\n\treturn\n}\n", "go", ColorMode::TrueColor);
+        let lines = highlight("func main() {\n\treturn\n}\n", "go", &Theme::dark());
         let text: String = lines[1].iter().map(|(_, t)| t.as_str()).collect();
         assert_eq!(text, "    return");
     }
@@ -430,5 +446,106 @@ mod tests {
         assert_eq!(rgb_to_xterm256(255, 0, 0), 196);
         assert_eq!(rgb_to_xterm256(0x27, 0x28, 0x22), 235);
         assert_eq!(rgb_to_xterm256(128, 128, 128), 244);
+    }
+
+    /// One sample per language the lessons use.
+    const SAMPLES: &[(&str, &str)] = &[
+        (
+            "dockerfile",
+            "# syntax=docker/dockerfile:1\nFROM golang:1.22 AS build\nARG VERSION=1\nENV CGO_ENABLED=0\nRUN go build -o /out/app . && echo \"done $VERSION\"\nCOPY --from=build /out/app /app\nUSER 65532:65532\nENTRYPOINT [\"/app\", \"--port\", \"8080\"]\n",
+        ),
+        (
+            "bash",
+            "#!/bin/sh\n# build it\nset -eu\nfor i in 1 2; do docker build -t \"calc:$i\" . ; done\nif [ -n \"${HOME:-}\" ]; then echo 'ok' > /tmp/x; fi\nexport A=$(date +%s)\n",
+        ),
+        (
+            "go",
+            "package main\n\nimport (\n\t\"fmt\"\n\t\"net/http\"\n)\n\n// main serves.\nfunc main() {\n\tvar n int = 42\n\tx := []string{\"a\"}\n\tif err := http.ListenAndServe(\":8080\", nil); err != nil {\n\t\tfmt.Println(err, n, x, true, nil)\n\t}\n}\n",
+        ),
+        (
+            "python",
+            "#!/usr/bin/env python3\n\"\"\"Doc.\"\"\"\nimport os\n\n@decorator\nclass A(Base):\n    def f(self, x: int = 3) -> str:\n        # comment\n        return f\"{x} {os.environ['HOME']}\" if x > 1.5 else None\n",
+        ),
+        (
+            "yaml",
+            "# compose\nservices:\n  web:\n    image: \"nginx:1.27\"\n    ports: [\"8080:80\"]\n    healthcheck:\n      test: [CMD, curl, -f, http://localhost]\n      retries: 3\n    enabled: true\n    anchor: &a\n      x: ~\n",
+        ),
+        (
+            "json",
+            "{\n  \"name\": \"calc\",\n  \"size\": 12.5,\n  \"ok\": true,\n  \"tags\": [null, 1]\n}\n",
+        ),
+        (
+            "toml",
+            "# settings\n[server]\nname = \"calc\"\nport = 8080\nratio = 0.5\ndebug = false\nwhen = 1979-05-27T07:32:00Z\n",
+        ),
+        ("console", "$ docker images --format '{{.Size}}'\nREPOSITORY   TAG\n"),
+    ];
+
+    #[test]
+    fn code_colours_reach_aa_on_the_code_background_in_both_palettes() {
+        // A colour as the terminal shows it (256-colour indices as xterm's palette).
+        fn shown(c: Option<Color>) -> Option<Rgb> {
+            match c? {
+                Color::Rgb(r, g, b) => Some(Rgb(r, g, b)),
+                Color::Indexed(i) => crate::theme::xterm256_rgb(i),
+                _ => None,
+            }
+        }
+        let mut failures = Vec::new();
+        for kind in [Kind::Dark, Kind::Light] {
+            for mode in [ColorMode::TrueColor, ColorMode::Palette256] {
+                let t = Theme::new(kind, mode);
+                let bg = shown(code_background(&t)).expect("a code background");
+                for (lang, code) in SAMPLES {
+                    for line in highlight(code, lang, &t) {
+                        for (style, text) in line {
+                            let fg = shown(style.fg)
+                                .unwrap_or_else(|| panic!("{lang}: {text:?} has no colour"));
+                            let ratio = crate::theme::contrast(fg, bg);
+                            if ratio < 4.5 {
+                                failures.push(format!(
+                                    "{} {mode:?} {lang} {text:?}: {} on {} is {ratio:.2}",
+                                    kind.name(),
+                                    fg.hex(),
+                                    bg.hex()
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{failures:#?}");
+    }
+
+    /// What `readable` changed in the chosen themes, and how the others fare
+    /// (`cargo test --lib survey_syntax_themes -- --nocapture`).
+    #[test]
+    fn survey_syntax_themes() {
+        let themes = two_face::theme::extra();
+        for &name in two_face::theme::EmbeddedLazyThemeSet::theme_names() {
+            let theme = themes.get(name).clone();
+            let Some(bg) = theme.settings.background.map(rgb) else {
+                continue;
+            };
+            let (_, changed) = readable(theme);
+            println!(
+                "{name:?} bg {} ({:?}): {} colours below 4.5",
+                bg.hex(),
+                crate::theme::detect::kind_of_background(bg),
+                changed.len()
+            );
+            if name == DARK_SYNTAX || name == LIGHT_SYNTAX {
+                for (what, before, after) in changed {
+                    println!(
+                        "    {what}: {} ({:.2}) -> {} ({:.2})",
+                        before.hex(),
+                        crate::theme::contrast(before, bg),
+                        after.hex(),
+                        crate::theme::contrast(after, bg)
+                    );
+                }
+            }
+        }
     }
 }

@@ -9,6 +9,7 @@ use super::wrap::{
     grapheme_width, hard_wrap, push_run, runs_width, str_width, truncate, wrap, Piece, Runs,
 };
 use super::{theme, Document, Rendered};
+use crate::theme::Theme;
 
 const BULLETS: [&str; 3] = ["•", "◦", "▪"];
 
@@ -33,6 +34,7 @@ pub(crate) fn layout(doc: &Document, width: usize) -> Rendered {
         r: Rendered {
             block_lines: vec![0..0; doc.code_blocks.len()],
             frames: vec![Vec::new(); doc.code_blocks.len()],
+            theme: doc.theme,
             ..Rendered::default()
         },
     };
@@ -70,13 +72,13 @@ pub(crate) fn layout(doc: &Document, width: usize) -> Rendered {
                 if let Some(level @ (1 | 2)) = heading {
                     let ch = if *level == 1 { "━" } else { "─" };
                     let rule = ch.repeat(rule_w.clamp(1, avail));
-                    out.push(&cont, vec![(theme::heading_rule(*level), rule)]);
+                    out.push(&cont, vec![(theme::heading_rule(&doc.theme, *level), rule)]);
                 }
             }
             BlockKind::Html(raw) => {
                 let mut lines = Vec::new();
                 for l in raw {
-                    lines.extend(hard_wrap(&[(theme::html(), l.clone())], avail));
+                    lines.extend(hard_wrap(&[(theme::html(&doc.theme), l.clone())], avail));
                 }
                 if lines.is_empty() {
                     lines.push(Vec::new());
@@ -84,11 +86,11 @@ pub(crate) fn layout(doc: &Document, width: usize) -> Rendered {
                 emit_lines(&mut out, &first, &cont, lines);
             }
             BlockKind::Rule => {
-                out.push(&first, vec![(theme::rule(), "─".repeat(avail))]);
+                out.push(&first, vec![(theme::rule(&doc.theme), "─".repeat(avail))]);
             }
             BlockKind::Code(i) => code_block(&mut out, doc, *i, &first, &cont, avail),
             BlockKind::Table(t) => {
-                let lines = table(t, avail);
+                let lines = table(t, avail, &doc.theme);
                 emit_lines(&mut out, &first, &cont, lines);
             }
         }
@@ -133,7 +135,7 @@ fn prefix(doc: &Document, chain: &[usize], marker_from: usize, max: usize) -> Ru
         }
         let (style, text): (Style, String) = match &doc.containers[id].kind {
             ContainerKind::List(_) => continue,
-            ContainerKind::Quote(kind) => (theme::quote_bar(*kind), "│ ".to_string()),
+            ContainerKind::Quote(kind) => (theme::quote_bar(&doc.theme, *kind), "│ ".to_string()),
             ContainerKind::Item { list, ordinal } => {
                 let info = &doc.lists[*list];
                 let marker = match info.start {
@@ -145,7 +147,7 @@ fn prefix(doc: &Document, chain: &[usize], marker_from: usize, max: usize) -> Ru
                     None => format!("{} ", BULLETS[info.level % BULLETS.len()]),
                 };
                 if i >= marker_from {
-                    (theme::list_marker(), marker)
+                    (theme::list_marker(&doc.theme), marker)
                 } else {
                     (Style::new(), " ".repeat(str_width(&marker)))
                 }
@@ -154,7 +156,7 @@ fn prefix(doc: &Document, chain: &[usize], marker_from: usize, max: usize) -> Ru
                 let marker = format!("[{label}] ");
                 let indent = str_width(&marker).min(4);
                 if i >= marker_from {
-                    (theme::footnote(), marker)
+                    (theme::footnote(&doc.theme), marker)
                 } else {
                     (Style::new(), " ".repeat(indent))
                 }
@@ -172,7 +174,7 @@ fn prefix(doc: &Document, chain: &[usize], marker_from: usize, max: usize) -> Ru
 
 fn code_block(out: &mut Out, doc: &Document, i: usize, first: &Runs, cont: &Runs, avail: usize) {
     let start = out.r.lines.len();
-    let frame = theme::frame();
+    let frame = theme::frame(&doc.theme);
     let block = &doc.code_blocks[i];
     let mut frames = Vec::new();
 
@@ -180,7 +182,7 @@ fn code_block(out: &mut Out, doc: &Document, i: usize, first: &Runs, cont: &Runs
     let mut top: Runs = vec![(frame, "╭─".to_string())];
     if !block.lang.is_empty() {
         let label: String = block.lang.chars().take(24).collect();
-        top.push((theme::code_label(), format!(" {label} ")));
+        top.push((theme::code_label(&doc.theme), format!(" {label} ")));
     }
     // The frame is closed on the right when there is room for it and for
     // some code: `│ code │`.
@@ -339,7 +341,7 @@ fn widest_grapheme(cell: &[Piece]) -> usize {
         .max(1)
 }
 
-fn table(t: &Table, avail: usize) -> Vec<Runs> {
+fn table(t: &Table, avail: usize, theme: &Theme) -> Vec<Runs> {
     let ncols = t
         .rows
         .iter()
@@ -352,7 +354,7 @@ fn table(t: &Table, avail: usize) -> Vec<Runs> {
     }
     let overhead = 3 * ncols + 1;
     if avail < overhead + ncols {
-        return stacked_table(t, avail);
+        return stacked_table(t, avail, theme);
     }
     let mut natural = vec![0; ncols];
     let mut mins = vec![1; ncols];
@@ -363,9 +365,9 @@ fn table(t: &Table, avail: usize) -> Vec<Runs> {
         }
     }
     let Some(widths) = fit_columns(&natural, &mins, avail - overhead) else {
-        return stacked_table(t, avail);
+        return stacked_table(t, avail, theme);
     };
-    let border = theme::table_border();
+    let border = theme::table_border(theme);
     let rule = |l: &str, m: &str, r: &str| -> Runs {
         let mut s = String::from(l);
         for (c, w) in widths.iter().enumerate() {
@@ -425,7 +427,7 @@ fn table(t: &Table, avail: usize) -> Vec<Runs> {
 }
 
 /// Too narrow for columns: each row as `header: value` lines.
-fn stacked_table(t: &Table, avail: usize) -> Vec<Runs> {
+fn stacked_table(t: &Table, avail: usize, theme: &Theme) -> Vec<Runs> {
     let header = t.rows.iter().find(|r| r.header);
     let mut lines = Vec::new();
     let body: Vec<_> = t.rows.iter().filter(|r| !r.header).collect();
@@ -436,14 +438,14 @@ fn stacked_table(t: &Table, avail: usize) -> Vec<Runs> {
     };
     for (r, row) in rows.iter().enumerate() {
         if r > 0 {
-            lines.push(vec![(theme::table_border(), "─".repeat(avail))]);
+            lines.push(vec![(theme::table_border(theme), "─".repeat(avail))]);
         }
         for (c, cell) in row.cells.iter().enumerate() {
             let mut pieces = Vec::new();
             if let Some(h) = header.filter(|h| !std::ptr::eq(*h, *row)) {
                 if let Some(hc) = h.cells.get(c) {
                     pieces.extend(hc.iter().cloned());
-                    pieces.push(Piece::Text(theme::table_header(), ": ".into()));
+                    pieces.push(Piece::Text(theme::table_header(theme), ": ".into()));
                 }
             }
             pieces.extend(cell.iter().cloned());

@@ -15,6 +15,8 @@ use std::ops::Range;
 use ratatui::style::{Color, Style};
 use ratatui::text::Line;
 
+use crate::theme::Theme;
+
 pub use highlight::{has_grammar, is_loaded, rgb_to_xterm256, warm_up, ColorMode};
 pub use wrap::wrap_plain;
 
@@ -28,6 +30,8 @@ pub struct Document {
     pub(crate) code_blocks: Vec<CodeBlock>,
     pub(crate) highlighted: Vec<Vec<highlight::StyledLine>>,
     pub(crate) code_bg: Option<Color>,
+    /// The palette the styles came from (layout draws frames and rules with it).
+    pub(crate) theme: Theme,
 }
 
 /// A document laid out for one width.
@@ -43,6 +47,7 @@ pub struct Rendered {
     /// by [`Rendered::select_block`].
     frames: Vec<Vec<(usize, usize)>>,
     selected: Option<usize>,
+    theme: Theme,
 }
 
 /// A fenced or indented code block of the lesson.
@@ -57,23 +62,22 @@ pub struct CodeBlock {
 }
 
 impl Document {
-    /// Parse, sanitize and highlight, with colours for this terminal
-    /// ([`ColorMode::detect`]).
-    pub fn parse(markdown: &str) -> Document {
-        Document::parse_with(markdown, ColorMode::detect())
+    /// Parse, sanitize and highlight, with the colours of `theme`.
+    pub fn parse(markdown: &str, theme: &Theme) -> Document {
+        parse::parse(markdown, theme)
     }
 
-    /// Like [`Document::parse`] with a given colour mode.
+    /// Like [`Document::parse`] with the dark palette in a given colour mode.
     pub fn parse_with(markdown: &str, colors: ColorMode) -> Document {
-        parse::parse(markdown, colors)
+        parse::parse(markdown, &Theme::new(crate::theme::Kind::Dark, colors))
     }
 
     /// Like [`Document::parse`] without colouring code: it never waits for the
     /// grammars to load (tens of milliseconds once per process), so the first
     /// frame need not either. Parse again with [`Document::parse`] once
     /// [`is_loaded`] says they are there.
-    pub fn parse_unhighlighted(markdown: &str) -> Document {
-        parse::parse_opts(markdown, ColorMode::detect(), false)
+    pub fn parse_unhighlighted(markdown: &str, theme: &Theme) -> Document {
+        parse::parse_opts(markdown, theme, false)
     }
 
     /// Lay out for a width (wrapping prose; code lines are hard-wrapped at the
@@ -102,10 +106,10 @@ impl Rendered {
     /// style), or none. Cheap: touches only the two blocks' frame spans.
     pub fn select_block(&mut self, block: Option<usize>) {
         if let Some(old) = self.selected.take() {
-            self.restyle_frame(old, theme::frame());
+            self.restyle_frame(old, theme::frame(&self.theme));
         }
         if let Some(new) = block.filter(|&b| b < self.frames.len()) {
-            self.restyle_frame(new, theme::frame_selected());
+            self.restyle_frame(new, theme::frame_selected(&self.theme));
             self.selected = Some(new);
         }
     }
@@ -168,102 +172,104 @@ pub fn command_text(block: &CodeBlock) -> String {
     out.join("\n").trim_end().to_string()
 }
 
-/// The styles of the lesson text, in one place.
+/// The styles of the lesson text, in one place, from the palette.
 pub(crate) mod theme {
+    use crate::theme::Theme;
     use pulldown_cmark::BlockQuoteKind;
     use ratatui::style::{Color, Modifier, Style};
 
-    pub fn heading(level: u8) -> Style {
+    pub fn heading(t: &Theme, level: u8) -> Style {
         let bold = Style::new().add_modifier(Modifier::BOLD);
         match level {
-            1 => bold.fg(Color::Magenta),
-            2 => bold.fg(Color::Cyan),
-            3 => bold.fg(Color::Green),
+            1..=3 => bold.fg(t.color(t.palette.headings[usize::from(level) - 1])),
             _ => bold.add_modifier(Modifier::ITALIC),
         }
     }
-    pub fn heading_rule(level: u8) -> Style {
+    pub fn heading_rule(t: &Theme, level: u8) -> Style {
         match level {
-            1 => Style::new().fg(Color::Magenta),
-            _ => Style::new().fg(Color::Cyan),
+            1 => Style::new().fg(t.color(t.palette.headings[0])),
+            _ => Style::new().fg(t.color(t.palette.headings[1])),
         }
     }
-    pub fn emphasis() -> Style {
+    pub fn emphasis(_: &Theme) -> Style {
         Style::new().add_modifier(Modifier::ITALIC)
     }
-    pub fn strong() -> Style {
+    pub fn strong(_: &Theme) -> Style {
         Style::new().add_modifier(Modifier::BOLD)
     }
-    pub fn strikethrough() -> Style {
+    pub fn strikethrough(_: &Theme) -> Style {
         Style::new().add_modifier(Modifier::CROSSED_OUT)
     }
-    pub fn inline_code() -> Style {
-        Style::new().fg(Color::Yellow)
+    pub fn inline_code(t: &Theme) -> Style {
+        Style::new().fg(t.color(t.palette.inline_code))
     }
-    pub fn link() -> Style {
+    pub fn link(t: &Theme) -> Style {
         Style::new()
-            .fg(Color::Blue)
+            .fg(t.color(t.palette.link))
             .add_modifier(Modifier::UNDERLINED)
     }
-    pub fn url() -> Style {
-        Style::new().fg(Color::DarkGray)
+    pub fn url(t: &Theme) -> Style {
+        t.dim()
     }
-    pub fn image() -> Style {
+    pub fn image(t: &Theme) -> Style {
         Style::new()
-            .fg(Color::Magenta)
+            .fg(t.color(t.palette.important))
             .add_modifier(Modifier::ITALIC)
     }
-    pub fn html() -> Style {
-        Style::new().fg(Color::DarkGray)
+    pub fn html(t: &Theme) -> Style {
+        t.dim()
     }
-    pub fn footnote() -> Style {
-        Style::new().fg(Color::Cyan)
+    pub fn footnote(t: &Theme) -> Style {
+        Style::new().fg(t.accent())
     }
-    pub fn task_done() -> Style {
-        Style::new().fg(Color::Green)
+    pub fn task_done(t: &Theme) -> Style {
+        Style::new().fg(t.pass())
     }
-    pub fn task_open() -> Style {
-        Style::new().fg(Color::Yellow)
+    pub fn task_open(t: &Theme) -> Style {
+        Style::new().fg(t.warn())
     }
-    pub fn list_marker() -> Style {
-        Style::new().fg(Color::Cyan)
+    pub fn list_marker(t: &Theme) -> Style {
+        Style::new().fg(t.accent())
     }
-    pub fn quote_bar(kind: Option<BlockQuoteKind>) -> Style {
+    pub fn quote_bar(t: &Theme, kind: Option<BlockQuoteKind>) -> Style {
         match kind {
-            None => Style::new().fg(Color::DarkGray),
-            Some(k) => Style::new().fg(alert_color(k)),
+            None => Style::new().fg(t.border()),
+            Some(k) => Style::new().fg(alert_color(t, k)),
         }
     }
-    pub fn alert_title(kind: BlockQuoteKind) -> Style {
+    pub fn alert_title(t: &Theme, kind: BlockQuoteKind) -> Style {
         Style::new()
-            .fg(alert_color(kind))
+            .fg(alert_color(t, kind))
             .add_modifier(Modifier::BOLD)
     }
-    fn alert_color(kind: BlockQuoteKind) -> Color {
-        match kind {
-            BlockQuoteKind::Note => Color::Blue,
-            BlockQuoteKind::Tip => Color::Green,
-            BlockQuoteKind::Important => Color::Magenta,
-            BlockQuoteKind::Warning => Color::Yellow,
-            BlockQuoteKind::Caution => Color::Red,
-        }
+    fn alert_color(t: &Theme, kind: BlockQuoteKind) -> Color {
+        let p = t.palette;
+        t.color(match kind {
+            BlockQuoteKind::Note => p.note,
+            BlockQuoteKind::Tip => p.tip,
+            BlockQuoteKind::Important => p.important,
+            BlockQuoteKind::Warning => p.warning,
+            BlockQuoteKind::Caution => p.caution,
+        })
     }
-    pub fn rule() -> Style {
-        Style::new().fg(Color::DarkGray)
+    pub fn rule(t: &Theme) -> Style {
+        Style::new().fg(t.border())
     }
-    pub fn frame() -> Style {
-        Style::new().fg(Color::DarkGray)
+    pub fn frame(t: &Theme) -> Style {
+        Style::new().fg(t.border())
     }
-    pub fn frame_selected() -> Style {
-        Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD)
+    pub fn frame_selected(t: &Theme) -> Style {
+        Style::new().fg(t.warn()).add_modifier(Modifier::BOLD)
     }
-    pub fn code_label() -> Style {
-        Style::new().fg(Color::Gray).add_modifier(Modifier::BOLD)
+    pub fn code_label(t: &Theme) -> Style {
+        Style::new()
+            .fg(t.color(t.palette.code_label))
+            .add_modifier(Modifier::BOLD)
     }
-    pub fn table_border() -> Style {
-        Style::new().fg(Color::DarkGray)
+    pub fn table_border(t: &Theme) -> Style {
+        Style::new().fg(t.border())
     }
-    pub fn table_header() -> Style {
+    pub fn table_header(_: &Theme) -> Style {
         Style::new().add_modifier(Modifier::BOLD)
     }
 }

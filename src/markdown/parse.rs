@@ -8,10 +8,11 @@ use pulldown_cmark::{
 };
 use ratatui::style::Style;
 
-use super::highlight::{self, ColorMode};
+use super::highlight;
 use super::wrap::Piece;
 use super::{theme, CodeBlock, Document};
 use crate::sanitize;
+use crate::theme::Theme;
 
 #[derive(Debug, Clone)]
 pub(crate) enum BlockKind {
@@ -97,7 +98,7 @@ struct LinkAcc {
 }
 
 struct Builder {
-    colors: ColorMode,
+    theme: Theme,
     /// False: code stays unstyled and the grammars are not loaded.
     highlight: bool,
     blocks: Vec<Block>,
@@ -130,13 +131,13 @@ pub(crate) fn options() -> Options {
         | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS
 }
 
-pub(crate) fn parse(markdown: &str, colors: ColorMode) -> Document {
-    parse_opts(markdown, colors, true)
+pub(crate) fn parse(markdown: &str, theme: &Theme) -> Document {
+    parse_opts(markdown, theme, true)
 }
 
-pub(crate) fn parse_opts(markdown: &str, colors: ColorMode, highlight: bool) -> Document {
+pub(crate) fn parse_opts(markdown: &str, theme: &Theme, highlight: bool) -> Document {
     let mut b = Builder {
-        colors,
+        theme: *theme,
         highlight,
         blocks: Vec::new(),
         containers: Vec::new(),
@@ -167,10 +168,11 @@ pub(crate) fn parse_opts(markdown: &str, colors: ColorMode, highlight: bool) -> 
         code_blocks: b.code_blocks,
         highlighted: b.highlighted,
         code_bg: if highlight {
-            highlight::code_background(colors)
+            highlight::code_background(theme)
         } else {
             None
         },
+        theme: *theme,
     }
 }
 
@@ -240,20 +242,20 @@ impl Builder {
                 }
             }
             Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
-                let style = self.style().patch(theme::inline_code());
+                let style = self.style().patch(theme::inline_code(&self.theme));
                 self.push_piece(Piece::Text(style, prose(&t)));
             }
             Event::Html(t) | Event::InlineHtml(t) => {
                 if let Some(html) = self.html.as_mut() {
                     html.push_str(&t);
                 } else {
-                    let style = self.style().patch(theme::html());
+                    let style = self.style().patch(theme::html(&self.theme));
                     self.push_piece(Piece::Text(style, prose(&t)));
                 }
             }
             Event::FootnoteReference(label) => {
                 let text = format!("[{}]", prose(&label));
-                self.push_piece(Piece::Text(theme::footnote(), text));
+                self.push_piece(Piece::Text(theme::footnote(&self.theme), text));
             }
             Event::SoftBreak => {
                 let style = self.style();
@@ -266,9 +268,9 @@ impl Builder {
             }
             Event::TaskListMarker(done) => {
                 let (style, text) = if done {
-                    (theme::task_done(), "[x] ")
+                    (theme::task_done(&self.theme), "[x] ")
                 } else {
-                    (theme::task_open(), "[ ] ")
+                    (theme::task_open(&self.theme), "[ ] ")
                 };
                 self.push_piece(Piece::Text(style, text.into()));
             }
@@ -294,13 +296,16 @@ impl Builder {
                     heading: Some(level),
                     explicit: true,
                 });
-                self.push_style(theme::heading(level));
+                self.push_style(theme::heading(&self.theme, level));
             }
             Tag::BlockQuote(kind) => {
                 self.finish_inline();
                 self.push_container(ContainerKind::Quote(kind));
                 if let Some(kind) = kind {
-                    let title = Piece::Text(theme::alert_title(kind), alert_title(kind).into());
+                    let title = Piece::Text(
+                        theme::alert_title(&self.theme, kind),
+                        alert_title(kind).into(),
+                    );
                     self.emit(BlockKind::Text {
                         pieces: vec![title],
                         heading: None,
@@ -402,15 +407,15 @@ impl Builder {
                     t.cell = Some(Vec::new());
                 }
                 let patch = if self.table.as_ref().is_some_and(|t| t.in_head) {
-                    theme::table_header()
+                    theme::table_header(&self.theme)
                 } else {
                     Style::new()
                 };
                 self.push_style(patch);
             }
-            Tag::Emphasis => self.push_style(theme::emphasis()),
-            Tag::Strong => self.push_style(theme::strong()),
-            Tag::Strikethrough => self.push_style(theme::strikethrough()),
+            Tag::Emphasis => self.push_style(theme::emphasis(&self.theme)),
+            Tag::Strong => self.push_style(theme::strong(&self.theme)),
+            Tag::Strikethrough => self.push_style(theme::strikethrough(&self.theme)),
             Tag::Superscript | Tag::Subscript => self.push_style(Style::new()),
             Tag::Link {
                 link_type,
@@ -427,14 +432,14 @@ impl Builder {
                     start,
                     show_url,
                 });
-                self.push_style(theme::link());
+                self.push_style(theme::link(&self.theme));
             }
             Tag::Image { .. } => {
-                let style = self.style().patch(theme::image());
+                let style = self.style().patch(theme::image(&self.theme));
                 self.push_piece(Piece::Text(style, "[image: ".into()));
                 let start = self.target_len();
                 self.images.push(start);
-                self.push_style(theme::image());
+                self.push_style(theme::image(&self.theme));
             }
             Tag::MetadataBlock(_) => self.metadata = true,
             Tag::DefinitionList => self.finish_inline(),
@@ -480,7 +485,7 @@ impl Builder {
                     let code = sanitize::clean(&raw);
                     let sendable = is_shell(&lang);
                     let lines = if self.highlight {
-                        highlight::highlight(&code, &lang, self.colors)
+                        highlight::highlight(&code, &lang, &self.theme)
                     } else {
                         highlight::unstyled(&code)
                     };
@@ -537,7 +542,8 @@ impl Builder {
                 if let Some(link) = self.links.pop() {
                     let text = self.target_text_since(link.start);
                     if link.show_url && text.trim() != link.url {
-                        let piece = Piece::Text(theme::url(), format!(" ({})", link.url));
+                        let piece =
+                            Piece::Text(theme::url(&self.theme), format!(" ({})", link.url));
                         self.push_piece(piece);
                     }
                 }
@@ -546,7 +552,7 @@ impl Builder {
                 self.pop_style();
                 let start = self.images.pop().unwrap_or(0);
                 let empty = self.target_text_since(start).trim().is_empty();
-                let style = self.style().patch(theme::image());
+                let style = self.style().patch(theme::image(&self.theme));
                 let close = if empty { "…]" } else { "]" };
                 self.push_piece(Piece::Text(style, close.into()));
             }

@@ -3,6 +3,13 @@ use ratatui::text::Line;
 
 use super::*;
 
+use crate::theme::{Rgb, DARK};
+
+/// A dark palette colour as the tests' documents (24-bit) carry it.
+fn rgb(c: Rgb) -> Option<Color> {
+    Some(Color::Rgb(c.0, c.1, c.2))
+}
+
 fn doc(md: &str) -> Document {
     Document::parse_with(md, ColorMode::TrueColor)
 }
@@ -64,8 +71,8 @@ fn headings_are_styled_and_h1_h2_distinct() {
     assert!(h2.add_modifier.contains(Modifier::BOLD));
     assert_ne!(h1, h2);
     assert_ne!(h2, h3);
-    assert_eq!(h1.fg, Some(Color::Magenta));
-    assert_eq!(h2.fg, Some(Color::Cyan));
+    assert_eq!(h1.fg, rgb(DARK.headings[0]));
+    assert_eq!(h2.fg, rgb(DARK.headings[1]));
     assert_eq!(r.headings, [(0, 1), (3, 2), (6, 3), (8, 4)]);
 }
 
@@ -120,7 +127,7 @@ fn bullet_lists_nested_with_wrapped_indentation() {
             "• third",
         ]
     );
-    assert_eq!(style_of(&r, "•").fg, Some(Color::Cyan));
+    assert_eq!(style_of(&r, "•").fg, rgb(DARK.accent));
 }
 
 #[test]
@@ -164,7 +171,7 @@ fn task_lists() {
     let r = doc("- [x] done\n- [ ] todo").layout(30);
     let t: Vec<String> = r.lines.iter().map(text_of).collect();
     assert_eq!(t, ["• [x] done", "• [ ] todo"]);
-    assert_eq!(style_of(&r, "[x]").fg, Some(Color::Green));
+    assert_eq!(style_of(&r, "[x]").fg, rgb(DARK.pass));
 }
 
 #[test]
@@ -189,7 +196,7 @@ fn block_quotes_with_bar_nested_and_wrapped() {
             "│ back",
         ]
     );
-    assert_eq!(r.lines[0].spans[0].style.fg, Some(Color::DarkGray));
+    assert_eq!(r.lines[0].spans[0].style.fg, rgb(DARK.border));
 }
 
 #[test]
@@ -197,8 +204,8 @@ fn alerts_have_a_coloured_title() {
     let r = doc("> [!WARNING]\n> Stop the container first.").layout(40);
     let t: Vec<String> = r.lines.iter().map(text_of).collect();
     assert_eq!(t, ["│ Warning", "│ Stop the container first."]);
-    assert_eq!(style_of(&r, "Warning").fg, Some(Color::Yellow));
-    assert_eq!(r.lines[1].spans[0].style.fg, Some(Color::Yellow));
+    assert_eq!(style_of(&r, "Warning").fg, rgb(DARK.warning));
+    assert_eq!(r.lines[1].spans[0].style.fg, rgb(DARK.warning));
 }
 
 #[test]
@@ -226,7 +233,7 @@ fn tables_align_columns_with_box_characters() {
     );
     assert!(style_of(&r, "Image").add_modifier.contains(Modifier::BOLD));
     assert!(!style_of(&r, "small").add_modifier.contains(Modifier::BOLD));
-    assert_eq!(style_of(&r, "┌").fg, Some(Color::DarkGray));
+    assert_eq!(style_of(&r, "┌").fg, rgb(DARK.border));
 }
 
 #[test]
@@ -280,8 +287,8 @@ fn links_show_text_underlined_and_url_dimmed() {
     );
     let link = style_of(&r, "the docs");
     assert!(link.add_modifier.contains(Modifier::UNDERLINED));
-    assert_eq!(link.fg, Some(Color::Blue));
-    assert_eq!(style_of(&r, "(https").fg, Some(Color::DarkGray));
+    assert_eq!(link.fg, rgb(DARK.link));
+    assert_eq!(style_of(&r, "(https").fg, rgb(DARK.dim));
     // autolinks and links whose text is the URL are not repeated; anchors hide
     assert_eq!(texts("<https://a.io>", 80), ["https://a.io"]);
     assert_eq!(texts("[https://a.io](https://a.io)", 80), ["https://a.io"]);
@@ -292,7 +299,7 @@ fn links_show_text_underlined_and_url_dimmed() {
 fn inline_code_is_styled() {
     let r = doc("run `docker ps -a` now").layout(80);
     assert_eq!(text_of(&r.lines[0]), "run docker ps -a now");
-    assert_eq!(style_of(&r, "docker ps").fg, Some(Color::Yellow));
+    assert_eq!(style_of(&r, "docker ps").fg, rgb(DARK.inline_code));
 }
 
 #[test]
@@ -300,7 +307,7 @@ fn rules_span_the_width() {
     let r = doc("a\n\n---\n\nb").layout(10);
     let t: Vec<String> = r.lines.iter().map(text_of).collect();
     assert_eq!(t, ["a", "", "──────────", "", "b"]);
-    assert_eq!(r.lines[2].spans[0].style.fg, Some(Color::DarkGray));
+    assert_eq!(r.lines[2].spans[0].style.fg, rgb(DARK.border));
 }
 
 #[test]
@@ -327,7 +334,7 @@ fn html_is_shown_as_text_never_interpreted() {
         ]
     );
     assert!(!style_of(&r, "bold?").add_modifier.contains(Modifier::BOLD));
-    assert_eq!(style_of(&r, "<b>").fg, Some(Color::DarkGray));
+    assert_eq!(style_of(&r, "<b>").fg, rgb(DARK.dim));
 }
 
 #[test]
@@ -608,7 +615,7 @@ fn palette_mode_for_terminals_without_true_colour() {
 fn unhighlighted_parse_has_the_same_text_and_uncoloured_code() {
     let md = "# T\n\nRun:\n\n```dockerfile\nFROM scratch AS x\nCOPY --from=x /a /a\n```\n\n```bash\necho \"$HOME\"\n```\n";
     let full = Document::parse_with(md, ColorMode::TrueColor).layout(60);
-    let plain = Document::parse_unhighlighted(md).layout(60);
+    let plain = Document::parse_unhighlighted(md, &crate::theme::Theme::dark()).layout(60);
     // Without a code background, code lines are not padded to the frame.
     let t = |r: &Rendered| {
         r.lines
@@ -618,7 +625,7 @@ fn unhighlighted_parse_has_the_same_text_and_uncoloured_code() {
     };
     assert_eq!(t(&full), t(&plain));
     assert_eq!(full.block_lines, plain.block_lines);
-    let code = Document::parse_unhighlighted(md);
+    let code = Document::parse_unhighlighted(md, &crate::theme::Theme::dark());
     assert!(code
         .highlighted
         .iter()

@@ -14,7 +14,7 @@ use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
 use super::engine::bar;
-use super::{pane_block, theme, truncate};
+use super::{pane_block, truncate, Theme};
 use crate::check::anatomy::{instruction, Anatomy, ImageFact};
 use crate::lesson::size::format_size;
 use crate::lesson::PathSet;
@@ -43,6 +43,7 @@ fn fact_of<'a>(facts: &'a [ImageFact], image: &str) -> Option<&'a ImageFact> {
 /// The lines of one image, `w` columns wide; bars are relative to `largest`
 /// (the larger image's size) and `largest_step` (the largest step shown).
 fn column(
+    t: &Theme,
     name: &str,
     fact: Option<&ImageFact>,
     w: usize,
@@ -51,20 +52,17 @@ fn column(
 ) -> Vec<Line<'static>> {
     let mut out = vec![Line::from(Span::styled(
         truncate(&clean_line(name), w),
-        theme::bold(),
+        t.bold(),
     ))];
     let a = match fact.map(|(_, f)| f) {
         None => {
-            out.push(Line::from(Span::styled(
-                tr(T::AnatomyReading),
-                theme::dim(),
-            )));
+            out.push(Line::from(Span::styled(tr(T::AnatomyReading), t.dim())));
             return out;
         }
         Some(Ok(None)) => {
             out.push(Line::from(Span::styled(
                 tr(T::EngineNotBuilt),
-                Style::default().fg(theme::WARN),
+                Style::default().fg(t.warn()),
             )));
             return out;
         }
@@ -73,10 +71,7 @@ fn column(
                 &trf(T::AnatomyCannotRead, &[("error", &clean_line(&e.0))]),
                 w,
             ) {
-                out.push(Line::from(Span::styled(
-                    l,
-                    Style::default().fg(theme::FAIL),
-                )));
+                out.push(Line::from(Span::styled(l, Style::default().fg(t.fail()))));
             }
             return out;
         }
@@ -85,10 +80,10 @@ fn column(
     let size = format_size(a.size);
     let frac = |n: u64, of: u64| if of == 0 { 0.0 } else { n as f64 / of as f64 };
     out.push(Line::from(vec![
-        Span::styled(format!("{size:>8} "), theme::bold()),
+        Span::styled(format!("{size:>8} "), t.bold()),
         Span::styled(
             bar(frac(a.size, largest), w.saturating_sub(9)),
-            Style::default().fg(theme::WARN),
+            Style::default().fg(t.warn()),
         ),
     ]));
     let (base_steps, own) = a.split_steps();
@@ -96,7 +91,7 @@ fn column(
         Some(b) => format!("FROM {}", clean_line(&b.name)),
         None => "FROM scratch, or an image not on this engine".to_string(),
     };
-    out.push(Line::from(Span::styled(truncate(&base, w), theme::dim())));
+    out.push(Line::from(Span::styled(truncate(&base, w), t.dim())));
     let bar_w = (w / 4).clamp(4, 16);
     let instr_w = w.saturating_sub(bar_w + 10);
     let step_line = |size: u64, text: String, dim: bool| {
@@ -105,16 +100,16 @@ fn column(
         } else {
             format_size(size)
         };
-        let color = if dim { theme::DIM } else { theme::ACCENT };
+        let color = if dim { t.dim_color() } else { t.accent() };
         Line::from(vec![
-            Span::styled(format!("{size_text:>8} "), theme::dim()),
+            Span::styled(format!("{size_text:>8} "), t.dim()),
             Span::styled(
                 format!("{:<bar_w$} ", bar(frac(size, largest_step), bar_w)),
                 Style::default().fg(color),
             ),
             Span::styled(
                 truncate(&text, instr_w),
-                if dim { theme::dim() } else { Style::default() },
+                if dim { t.dim() } else { Style::default() },
             ),
         ])
     };
@@ -146,23 +141,23 @@ fn column(
         tr(T::AnatomyTools),
         Style::default().add_modifier(Modifier::UNDERLINED),
     )));
-    for t in &a.tools {
-        let label = match t.set {
+    for tool in &a.tools {
+        let label = match tool.set {
             PathSet::Shell => tr(T::AnatomyShell),
             PathSet::PackageManager => tr(T::AnatomyPackages),
             PathSet::Compilers => tr(T::AnatomyCompilers),
             PathSet::NetworkTools => tr(T::AnatomyNetwork),
         };
-        let (text, style) = match &t.found {
-            None => (tr(T::AnatomyNotLooked).to_string(), theme::dim()),
+        let (text, style) = match &tool.found {
+            None => (tr(T::AnatomyNotLooked).to_string(), t.dim()),
             Some(v) if v.is_empty() => (
                 tr(T::AnatomyNone).to_string(),
-                Style::default().fg(theme::PASS),
+                Style::default().fg(t.pass()),
             ),
-            Some(v) => (tool_names(v), Style::default().fg(theme::WARN)),
+            Some(v) => (tool_names(v), Style::default().fg(t.warn())),
         };
         out.push(Line::from(vec![
-            Span::styled(format!("{label:<10}"), theme::dim()),
+            Span::styled(format!("{label:<10}"), t.dim()),
             Span::styled(truncate(&clean_line(&text), w.saturating_sub(10)), style),
         ]));
     }
@@ -190,12 +185,9 @@ fn anatomy_of(fact: Option<&ImageFact>) -> Option<&Anatomy> {
 
 /// The view's lines at `width`: the two images side by side, or one under
 /// the other when they do not fit.
-pub fn lines(v: &AnatomyView<'_>, width: usize) -> Vec<Line<'static>> {
+pub fn lines(t: &Theme, v: &AnatomyView<'_>, width: usize) -> Vec<Line<'static>> {
     if v.images.is_empty() {
-        return vec![Line::from(Span::styled(
-            tr(T::AnatomyNoImages),
-            theme::dim(),
-        ))];
+        return vec![Line::from(Span::styled(tr(T::AnatomyNoImages), t.dim()))];
     }
     let first = v.first.min(v.images.len().saturating_sub(1));
     let pair: Vec<&String> = v.images.iter().skip(first).take(2).collect();
@@ -220,8 +212,8 @@ pub fn lines(v: &AnatomyView<'_>, width: usize) -> Vec<Line<'static>> {
     let side = pair.len() == 2 && width >= 2 * SIDE_BY_SIDE_MIN + GAP.width();
     if side {
         let cw = (width - GAP.width()) / 2;
-        let left = column(pair[0], found[0], cw, largest, largest_step);
-        let right = column(pair[1], found[1], cw, largest, largest_step);
+        let left = column(t, pair[0], found[0], cw, largest, largest_step);
+        let right = column(t, pair[1], found[1], cw, largest, largest_step);
         let rows = left.len().max(right.len());
         (0..rows)
             .map(|i| {
@@ -229,7 +221,7 @@ pub fn lines(v: &AnatomyView<'_>, width: usize) -> Vec<Line<'static>> {
                 let pad = cw.saturating_sub(l.width());
                 let mut spans = l.spans;
                 spans.push(Span::raw(" ".repeat(pad)));
-                spans.push(Span::styled(GAP, theme::dim()));
+                spans.push(Span::styled(GAP, t.dim()));
                 if let Some(r) = right.get(i) {
                     spans.extend(r.spans.clone());
                 }
@@ -240,15 +232,15 @@ pub fn lines(v: &AnatomyView<'_>, width: usize) -> Vec<Line<'static>> {
         let mut out = Vec::new();
         for (i, name) in pair.iter().enumerate() {
             if i > 0 {
-                out.push(Line::from(Span::styled("─".repeat(width), theme::dim())));
+                out.push(Line::from(Span::styled("─".repeat(width), t.dim())));
             }
-            out.extend(column(name, found[i], width, largest, largest_step));
+            out.extend(column(t, name, found[i], width, largest, largest_step));
         }
         out
     }
 }
 
-pub fn render(f: &mut Frame, area: Rect, v: &AnatomyView<'_>) {
+pub fn render(f: &mut Frame, t: &Theme, area: Rect, v: &AnatomyView<'_>) {
     let n = v.images.len();
     let first = v.first.min(n.saturating_sub(1));
     let which = match n {
@@ -278,14 +270,14 @@ pub fn render(f: &mut Frame, area: Rect, v: &AnatomyView<'_>) {
         })
     );
     let keys = keys.as_str();
-    let mut block = pane_block(format!(" {}{which} ", tr(T::PaneAnatomy)), v.focused);
+    let mut block = pane_block(t, format!(" {}{which} ", tr(T::PaneAnatomy)), v.focused);
     let inner = block.inner(area);
-    let all = lines(v, inner.width as usize);
+    let all = lines(t, v, inner.width as usize);
     let height = inner.height as usize;
     let scroll = super::map::clamp_scroll(v.scroll, all.len(), height);
     let below = all.len().saturating_sub(scroll + height);
     let bottom = super::map::bottom_title(below, keys, inner.width as usize);
-    block = block.title_bottom(Line::from(Span::styled(bottom, theme::dim())).right_aligned());
+    block = block.title_bottom(Line::from(Span::styled(bottom, t.dim())).right_aligned());
     f.render_widget(block, area);
     let shown: Vec<Line<'static>> = all.into_iter().skip(scroll).take(height).collect();
     f.render_widget(Paragraph::new(shown), inner);
@@ -389,7 +381,9 @@ pub(crate) mod tests {
                 scroll: 0,
                 focused: true,
             };
-            let s = draw(pane.width, pane.height, |f| render(f, f.area(), &v));
+            let s = draw(pane.width, pane.height, |f| {
+                render(f, &Theme::dark(), f.area(), &v)
+            });
             assert!(s.contains("calc-app-large"), "{s}");
             assert!(s.contains("calc-app-small"), "{s}");
             assert!(s.contains("RUN go build"), "{s}");
@@ -409,13 +403,13 @@ pub(crate) mod tests {
             scroll: 0,
             focused: true,
         };
-        let wide = lines(&v, 88);
+        let wide = lines(&Theme::dark(), &v, 88);
         let first: String = wide[0].spans.iter().map(|s| s.content.as_ref()).collect();
         assert!(
             first.contains("calc-app-large") && first.contains("calc-app-small"),
             "{first}"
         );
-        let narrow = lines(&v, 38);
+        let narrow = lines(&Theme::dark(), &v, 38);
         let first: String = narrow[0].spans.iter().map(|s| s.content.as_ref()).collect();
         assert!(!first.contains("calc-app-small"), "{first}");
     }
@@ -431,7 +425,7 @@ pub(crate) mod tests {
             scroll: 0,
             focused: true,
         };
-        let s = draw(90, 40, |f| render(f, f.area(), &v));
+        let s = draw(90, 40, |f| render(f, &Theme::dark(), f.area(), &v));
         assert!(s.contains("shell     sh, bash, dash"), "{s}");
         assert!(s.contains("packages  apt, apt-get, dpkg"), "{s}");
         assert!(s.contains("compilers none"), "{s}");
@@ -449,7 +443,7 @@ pub(crate) mod tests {
             scroll: 0,
             focused: true,
         };
-        let s = draw(90, 12, |f| render(f, f.area(), &v));
+        let s = draw(90, 12, |f| render(f, &Theme::dark(), f.area(), &v));
         assert!(s.contains("3-4 of 4"), "{s}");
         assert!(s.contains("not built yet"), "{s}");
         assert!(
@@ -457,7 +451,7 @@ pub(crate) mod tests {
             "{s}"
         );
         let v = AnatomyView { facts: None, ..v };
-        let s = draw(90, 12, |f| render(f, f.area(), &v));
+        let s = draw(90, 12, |f| render(f, &Theme::dark(), f.area(), &v));
         assert!(s.contains("reading…"), "{s}");
     }
 }

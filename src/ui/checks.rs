@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::{pane_block, theme, wrap};
+use super::{pane_block, wrap, Theme};
 use crate::check::{LessonResult, Status};
 use crate::lesson::CheckSpec;
 use crate::sanitize::clean_line;
@@ -31,27 +31,23 @@ impl ChecksView<'_> {
     }
 }
 
-fn icon(status: Option<Status>, checking: bool) -> Span<'static> {
+fn icon(t: &Theme, status: Option<Status>, checking: bool) -> Span<'static> {
     if checking {
-        return Span::styled("…", Style::default().fg(theme::WARN));
+        return Span::styled("…", Style::default().fg(t.warn()));
     }
     match status {
-        Some(Status::Pass) => Span::styled("✔", Style::default().fg(theme::PASS)),
+        Some(Status::Pass) => Span::styled("✔", Style::default().fg(t.pass())),
         Some(Status::Fail) => Span::styled(
             "✘",
-            Style::default()
-                .fg(theme::FAIL)
-                .add_modifier(Modifier::BOLD),
+            Style::default().fg(t.fail()).add_modifier(Modifier::BOLD),
         ),
         Some(Status::Error) => Span::styled(
             "!",
-            Style::default()
-                .fg(theme::WARN)
-                .add_modifier(Modifier::BOLD),
+            Style::default().fg(t.warn()).add_modifier(Modifier::BOLD),
         ),
-        Some(Status::Skipped) => Span::styled("-", theme::dim()),
-        Some(Status::Unsupported) => Span::styled("~", theme::dim()),
-        None => Span::styled("·", theme::dim()),
+        Some(Status::Skipped) => Span::styled("-", t.dim()),
+        Some(Status::Unsupported) => Span::styled("~", t.dim()),
+        None => Span::styled("·", t.dim()),
     }
 }
 
@@ -64,6 +60,7 @@ struct Drawn {
 }
 
 fn draw_check(
+    t: &Theme,
     spec: &CheckSpec,
     result: Option<&crate::check::CheckResult>,
     checking: bool,
@@ -72,15 +69,15 @@ fn draw_check(
     let status = result.map(|r| r.status);
     let title = clean_line(&spec.title);
     let title_style = match status {
-        Some(Status::Skipped | Status::Unsupported) => theme::dim(),
-        Some(Status::Fail) if !checking => theme::bold(),
+        Some(Status::Skipped | Status::Unsupported) => t.dim(),
+        Some(Status::Fail) if !checking => t.bold(),
         _ => Style::default(),
     };
     let title_w = width.saturating_sub(2).max(1);
     let mut wrapped = Vec::new();
     for (i, l) in wrap(&title, title_w).into_iter().enumerate() {
         let lead = if i == 0 {
-            icon(status, checking)
+            icon(t, status, checking)
         } else {
             Span::raw(" ")
         };
@@ -91,7 +88,7 @@ fn draw_check(
         ]));
     }
     let single = Line::from(vec![
-        icon(status, checking),
+        icon(t, status, checking),
         Span::raw(" "),
         Span::styled(super::truncate(&title, title_w), title_style),
     ]);
@@ -110,7 +107,7 @@ fn draw_check(
             if i == 0 && l.starts_with(&label_text) {
                 details.push(Line::from(vec![
                     Span::raw("    "),
-                    Span::styled(label_text.clone(), theme::dim()),
+                    Span::styled(label_text.clone(), t.dim()),
                     Span::styled(l[label_text.len()..].to_string(), style),
                 ]));
             } else {
@@ -127,24 +124,20 @@ fn draw_check(
                     detail(
                         tr(T::CheckExpected),
                         &r.expected,
-                        Style::default().fg(theme::PASS),
+                        Style::default().fg(t.pass()),
                     );
-                    detail(
-                        tr(T::CheckFound),
-                        &r.actual,
-                        Style::default().fg(theme::FAIL),
-                    );
+                    detail(tr(T::CheckFound), &r.actual, Style::default().fg(t.fail()));
                 }
                 if let Some(h) = r.hint.as_deref().or(spec.hint.as_deref()) {
-                    detail(tr(T::CheckTry), h, Style::default().fg(theme::WARN));
+                    detail(tr(T::CheckTry), h, Style::default().fg(t.warn()));
                 }
             }
             Status::Error => detail(
                 tr(T::CheckCouldNot),
                 &r.message,
-                Style::default().fg(theme::WARN),
+                Style::default().fg(t.warn()),
             ),
-            Status::Unsupported => detail(tr(T::CheckNotHere), &r.message, theme::dim()),
+            Status::Unsupported => detail(tr(T::CheckNotHere), &r.message, t.dim()),
             Status::Skipped | Status::Pass => {}
         }
     }
@@ -157,7 +150,7 @@ fn draw_check(
 
 /// Every check drawn; a reason that cannot evaluate several checks (the engine
 /// is unreachable) is spelled out once, not under each of them.
-fn draw_all(view: &ChecksView, width: usize) -> Vec<Drawn> {
+fn draw_all(t: &Theme, view: &ChecksView, width: usize) -> Vec<Drawn> {
     let mut seen: Vec<&str> = Vec::new();
     view.specs
         .iter()
@@ -165,12 +158,12 @@ fn draw_all(view: &ChecksView, width: usize) -> Vec<Drawn> {
             let r = view
                 .result
                 .and_then(|r| r.checks.iter().find(|c| c.id == spec.id));
-            let mut d = draw_check(spec, r, view.checking, width);
+            let mut d = draw_check(t, spec, r, view.checking, width);
             if let Some(r) = r.filter(|r| r.status == Status::Error) {
                 if seen.contains(&r.message.as_str()) {
                     d.details = vec![Line::from(Span::styled(
                         format!("    {}", tr(T::CheckSameReason)),
-                        theme::dim(),
+                        t.dim(),
                     ))];
                 } else {
                     seen.push(&r.message);
@@ -184,14 +177,15 @@ fn draw_all(view: &ChecksView, width: usize) -> Vec<Drawn> {
 /// Rows the pane's content takes with every detail shown (without the border).
 pub fn content_height(view: &ChecksView, width: usize) -> usize {
     let banner = if view.all_passed() { 2 } else { 0 };
-    let body: usize = draw_all(view, width)
+    // Colours do not change the height.
+    let body: usize = draw_all(&Theme::default(), view, width)
         .iter()
         .map(|d| d.wrapped.len() + d.details.len())
         .sum();
     banner + body.max(1)
 }
 
-pub fn render(f: &mut Frame, area: Rect, view: &ChecksView) {
+pub fn render(f: &mut Frame, t: &Theme, area: Rect, view: &ChecksView) {
     let passed = view
         .result
         .map(|r| r.checks.iter().filter(|c| c.status == Status::Pass).count())
@@ -212,7 +206,7 @@ pub fn render(f: &mut Frame, area: Rect, view: &ChecksView) {
     } else {
         format!(" {} ", tr(T::PaneChecks))
     };
-    let block = pane_block(title, false);
+    let block = pane_block(t, title, false);
     let inner = block.inner(area);
     f.render_widget(block, area);
     let width = inner.width as usize;
@@ -222,19 +216,17 @@ pub fn render(f: &mut Frame, area: Rect, view: &ChecksView) {
     if view.all_passed() {
         lines.push(Line::from(Span::styled(
             super::truncate(tr(T::ChecksAllPass), width),
-            Style::default()
-                .fg(theme::PASS)
-                .add_modifier(Modifier::BOLD),
+            Style::default().fg(t.pass()).add_modifier(Modifier::BOLD),
         )));
         lines.push(Line::from(Span::styled(
             super::truncate(&format!("  {}", tr(T::ChecksAllPassKeys)), width),
-            Style::default().fg(theme::PASS),
+            Style::default().fg(t.pass()),
         )));
     }
     if view.specs.is_empty() {
-        lines.push(Line::from(Span::styled(tr(T::ChecksNone), theme::dim())));
+        lines.push(Line::from(Span::styled(tr(T::ChecksNone), t.dim())));
     }
-    let drawn = draw_all(view, width);
+    let drawn = draw_all(t, view, width);
     let rows = height.saturating_sub(lines.len());
     let full: usize = drawn
         .iter()
@@ -261,7 +253,7 @@ pub fn render(f: &mut Frame, area: Rect, view: &ChecksView) {
         lines.extend(drawn.into_iter().take(shown).map(|d| d.single));
         lines.push(Line::from(Span::styled(
             trf(T::ChecksMore, &[("n", &more.to_string())]),
-            theme::dim(),
+            t.dim(),
         )));
     }
     f.render_widget(Paragraph::new(lines), inner);
@@ -346,6 +338,7 @@ pub(crate) mod tests {
             let s = draw(w, h, |f| {
                 render(
                     f,
+                    &Theme::dark(),
                     f.area(),
                     &ChecksView {
                         specs: &specs,
@@ -367,6 +360,7 @@ pub(crate) mod tests {
         let s = draw(60, 9, |f| {
             render(
                 f,
+                &Theme::dark(),
                 f.area(),
                 &ChecksView {
                     specs: &specs,
@@ -387,6 +381,7 @@ pub(crate) mod tests {
         let s = draw(60, 9, |f| {
             render(
                 f,
+                &Theme::dark(),
                 f.area(),
                 &ChecksView {
                     specs: &specs,
@@ -407,6 +402,7 @@ pub(crate) mod tests {
         let s = draw(60, 9, |f| {
             render(
                 f,
+                &Theme::dark(),
                 f.area(),
                 &ChecksView {
                     specs: &specs,

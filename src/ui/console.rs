@@ -1,13 +1,13 @@
 //! The console pane: the shell's vt100 screen drawn with tui-term.
 
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 use ratatui::Frame;
 use tui_term::widget::{Cursor, PseudoTerminal};
 
-use super::{pane_block, theme, wrap};
+use super::{pane_block, wrap, Theme};
 
 /// What the console pane shows besides the screen.
 pub struct ConsoleView<'a> {
@@ -30,7 +30,13 @@ pub fn short_path(path: &std::path::Path, home: &std::path::Path) -> String {
     }
 }
 
-pub fn render(f: &mut Frame, area: Rect, screen: Option<&vt100::Screen>, v: &ConsoleView) {
+pub fn render(
+    f: &mut Frame,
+    t: &Theme,
+    area: Rect,
+    screen: Option<&vt100::Screen>,
+    v: &ConsoleView,
+) {
     let title = format!(
         " {} ",
         super::text::trf(
@@ -38,14 +44,14 @@ pub fn render(f: &mut Frame, area: Rect, screen: Option<&vt100::Screen>, v: &Con
             &[("folder", &crate::sanitize::clean_line(v.folder))]
         )
     );
-    let mut block = pane_block(title, v.focused);
+    let mut block = pane_block(t, title, v.focused);
     if let Some(s) = screen {
         let back = s.scrollback();
         if back > 0 {
             block = block.title_bottom(
                 Line::from(Span::styled(
                     format!(" scrolled back {back} lines · Shift-PgDn "),
-                    Style::default().fg(theme::WARN),
+                    Style::default().fg(t.warn()),
                 ))
                 .right_aligned(),
             );
@@ -54,7 +60,7 @@ pub fn render(f: &mut Frame, area: Rect, screen: Option<&vt100::Screen>, v: &Con
     if !v.focused {
         block = block.title_bottom(Line::from(Span::styled(
             format!(" {} ", super::text::tr(super::text::T::ConsoleTypeHere)),
-            theme::dim(),
+            t.dim(),
         )));
     }
     let inner = block.inner(area);
@@ -72,7 +78,7 @@ pub fn render(f: &mut Frame, area: Rect, screen: Option<&vt100::Screen>, v: &Con
     if let Some(err) = v.error {
         let lines: Vec<Line> = wrap(&crate::sanitize::clean(err), inner.width as usize)
             .into_iter()
-            .map(|l| Line::from(Span::styled(l, Style::default().fg(theme::FAIL))))
+            .map(|l| Line::from(Span::styled(l, Style::default().fg(t.fail()))))
             .collect();
         f.render_widget(Paragraph::new(lines), inner);
     }
@@ -90,10 +96,7 @@ pub fn render(f: &mut Frame, area: Rect, screen: Option<&vt100::Screen>, v: &Con
         f.render_widget(
             Paragraph::new(Line::from(Span::styled(
                 text,
-                Style::default()
-                    .fg(Color::Black)
-                    .bg(theme::WARN)
-                    .add_modifier(Modifier::BOLD),
+                t.on_warn().add_modifier(Modifier::BOLD),
             )))
             .centered(),
             row,
@@ -125,7 +128,9 @@ mod tests {
             exited: false,
             error: None,
         };
-        let s = draw(50, 14, |f| render(f, f.area(), Some(p.screen()), &v));
+        let s = draw(50, 14, |f| {
+            render(f, &Theme::dark(), f.area(), Some(p.screen()), &v)
+        });
         assert!(s.contains("Console: ~/dockdojo/02-multi-stage"), "{s}");
         assert!(s.contains("[+] Building 2.3s (9/9) FINISHED"), "{s}");
         assert!(
@@ -144,10 +149,12 @@ mod tests {
             exited: false,
             error: None,
         };
-        let b = buffer(50, 14, |f| render(f, f.area(), Some(p.screen()), &v));
+        let b = buffer(50, 14, |f| {
+            render(f, &Theme::dark(), f.area(), Some(p.screen()), &v)
+        });
         // "learner" starts at the inner origin (1,1), bold green.
         assert_eq!(b[(1, 1)].symbol(), "l");
-        assert_eq!(b[(1, 1)].fg, Color::Indexed(2));
+        assert_eq!(b[(1, 1)].fg, ratatui::style::Color::Indexed(2));
     }
 
     #[test]
@@ -159,7 +166,9 @@ mod tests {
             exited: true,
             error: None,
         };
-        let s = draw(50, 14, |f| render(f, f.area(), Some(p.screen()), &v));
+        let s = draw(50, 14, |f| {
+            render(f, &Theme::dark(), f.area(), Some(p.screen()), &v)
+        });
         assert!(
             s.contains("shell exited — press Enter to start a new one"),
             "{s}"
@@ -180,7 +189,9 @@ mod tests {
             exited: false,
             error: None,
         };
-        let s = draw(40, 6, |f| render(f, f.area(), Some(p.screen()), &v));
+        let s = draw(40, 6, |f| {
+            render(f, &Theme::dark(), f.area(), Some(p.screen()), &v)
+        });
         assert!(s.contains("scrolled back 5 lines"), "{s}");
         assert!(s.contains("line 12"), "{s}");
     }

@@ -9,7 +9,7 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
-use super::{pane_block, theme, truncate};
+use super::{pane_block, truncate, Theme};
 use crate::lesson::size::format_size;
 use crate::sanitize::clean_line;
 
@@ -42,23 +42,23 @@ fn label_w(width: usize) -> usize {
     }
 }
 
-fn label(text: &str, first: bool, width: usize) -> Span<'static> {
+fn label(t: &Theme, text: &str, first: bool, width: usize) -> Span<'static> {
     let w = label_w(width);
     if w == 0 {
         Span::raw("")
     } else if first {
-        Span::styled(format!("{text:<w$}"), theme::dim())
+        Span::styled(format!("{text:<w$}"), t.dim())
     } else {
         Span::raw(" ".repeat(w))
     }
 }
 
-fn state_dot(state: Option<&str>) -> Span<'static> {
+fn state_dot(t: &Theme, state: Option<&str>) -> Span<'static> {
     match state {
-        Some("running") => Span::styled("●", Style::default().fg(theme::PASS)),
-        Some("restarting") | Some("paused") => Span::styled("●", Style::default().fg(theme::WARN)),
-        Some(_) => Span::styled("○", theme::dim()),
-        None => Span::styled("○", theme::dim()),
+        Some("running") => Span::styled("●", Style::default().fg(t.pass())),
+        Some("restarting") | Some("paused") => Span::styled("●", Style::default().fg(t.warn())),
+        Some(_) => Span::styled("○", t.dim()),
+        None => Span::styled("○", t.dim()),
     }
 }
 
@@ -75,7 +75,7 @@ pub fn bar(fraction: f64, width: usize) -> String {
     s
 }
 
-fn image_lines(view: &EngineView, named: &Named, width: usize) -> Vec<Line<'static>> {
+fn image_lines(t: &Theme, view: &EngineView, named: &Named, width: usize) -> Vec<Line<'static>> {
     let rows: Vec<(String, Option<u64>)> = named
         .images
         .iter()
@@ -101,8 +101,8 @@ fn image_lines(view: &EngineView, named: &Named, width: usize) -> Vec<Line<'stat
             let name = truncate(&name, name_w);
             let pad = name_w.saturating_sub(name.width());
             let mut spans = vec![
-                label(tr(T::EngineImages), i == 0, width),
-                Span::styled(name, theme::bold()),
+                label(t, tr(T::EngineImages), i == 0, width),
+                Span::styled(name, t.bold()),
                 Span::raw(" ".repeat(pad + 1)),
             ];
             match size {
@@ -113,10 +113,10 @@ fn image_lines(view: &EngineView, named: &Named, width: usize) -> Vec<Line<'stat
                     } else {
                         size as f64 / largest as f64
                     };
-                    let color = if frac > 0.5 { theme::WARN } else { theme::PASS };
+                    let color = if frac > 0.5 { t.warn() } else { t.pass() };
                     spans.push(Span::styled(bar(frac, bar_w), Style::default().fg(color)));
                 }
-                None => spans.push(Span::styled(tr(T::EngineNotBuilt), theme::dim())),
+                None => spans.push(Span::styled(tr(T::EngineNotBuilt), t.dim())),
             }
             Line::from(spans)
         })
@@ -124,6 +124,7 @@ fn image_lines(view: &EngineView, named: &Named, width: usize) -> Vec<Line<'stat
 }
 
 fn network_lines(
+    t: &Theme,
     view: &EngineView,
     named: &Named,
     width: usize,
@@ -157,15 +158,15 @@ fn network_lines(
             .max(4);
         let name = truncate(&name, name_w);
         let head = vec![
-            label(tr(T::EngineNetworks), first, width),
-            Span::styled(name.clone(), theme::bold()),
+            label(t, tr(T::EngineNetworks), first, width),
+            Span::styled(name.clone(), t.bold()),
         ];
         match info {
             None => {
                 let mut s = head;
                 s.push(Span::styled(
                     format!("  {}", tr(T::EngineNotCreated)),
-                    theme::dim(),
+                    t.dim(),
                 ));
                 lines.push(Line::from(s));
             }
@@ -176,7 +177,7 @@ fn network_lines(
                         "  {}",
                         trf(T::EngineNoContainers, &[("driver", &clean_line(&n.driver))])
                     ),
-                    theme::dim(),
+                    t.dim(),
                 ));
                 lines.push(Line::from(s));
             }
@@ -194,17 +195,17 @@ fn network_lines(
                     };
                     let mut s = if j == 0 {
                         let mut s = head.clone();
-                        s.push(Span::styled(connector, theme::dim()));
+                        s.push(Span::styled(connector, t.dim()));
                         s
                     } else {
                         vec![
-                            label("", false, width),
+                            label(t, "", false, width),
                             Span::raw(" ".repeat(name.width() + 1)),
-                            Span::styled(connector, theme::dim()),
+                            Span::styled(connector, t.dim()),
                         ]
                     };
                     let state = view.container(c).map(|c| c.state.as_str());
-                    s.push(state_dot(state));
+                    s.push(state_dot(t, state));
                     s.push(Span::raw(format!(" {}", clean_line(c))));
                     lines.push(Line::from(s));
                 }
@@ -215,6 +216,7 @@ fn network_lines(
 }
 
 fn container_lines(
+    t: &Theme,
     view: &EngineView,
     named: &Named,
     mapped: &[String],
@@ -252,24 +254,24 @@ fn container_lines(
         .enumerate()
         .map(|(i, (name, info))| {
             let mut s = vec![
-                label(tr(T::EngineContainers), i == 0, width),
-                state_dot(info.map(|c| c.state.as_str())),
+                label(t, tr(T::EngineContainers), i == 0, width),
+                state_dot(t, info.map(|c| c.state.as_str())),
                 Span::raw(format!(" {} ", clean_line(name))),
             ];
             match info {
                 Some(c) => s.push(Span::styled(
                     format!("{} · {}", clean_line(&c.state), clean_line(&c.image)),
-                    theme::dim(),
+                    t.dim(),
                 )),
-                None => s.push(Span::styled(tr(T::EngineNotCreated), theme::dim())),
+                None => s.push(Span::styled(tr(T::EngineNotCreated), t.dim())),
             }
             Line::from(s)
         })
         .collect();
     if hidden > 0 {
         lines.push(Line::from(vec![
-            label(tr(T::EngineContainers), lines.is_empty(), width),
-            Span::styled(format!("+{hidden} more running"), theme::dim()),
+            label(t, tr(T::EngineContainers), lines.is_empty(), width),
+            Span::styled(format!("+{hidden} more running"), t.dim()),
         ]));
     }
     lines
@@ -277,12 +279,13 @@ fn container_lines(
 
 pub fn render(
     f: &mut Frame,
+    t: &Theme,
     area: Rect,
     view: Option<&EngineView>,
     named: &Named,
     reachable: bool,
 ) {
-    let block = pane_block(format!(" {} ", tr(T::PaneEngine)), false);
+    let block = pane_block(t, format!(" {} ", tr(T::PaneEngine)), false);
     let inner = block.inner(area);
     f.render_widget(block, area);
     let width = inner.width as usize;
@@ -296,20 +299,16 @@ pub fn render(
         };
         lines.push(Line::from(Span::styled(
             truncate(text, width),
-            Style::default()
-                .fg(theme::FAIL)
-                .add_modifier(Modifier::BOLD),
+            Style::default().fg(t.fail()).add_modifier(Modifier::BOLD),
         )));
     }
     match view {
-        None if reachable => {
-            lines.push(Line::from(Span::styled(tr(T::EngineListing), theme::dim())))
-        }
+        None if reachable => lines.push(Line::from(Span::styled(tr(T::EngineListing), t.dim()))),
         None => {}
         Some(view) => {
-            let images = image_lines(view, named, width);
-            let (networks, mapped) = network_lines(view, named, width);
-            let containers = container_lines(view, named, &mapped, width);
+            let images = image_lines(t, view, named, width);
+            let (networks, mapped) = network_lines(t, view, named, width);
+            let containers = container_lines(t, view, named, &mapped, width);
             let empty = images.is_empty() && networks.is_empty() && containers.is_empty();
             lines.extend(images);
             lines.extend(networks);
@@ -322,7 +321,7 @@ pub fn render(
                         view.containers.len(),
                         view.networks.len()
                     ),
-                    theme::dim(),
+                    t.dim(),
                 )));
             }
         }
@@ -332,7 +331,7 @@ pub fn render(
         lines.truncate(height - 1);
         lines.push(Line::from(Span::styled(
             format!("+{more} more lines"),
-            theme::dim(),
+            t.dim(),
         )));
     }
     f.render_widget(Paragraph::new(lines), inner);
@@ -426,7 +425,9 @@ pub(crate) mod tests {
                 ..Default::default()
             });
         }
-        let s = draw(60, 20, |f| render(f, f.area(), Some(&view), &named, true));
+        let s = draw(60, 20, |f| {
+            render(f, &Theme::dark(), f.area(), Some(&view), &named, true)
+        });
         assert!(s.contains("other-2"), "{s}");
         assert!(!s.contains("other-3"), "{s}");
         assert!(s.contains("+3 more running"), "{s}");
@@ -453,7 +454,9 @@ pub(crate) mod tests {
             state: "running".into(),
             ..Default::default()
         });
-        let s = draw(60, 13, |f| render(f, f.area(), Some(&view), &named, true));
+        let s = draw(60, 13, |f| {
+            render(f, &Theme::dark(), f.area(), Some(&view), &named, true)
+        });
         assert!(!s.contains("dockdojo-probe"), "{s}");
     }
 
@@ -480,7 +483,9 @@ pub(crate) mod tests {
     fn engine_pane_sizes() {
         let (view, named) = sample();
         for (w, h) in [(40, 8), (60, 13), (110, 17)] {
-            let s = draw(w, h, |f| render(f, f.area(), Some(&view), &named, true));
+            let s = draw(w, h, |f| {
+                render(f, &Theme::dark(), f.area(), Some(&view), &named, true)
+            });
             assert!(s.contains("calc-app-large"), "{s}");
             insta::assert_snapshot!(format!("engine_{w}x{h}"), s);
         }
@@ -489,7 +494,9 @@ pub(crate) mod tests {
     #[test]
     fn network_map_shows_containers_under_their_network() {
         let (view, named) = sample();
-        let s = draw(60, 13, |f| render(f, f.area(), Some(&view), &named, true));
+        let s = draw(60, 13, |f| {
+            render(f, &Theme::dark(), f.area(), Some(&view), &named, true)
+        });
         assert!(s.contains("backend ─┬─ ● api"), "{s}");
         assert!(s.contains("└─ ● db"), "{s}");
         assert!(s.contains("isolated  not created"), "{s}");
@@ -498,7 +505,9 @@ pub(crate) mod tests {
     #[test]
     fn unreachable_engine_says_so() {
         let (view, named) = sample();
-        let s = draw(60, 8, |f| render(f, f.area(), Some(&view), &named, false));
+        let s = draw(60, 8, |f| {
+            render(f, &Theme::dark(), f.area(), Some(&view), &named, false)
+        });
         assert!(s.contains("engine unreachable"));
         insta::assert_snapshot!(s);
     }
@@ -509,7 +518,9 @@ pub(crate) mod tests {
         view.containers[0].name = "x\x1b]0;pwned\x07".into();
         named.containers = vec!["x\x1b]0;pwned\x07".into()];
         view.networks.clear();
-        let s = draw(60, 10, |f| render(f, f.area(), Some(&view), &named, true));
+        let s = draw(60, 10, |f| {
+            render(f, &Theme::dark(), f.area(), Some(&view), &named, true)
+        });
         assert!(!s.contains('\x1b') && !s.contains('\x07'));
         assert!(s.contains("x^[]0;pwned^G"), "{s}");
     }

@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
 use super::text::{tr, T};
-use super::{centered, theme};
+use super::{centered, Theme};
 
 /// (keys, what they do, from `ui::text`), grouped by heading (`keys` empty = heading).
 pub const KEYS: &[(&str, T)] = &[
@@ -35,7 +35,7 @@ pub const KEYS: &[(&str, T)] = &[
     ("Enter", T::HelpNewShell),
 ];
 
-pub fn render(f: &mut Frame, area: Rect) {
+pub fn render(f: &mut Frame, t: &Theme, area: Rect) {
     let key_w = KEYS
         .iter()
         .map(|(k, _)| k.chars().count())
@@ -43,7 +43,7 @@ pub fn render(f: &mut Frame, area: Rect) {
         .unwrap_or(0);
     let text_w = KEYS
         .iter()
-        .map(|(_, t)| tr(*t).chars().count())
+        .map(|(_, key)| tr(*key).chars().count())
         .max()
         .unwrap_or(0);
     let w = (key_w + text_w + 6) as u16;
@@ -52,19 +52,17 @@ pub fn render(f: &mut Frame, area: Rect) {
     f.render_widget(Clear, r);
     let lines: Vec<Line> = KEYS
         .iter()
-        .map(|(k, t)| {
-            let t = tr(*t);
+        .map(|(k, key)| {
+            let text = tr(*key);
             if k.is_empty() {
                 Line::from(Span::styled(
-                    t.to_string(),
-                    Style::default()
-                        .fg(theme::ACCENT)
-                        .add_modifier(Modifier::BOLD),
+                    text.to_string(),
+                    Style::default().fg(t.accent()).add_modifier(Modifier::BOLD),
                 ))
             } else {
                 Line::from(vec![
-                    Span::styled(format!(" {k:>key_w$} "), theme::bold()),
-                    Span::raw(format!(" {t}")),
+                    Span::styled(format!(" {k:>key_w$} "), t.bold()),
+                    Span::raw(format!(" {text}")),
                 ])
             }
         })
@@ -72,14 +70,10 @@ pub fn render(f: &mut Frame, area: Rect) {
     let block = Block::default()
         .borders(Borders::ALL)
         .border_type(BorderType::Double)
-        .border_style(Style::default().fg(theme::ACCENT))
-        .title(Span::styled(
-            format!(" {} ", tr(T::PaneHelp)),
-            theme::bold(),
-        ))
+        .border_style(Style::default().fg(t.accent()))
+        .title(Span::styled(format!(" {} ", tr(T::PaneHelp)), t.bold()))
         .title_bottom(
-            Line::from(Span::styled(format!(" {} ", tr(T::EscClose)), theme::dim()))
-                .right_aligned(),
+            Line::from(Span::styled(format!(" {} ", tr(T::EscClose)), t.dim())).right_aligned(),
         );
     f.render_widget(Paragraph::new(lines).block(block), r);
 }
@@ -92,7 +86,7 @@ mod tests {
     #[test]
     fn help_lists_every_key() {
         for (w, h) in [(80, 24), (120, 40)] {
-            let s = draw(w, h, |f| render(f, f.area()));
+            let s = draw(w, h, |f| render(f, &Theme::dark(), f.area()));
             for k in [
                 "F1",
                 "F2",

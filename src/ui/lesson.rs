@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
-use super::{pane_block, theme, wrap};
+use super::{pane_block, wrap, Theme};
 
 /// Lesson text laid out for one width.
 #[derive(Debug, Clone, Default)]
@@ -54,7 +54,7 @@ pub fn hint_height(hint: &HintBox, inner: Rect) -> u16 {
     (lines + 2).min(inner.height / 2).max(3)
 }
 
-pub fn render(f: &mut Frame, area: Rect, v: &LessonView) {
+pub fn render(f: &mut Frame, t: &Theme, area: Rect, v: &LessonView) {
     let (n, of) = v.position;
     let title = Line::from(vec![
         Span::raw(format!(
@@ -62,9 +62,9 @@ pub fn render(f: &mut Frame, area: Rect, v: &LessonView) {
             super::text::tr(super::text::T::PaneLesson)
         )),
         Span::raw(crate::sanitize::clean_line(v.title)),
-        Span::styled(format!(" ({n}/{of}) "), theme::dim()),
+        Span::styled(format!(" ({n}/{of}) "), t.dim()),
     ]);
-    let mut block = pane_block(title, v.focused);
+    let mut block = pane_block(t, title, v.focused);
     let total = v.text.lines.len();
     let inner_probe = super::inner(area);
     let notes_h = notes_height(v.notes, inner_probe.width);
@@ -77,9 +77,8 @@ pub fn render(f: &mut Frame, area: Rect, v: &LessonView) {
         } else {
             end * 100 / total
         };
-        block = block.title_bottom(
-            Line::from(Span::styled(format!(" {pct}% "), theme::dim())).right_aligned(),
-        );
+        block = block
+            .title_bottom(Line::from(Span::styled(format!(" {pct}% "), t.dim())).right_aligned());
     }
     if v.focused {
         let help = if v.text.blocks.is_empty() {
@@ -87,7 +86,7 @@ pub fn render(f: &mut Frame, area: Rect, v: &LessonView) {
         } else {
             " j/k scroll · Tab block · ⏎ type it in console "
         };
-        block = block.title_bottom(Line::from(Span::styled(help, theme::dim())));
+        block = block.title_bottom(Line::from(Span::styled(help, t.dim())));
     }
     let inner = block.inner(area);
     f.render_widget(block, area);
@@ -103,7 +102,7 @@ pub fn render(f: &mut Frame, area: Rect, v: &LessonView) {
             ) {
                 lines.push(Line::from(Span::styled(
                     format!(" {l}"),
-                    Style::default().fg(theme::WARN),
+                    Style::default().fg(t.warn()),
                 )));
             }
         }
@@ -134,12 +133,10 @@ pub fn render(f: &mut Frame, area: Rect, v: &LessonView) {
         let gutter = if in_sel {
             Span::styled(
                 "▌",
-                Style::default()
-                    .fg(theme::ACCENT)
-                    .add_modifier(Modifier::BOLD),
+                Style::default().fg(t.accent()).add_modifier(Modifier::BOLD),
             )
         } else if in_block {
-            Span::styled("│", theme::dim())
+            Span::styled("│", t.dim())
         } else {
             Span::raw(" ")
         };
@@ -163,7 +160,7 @@ pub fn render(f: &mut Frame, area: Rect, v: &LessonView) {
         let block = Block::default()
             .borders(Borders::ALL)
             .border_type(BorderType::Rounded)
-            .border_style(Style::default().fg(theme::WARN))
+            .border_style(Style::default().fg(t.warn()))
             .title(Span::styled(
                 format!(
                     " {} ",
@@ -172,9 +169,7 @@ pub fn render(f: &mut Frame, area: Rect, v: &LessonView) {
                         &[("n", &h.n.to_string()), ("of", &h.of.to_string())]
                     )
                 ),
-                Style::default()
-                    .fg(theme::WARN)
-                    .add_modifier(Modifier::BOLD),
+                Style::default().fg(t.warn()).add_modifier(Modifier::BOLD),
             ))
             .title_bottom(Line::from(Span::styled(
                 format!(
@@ -185,7 +180,7 @@ pub fn render(f: &mut Frame, area: Rect, v: &LessonView) {
                         super::text::T::HintLastKeys
                     })
                 ),
-                theme::dim(),
+                t.dim(),
             )));
         let block = block.padding(ratatui::widgets::Padding::horizontal(1));
         let text: Vec<Line> = wrap(
@@ -206,7 +201,7 @@ mod tests {
 
     fn text() -> LessonText {
         let mut lines: Vec<Line<'static>> = vec![
-            Line::from(Span::styled("Multi-stage builds", theme::bold())),
+            Line::from(Span::styled("Multi-stage builds", Theme::dark().bold())),
             Line::from(""),
             Line::from("Build the large image first:"),
             Line::from(""),
@@ -246,7 +241,9 @@ mod tests {
     #[test]
     fn lesson_pane_80x24_half() {
         let t = text();
-        let s = draw(40, 16, |f| render(f, f.area(), &view(&t, &[], None)));
+        let s = draw(40, 16, |f| {
+            render(f, &Theme::dark(), f.area(), &view(&t, &[], None))
+        });
         assert!(s.contains("Lesson: Multi-stage builds (2/11)"), "{s}");
         insta::assert_snapshot!(s);
     }
@@ -254,7 +251,9 @@ mod tests {
     #[test]
     fn selected_block_is_marked_in_the_gutter() {
         let t = text();
-        let b = buffer(40, 16, |f| render(f, f.area(), &view(&t, &[], None)));
+        let b = buffer(40, 16, |f| {
+            render(f, &Theme::dark(), f.area(), &view(&t, &[], None))
+        });
         // Line 8 of the text (selected block 1) is row 9 (after the border), gutter at x=1.
         assert_eq!(b[(1, 9)].symbol(), "▌");
         assert_eq!(b[(1, 5)].symbol(), "│");
@@ -271,7 +270,7 @@ mod tests {
             text: "A second FROM line starts a new stage; COPY --from=0 copies from the first.",
         };
         let s = draw(60, 20, |f| {
-            render(f, f.area(), &view(&t, &notes, Some(hint)))
+            render(f, &Theme::dark(), f.area(), &view(&t, &notes, Some(hint)))
         });
         assert!(s.contains("⚠ This lesson needs the host network"), "{s}");
         assert!(s.contains("Hint 1/3"), "{s}");
@@ -284,7 +283,7 @@ mod tests {
         let mut v = view(&t, &[], None);
         v.scroll = 20;
         v.focused = false;
-        let s = draw(50, 12, |f| render(f, f.area(), &v));
+        let s = draw(50, 12, |f| render(f, &Theme::dark(), f.area(), &v));
         assert!(s.contains("More text, line 10."), "{s}");
         assert!(s.contains("%"), "{s}");
         insta::assert_snapshot!(s);

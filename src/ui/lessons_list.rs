@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
-use super::{centered, theme, truncate};
+use super::{centered, truncate, Theme};
 
 pub use crate::progress::LessonStatus;
 
@@ -16,7 +16,7 @@ pub struct Row<'a> {
     pub status: LessonStatus,
 }
 
-pub fn render(f: &mut Frame, area: Rect, rows: &[Row], selected: usize, current: usize) {
+pub fn render(f: &mut Frame, t: &Theme, area: Rect, rows: &[Row], selected: usize, current: usize) {
     let w = area.width.saturating_sub(8).min(84);
     let h = (rows.len() as u16 + 4).min(area.height.saturating_sub(2));
     let r = centered(area, w, h);
@@ -24,15 +24,15 @@ pub fn render(f: &mut Frame, area: Rect, rows: &[Row], selected: usize, current:
     let block = Block::default()
         .borders(Borders::ALL)
         .border_type(BorderType::Double)
-        .border_style(Style::default().fg(theme::ACCENT))
+        .border_style(Style::default().fg(t.accent()))
         .title(Span::styled(
             format!(" {} ", super::text::tr(super::text::T::PaneLessons)),
-            theme::bold(),
+            t.bold(),
         ))
         .title_bottom(
             Line::from(Span::styled(
                 format!(" {} ", super::text::tr(super::text::T::LessonsKeys)),
-                theme::dim(),
+                t.dim(),
             ))
             .right_aligned(),
         );
@@ -47,7 +47,7 @@ pub fn render(f: &mut Frame, area: Rect, rows: &[Row], selected: usize, current:
         .count();
     let mut lines = vec![Line::from(Span::styled(
         format!("{done} of {} done", rows.len()),
-        theme::dim(),
+        t.dim(),
     ))];
     let dir_w = rows
         .iter()
@@ -59,17 +59,17 @@ pub fn render(f: &mut Frame, area: Rect, rows: &[Row], selected: usize, current:
         let (icon, style, label) = match row.status {
             LessonStatus::Passed => (
                 "✔",
-                Style::default().fg(theme::PASS),
+                Style::default().fg(t.pass()),
                 super::text::tr(super::text::T::LessonDone),
             ),
             LessonStatus::Failing => (
                 "✘",
-                Style::default().fg(theme::FAIL),
+                Style::default().fg(t.fail()),
                 super::text::tr(super::text::T::LessonInProgress),
             ),
             LessonStatus::NotStarted => (
                 " ",
-                theme::dim(),
+                t.dim(),
                 super::text::tr(super::text::T::LessonNotStarted),
             ),
         };
@@ -79,7 +79,7 @@ pub fn render(f: &mut Frame, area: Rect, rows: &[Row], selected: usize, current:
         let title = truncate(&crate::sanitize::clean_line(row.title), room);
         let mut line = Line::from(vec![
             Span::styled(format!("{marker}{icon} "), style),
-            Span::styled(format!("{dir:<dir_w$}  "), theme::dim()),
+            Span::styled(format!("{dir:<dir_w$}  "), t.dim()),
             Span::raw(format!("{title:<room$}")),
             Span::styled(format!(" {label:>11}"), style),
         ]);
@@ -124,7 +124,7 @@ mod tests {
     #[test]
     fn lesson_list_shows_status() {
         for (w, h) in [(80, 24), (120, 40)] {
-            let s = draw(w, h, |f| render(f, f.area(), &rows(), 2, 1));
+            let s = draw(w, h, |f| render(f, &Theme::dark(), f.area(), &rows(), 2, 1));
             assert!(s.contains("✔ 01-first-image"), "{s}");
             assert!(s.contains("not started"), "{s}");
             assert!(s.contains("1 of 4 done"), "{s}");
@@ -134,7 +134,9 @@ mod tests {
 
     #[test]
     fn selected_row_is_reversed() {
-        let b = buffer(80, 24, |f| render(f, f.area(), &rows(), 2, 1));
+        let b = buffer(80, 24, |f| {
+            render(f, &Theme::dark(), f.area(), &rows(), 2, 1)
+        });
         // find the row that holds 03-distroless
         let y = (0..24)
             .find(|&y| {

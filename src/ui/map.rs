@@ -10,7 +10,7 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
-use super::{pane_block, theme};
+use super::{pane_block, Theme};
 use crate::map::text::{self, Charset, Options, Tone};
 use crate::map::NetworkMap;
 
@@ -24,24 +24,20 @@ pub struct MapView {
     pub focused: bool,
 }
 
-fn style(t: Tone) -> Style {
-    match t {
+fn style(t: &Theme, tone: Tone) -> Style {
+    match tone {
         Tone::Plain => Style::default(),
-        Tone::Dim | Tone::Border => theme::dim(),
-        Tone::Name => theme::bold(),
-        Tone::Network => Style::default()
-            .fg(theme::ACCENT)
-            .add_modifier(Modifier::BOLD),
-        Tone::Pass => Style::default().fg(theme::PASS),
-        Tone::Fail => Style::default()
-            .fg(theme::FAIL)
-            .add_modifier(Modifier::BOLD),
-        Tone::Warn => Style::default().fg(theme::WARN),
+        Tone::Dim | Tone::Border => t.dim(),
+        Tone::Name => t.bold(),
+        Tone::Network => Style::default().fg(t.accent()).add_modifier(Modifier::BOLD),
+        Tone::Pass => Style::default().fg(t.pass()),
+        Tone::Fail => Style::default().fg(t.fail()).add_modifier(Modifier::BOLD),
+        Tone::Warn => Style::default().fg(t.warn()),
     }
 }
 
 /// The map as styled lines `width` columns wide.
-pub fn lines(map: &NetworkMap, width: usize) -> Vec<Line<'static>> {
+pub fn lines(t: &Theme, map: &NetworkMap, width: usize) -> Vec<Line<'static>> {
     text::lines(
         map,
         &Options {
@@ -54,7 +50,7 @@ pub fn lines(map: &NetworkMap, width: usize) -> Vec<Line<'static>> {
     .map(|l| {
         Line::from(
             l.into_iter()
-                .map(|s| Span::styled(s.text, style(s.tone)))
+                .map(|s| Span::styled(s.text, style(t, s.tone)))
                 .collect::<Vec<_>>(),
         )
     })
@@ -87,7 +83,7 @@ pub fn bottom_title(below: usize, keys: &str, width: usize) -> String {
     }
 }
 
-pub fn render(f: &mut Frame, area: Rect, v: &MapView) {
+pub fn render(f: &mut Frame, t: &Theme, area: Rect, v: &MapView) {
     let what = super::text::tr(if v.all {
         super::text::T::MapEverything
     } else {
@@ -99,6 +95,7 @@ pub fn render(f: &mut Frame, area: Rect, v: &MapView) {
         format!(" {} ", super::text::tr(super::text::T::MapKeys))
     };
     let mut block = pane_block(
+        t,
         format!(
             " {} ",
             super::text::trf(super::text::T::PaneMap, &[("what", what)])
@@ -109,16 +106,16 @@ pub fn render(f: &mut Frame, area: Rect, v: &MapView) {
     let width = inner.width as usize;
     let height = inner.height as usize;
     let all = match &v.map {
-        Some(m) => lines(m, width),
+        Some(m) => lines(t, m, width),
         None => vec![Line::from(Span::styled(
             super::text::tr(super::text::T::MapListing),
-            theme::dim(),
+            t.dim(),
         ))],
     };
     let scroll = clamp_scroll(v.scroll, all.len(), height);
     let below = all.len().saturating_sub(scroll + height);
     let bottom = super::map::bottom_title(below, &keys, inner.width as usize);
-    block = block.title_bottom(Line::from(Span::styled(bottom, theme::dim())).right_aligned());
+    block = block.title_bottom(Line::from(Span::styled(bottom, t.dim())).right_aligned());
     f.render_widget(block, area);
     let shown: Vec<Line<'static>> = all.into_iter().skip(scroll).take(height).collect();
     f.render_widget(Paragraph::new(shown), inner);
@@ -153,7 +150,9 @@ mod tests {
             let area = crate::ui::layout(Rect::new(0, 0, w, h), 1).expect("layout");
             let pane = area.picture();
             for all in [false, true] {
-                let s = draw(pane.width, pane.height, |f| render(f, f.area(), &view(all)));
+                let s = draw(pane.width, pane.height, |f| {
+                    render(f, &Theme::dark(), f.area(), &view(all))
+                });
                 assert!(s.contains("finance"), "{s}");
                 let scope = if all { "all" } else { "lesson" };
                 insta::assert_snapshot!(format!("map_view_{scope}_{w}x{h}"), s);
@@ -164,10 +163,10 @@ mod tests {
     #[test]
     fn a_long_map_scrolls_and_says_how_much_is_below() {
         let mut v = view(true);
-        let s = draw(40, 12, |f| render(f, f.area(), &v));
+        let s = draw(40, 12, |f| render(f, &Theme::dark(), f.area(), &v));
         assert!(s.contains("more ↓"), "{s}");
         v.scroll = 1000;
-        let s = draw(40, 12, |f| render(f, f.area(), &v));
+        let s = draw(40, 12, |f| render(f, &Theme::dark(), f.area(), &v));
         assert!(!s.contains("more ↓"), "{s}");
         assert!(s.contains("reach"), "the last screenful: {s}");
     }
@@ -180,7 +179,7 @@ mod tests {
             scroll: 0,
             focused: false,
         };
-        let s = draw(40, 6, |f| render(f, f.area(), &v));
+        let s = draw(40, 6, |f| render(f, &Theme::dark(), f.area(), &v));
         assert!(s.contains("listing the engine"), "{s}");
         assert!(s.contains("F4 close"), "{s}");
     }

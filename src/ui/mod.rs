@@ -17,7 +17,9 @@ pub mod too_small;
 use ratatui::layout::{Constraint, Layout, Rect};
 
 use self::engine::{EngineView, Named};
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::Style;
+
+pub use crate::theme::Theme;
 use ratatui::widgets::{Block, BorderType, Borders};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
@@ -145,26 +147,30 @@ pub struct ScreenView<'a> {
     pub flash: Option<&'a str>,
     pub overlay: OverlayView<'a>,
     pub picture: PictureView<'a>,
+    /// The palette.
+    pub theme: Theme,
 }
 
 /// Draw the whole screen.
 pub fn draw(f: &mut ratatui::Frame, v: &ScreenView<'_>, screen: Option<&vt100::Screen>) {
     let area = f.area();
+    let t = &v.theme;
     let Some(a) = v.areas else {
-        too_small::render(f, area);
+        too_small::render(f, t, area);
         return;
     };
     match &v.picture {
         PictureView::None => {
-            lesson::render(f, a.lesson, &v.lesson);
-            checks::render(f, a.checks, &v.checks);
+            lesson::render(f, t, a.lesson, &v.lesson);
+            checks::render(f, t, a.checks, &v.checks);
         }
-        PictureView::Map(m) => map::render(f, a.picture(), m),
-        PictureView::Anatomy(an) => anatomy::render(f, a.picture(), an),
+        PictureView::Map(m) => map::render(f, t, a.picture(), m),
+        PictureView::Anatomy(an) => anatomy::render(f, t, a.picture(), an),
     }
-    console::render(f, a.console, screen, &v.console);
+    console::render(f, t, a.console, screen, &v.console);
     engine::render(
         f,
+        t,
         a.engine,
         v.engine_view,
         v.named,
@@ -172,6 +178,7 @@ pub fn draw(f: &mut ratatui::Frame, v: &ScreenView<'_>, screen: Option<&vt100::S
     );
     status::render(
         f,
+        t,
         a.status,
         &status::keys(v.console_focused),
         v.engine_status,
@@ -180,16 +187,16 @@ pub fn draw(f: &mut ratatui::Frame, v: &ScreenView<'_>, screen: Option<&vt100::S
     );
     match &v.overlay {
         OverlayView::None => {}
-        OverlayView::Help => help::render(f, area),
+        OverlayView::Help => help::render(f, t, area),
         OverlayView::Lessons {
             rows,
             selected,
             current,
-        } => lessons_list::render(f, area, rows, *selected, *current),
+        } => lessons_list::render(f, t, area, rows, *selected, *current),
         OverlayView::ConfirmSolution => {
-            solution::render_confirm(f, area, text::tr(text::T::SolutionConfirm))
+            solution::render_confirm(f, t, area, text::tr(text::T::SolutionConfirm))
         }
-        OverlayView::Solution { lines, scroll } => solution::render(f, area, lines, *scroll),
+        OverlayView::Solution { lines, scroll } => solution::render(f, t, area, lines, *scroll),
     }
 }
 
@@ -215,46 +222,22 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     }
 }
 
-/// The colours and styles used everywhere.
-pub mod theme {
-    use super::*;
-
-    pub const ACCENT: Color = Color::Cyan;
-    pub const PASS: Color = Color::Green;
-    pub const FAIL: Color = Color::Red;
-    pub const WARN: Color = Color::Yellow;
-    pub const DIM: Color = Color::DarkGray;
-
-    pub fn dim() -> Style {
-        Style::default().fg(DIM)
-    }
-    pub fn bold() -> Style {
-        Style::default().add_modifier(Modifier::BOLD)
-    }
-    pub fn key() -> Style {
-        Style::default().fg(Color::Black).bg(Color::Gray)
-    }
-    pub fn title(focused: bool) -> Style {
-        if focused {
-            Style::default().fg(ACCENT).add_modifier(Modifier::BOLD)
-        } else {
-            Style::default().add_modifier(Modifier::BOLD)
-        }
-    }
-}
-
 /// A pane's border: focused panes get a thick accent border.
-pub fn pane_block<'a>(title: impl Into<ratatui::text::Line<'a>>, focused: bool) -> Block<'a> {
+pub fn pane_block<'a>(
+    t: &Theme,
+    title: impl Into<ratatui::text::Line<'a>>,
+    focused: bool,
+) -> Block<'a> {
     let (border_type, style) = if focused {
-        (BorderType::Thick, Style::default().fg(theme::ACCENT))
+        (BorderType::Thick, Style::default().fg(t.accent()))
     } else {
-        (BorderType::Rounded, Style::default().fg(theme::DIM))
+        (BorderType::Rounded, Style::default().fg(t.border()))
     };
     Block::default()
         .borders(Borders::ALL)
         .border_type(border_type)
         .border_style(style)
-        .title(title.into().style(theme::title(focused)))
+        .title(title.into().style(t.title(focused)))
 }
 
 /// Word-wrap `text` to `width` display columns (long words are broken).
@@ -292,6 +275,65 @@ pub(crate) mod testing {
         let mut t = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
         t.draw(f).expect("draw");
         t.backend().to_string()
+    }
+
+    /// The colours of a drawn buffer, row by row: each run of cells with the
+    /// same colours and modifiers as `row col-col fg bg +MODS "text"`, where
+    /// a colour is `#rrggbb`, `@index` (256-colour), a name, or `-` for the
+    /// terminal's own. Runs of blanks on the terminal's background are left
+    /// out. Snapshots of it show a palette change.
+    pub fn colours(b: &ratatui::buffer::Buffer) -> String {
+        use ratatui::style::{Color, Modifier};
+        use std::fmt::Write;
+        fn name(c: Color) -> String {
+            match c {
+                Color::Reset => "-".into(),
+                Color::Rgb(r, g, b) => format!("#{r:02x}{g:02x}{b:02x}"),
+                Color::Indexed(i) => format!("@{i}"),
+                other => format!("{other:?}"),
+            }
+        }
+        let area = b.area;
+        let mut out = String::new();
+        for y in area.top()..area.bottom() {
+            let mut x = area.left();
+            while x < area.right() {
+                let key = |x: u16| {
+                    let c = &b[(x, y)];
+                    (c.fg, c.bg, c.modifier)
+                };
+                let k = key(x);
+                let start = x;
+                let mut text = String::new();
+                while x < area.right() && key(x) == k {
+                    text.push_str(b[(x, y)].symbol());
+                    x += 1;
+                }
+                let (fg, bg, m) = k;
+                if bg == Color::Reset
+                    && (text.trim().is_empty() || (fg == Color::Reset && m.is_empty()))
+                {
+                    continue;
+                }
+                let mods = if m == Modifier::empty() {
+                    String::new()
+                } else {
+                    format!(" +{m:?}")
+                        .replace("Modifier(", "")
+                        .replace(')', "")
+                        .replace(" | ", "+")
+                };
+                let _ = writeln!(
+                    out,
+                    "{y:>2} {start:>3}-{:<3} {:<8} {:<8}{mods} {:?}",
+                    x - 1,
+                    name(fg),
+                    name(bg),
+                    text
+                );
+            }
+        }
+        out
     }
 
     /// Draw and return the buffer, for style assertions.

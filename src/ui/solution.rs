@@ -6,10 +6,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
-use super::{centered, theme, wrap};
+use super::{centered, wrap, Theme};
 
 /// The solution as text: each file with a heading.
-pub fn solution_text(files: &[crate::lesson::PackFile]) -> Vec<Line<'static>> {
+pub fn solution_text(t: &Theme, files: &[crate::lesson::PackFile]) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     if files.is_empty() {
         lines.push(Line::from(super::text::tr(super::text::T::SolutionNone)));
@@ -20,9 +20,7 @@ pub fn solution_text(files: &[crate::lesson::PackFile]) -> Vec<Line<'static>> {
                 "── {} ──",
                 crate::sanitize::clean_line(&file.rel_path.display().to_string())
             ),
-            Style::default()
-                .fg(theme::ACCENT)
-                .add_modifier(Modifier::BOLD),
+            Style::default().fg(t.accent()).add_modifier(Modifier::BOLD),
         )));
         let text = String::from_utf8_lossy(&file.contents);
         for l in crate::sanitize::clean(&text).lines() {
@@ -33,7 +31,7 @@ pub fn solution_text(files: &[crate::lesson::PackFile]) -> Vec<Line<'static>> {
     lines
 }
 
-pub fn render(f: &mut Frame, area: Rect, lines: &[Line<'static>], scroll: usize) {
+pub fn render(f: &mut Frame, t: &Theme, area: Rect, lines: &[Line<'static>], scroll: usize) {
     let want_h = (lines.len() as u16).saturating_add(2);
     let r = centered(
         area,
@@ -44,15 +42,15 @@ pub fn render(f: &mut Frame, area: Rect, lines: &[Line<'static>], scroll: usize)
     let block = Block::default()
         .borders(Borders::ALL)
         .border_type(BorderType::Double)
-        .border_style(Style::default().fg(theme::WARN))
+        .border_style(Style::default().fg(t.warn()))
         .title(Span::styled(
             format!(" {} ", super::text::tr(super::text::T::PaneSolution)),
-            theme::bold(),
+            t.bold(),
         ))
         .title_bottom(
             Line::from(Span::styled(
                 format!(" {} ", super::text::tr(super::text::T::SolutionKeys)),
-                theme::dim(),
+                t.dim(),
             ))
             .right_aligned(),
         );
@@ -68,7 +66,7 @@ pub fn render(f: &mut Frame, area: Rect, lines: &[Line<'static>], scroll: usize)
 }
 
 /// The y/n question before the solution is shown.
-pub fn render_confirm(f: &mut Frame, area: Rect, question: &str) {
+pub fn render_confirm(f: &mut Frame, t: &Theme, area: Rect, question: &str) {
     let w = area.width.saturating_sub(4).min(56);
     let lines = wrap(question, w.saturating_sub(4) as usize);
     let h = lines.len() as u16 + 4;
@@ -77,10 +75,10 @@ pub fn render_confirm(f: &mut Frame, area: Rect, question: &str) {
     let block = Block::default()
         .borders(Borders::ALL)
         .border_type(BorderType::Double)
-        .border_style(Style::default().fg(theme::WARN))
+        .border_style(Style::default().fg(t.warn()))
         .title(Span::styled(
             format!(" {} ", super::text::tr(super::text::T::PaneSolutionAsk)),
-            theme::bold(),
+            t.bold(),
         ));
     let mut out: Vec<Line> = lines
         .into_iter()
@@ -88,12 +86,12 @@ pub fn render_confirm(f: &mut Frame, area: Rect, question: &str) {
         .collect();
     out.push(Line::from(""));
     out.push(Line::from(vec![
-        Span::styled(" y ", theme::key()),
+        Span::styled(" y ", t.key()),
         Span::raw(format!(
             " {}   ",
             super::text::tr(super::text::T::SolutionShow)
         )),
-        Span::styled(" n ", theme::key()),
+        Span::styled(" n ", t.key()),
         Span::raw(format!(
             " {}",
             super::text::tr(super::text::T::SolutionNotYet)
@@ -115,8 +113,8 @@ mod tests {
             contents: b"FROM golang:1.22 AS build\nRUN go build -o /out/calc .\n\nFROM scratch\nCOPY --from=build /out/calc /calc\n".to_vec(),
             executable: false,
         }];
-        let lines = solution_text(&files);
-        let s = draw(80, 24, |f| render(f, f.area(), &lines, 0));
+        let lines = solution_text(&Theme::dark(), &files);
+        let s = draw(80, 24, |f| render(f, &Theme::dark(), f.area(), &lines, 0));
         assert!(s.contains("── Dockerfile ──"), "{s}");
         assert!(s.contains("COPY --from=build"), "{s}");
         insta::assert_snapshot!(s);
@@ -127,6 +125,7 @@ mod tests {
         let s = draw(80, 24, |f| {
             render_confirm(
                 f,
+                &Theme::dark(),
                 f.area(),
                 "That was the last hint. Show the solution? Trying once more teaches more.",
             )

@@ -8,7 +8,7 @@ use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
 use super::text::{tr, trf, T};
-use super::theme;
+use super::Theme;
 
 /// What the status bar says about the engine.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,23 +71,23 @@ pub enum ClassStatus {
 }
 
 impl ClassStatus {
-    fn span(self) -> Span<'static> {
+    fn span(self, t: &Theme) -> Span<'static> {
         match self {
             ClassStatus::Connecting => Span::styled(
                 format!(" {} ", tr(T::ClassConnecting)),
-                Style::default().fg(theme::WARN),
+                Style::default().fg(t.warn()),
             ),
             ClassStatus::Connected => Span::styled(
                 format!(" {} ", tr(T::ClassConnected)),
-                Style::default().fg(theme::PASS),
+                Style::default().fg(t.pass()),
             ),
             ClassStatus::Offline => Span::styled(
                 format!(" {} ", tr(T::ClassOffline)),
-                Style::default().fg(theme::WARN),
+                Style::default().fg(t.warn()),
             ),
             ClassStatus::Refused => Span::styled(
                 format!(" {} ", tr(T::ClassRefused)),
-                Style::default().fg(theme::FAIL),
+                Style::default().fg(t.fail()),
             ),
         }
     }
@@ -120,6 +120,7 @@ pub fn keys(console_focused: bool) -> Vec<(&'static str, &'static str)> {
 
 pub fn render(
     f: &mut Frame,
+    t: &Theme,
     area: Rect,
     keys: &[(&str, &str)],
     engine: &EngineStatus,
@@ -129,23 +130,21 @@ pub fn render(
     let engine_span = match engine {
         EngineStatus::Connecting => Span::styled(
             format!(" {} ", tr(T::EngineConnecting)),
-            Style::default().fg(theme::WARN),
+            Style::default().fg(t.warn()),
         ),
         EngineStatus::Ok { .. } => Span::styled(
             format!(" {} ", tr(T::EngineOk)),
-            Style::default().fg(theme::PASS),
+            Style::default().fg(t.pass()),
         ),
         EngineStatus::Unreachable { .. } => Span::styled(
             format!(" {} ", tr(T::EngineUnreachable)),
-            Style::default()
-                .fg(theme::FAIL)
-                .add_modifier(Modifier::BOLD),
+            Style::default().fg(t.fail()).add_modifier(Modifier::BOLD),
         ),
     };
     let width = area.width as usize;
     // The class state sits left of the engine's, when there is room for both.
     let class_span = class
-        .map(ClassStatus::span)
+        .map(|c| c.span(t))
         .filter(|c| c.content.width() + engine_span.content.width() <= width);
     let class_w = class_span.as_ref().map_or(0, |c| c.content.width());
     let engine_w = (engine_span.content.width() + class_w).min(width);
@@ -158,9 +157,7 @@ pub fn render(
         used = msg.width();
         spans.push(Span::styled(
             msg,
-            Style::default()
-                .fg(theme::WARN)
-                .add_modifier(Modifier::BOLD),
+            Style::default().fg(t.warn()).add_modifier(Modifier::BOLD),
         ));
     }
     // Drop the least needed keys until the rest fit; Ctrl-Q always stays.
@@ -177,7 +174,7 @@ pub fn render(
         if used + w > room {
             break;
         }
-        spans.push(Span::styled(format!(" {k} "), theme::key()));
+        spans.push(Span::styled(format!(" {k} "), t.key()));
         spans.push(Span::raw(format!("{what} ")));
         used += w;
     }
@@ -196,7 +193,7 @@ pub fn render(
         {
             lines.push(Line::from(Span::styled(
                 format!(" {l}"),
-                Style::default().fg(theme::FAIL),
+                Style::default().fg(t.fail()),
             )));
         }
     }
@@ -221,6 +218,7 @@ mod tests {
         let s = draw(80, 1, |f| {
             render(
                 f,
+                &Theme::dark(),
                 f.area(),
                 &keys(true),
                 &EngineStatus::Ok {
@@ -240,7 +238,15 @@ mod tests {
         let h = unreachable().height(80);
         assert_eq!(h, 4);
         let s = draw(80, h, |f| {
-            render(f, f.area(), &keys(true), &unreachable(), None, None)
+            render(
+                f,
+                &Theme::dark(),
+                f.area(),
+                &keys(true),
+                &unreachable(),
+                None,
+                None,
+            )
         });
         assert!(s.contains("engine unreachable: unix:///var/run/docker.sock"));
         insta::assert_snapshot!(s);
@@ -251,7 +257,15 @@ mod tests {
         let h = unreachable().height(200);
         assert_eq!(h, 2);
         let s = draw(200, h, |f| {
-            render(f, f.area(), &keys(false), &unreachable(), None, None)
+            render(
+                f,
+                &Theme::dark(),
+                f.area(),
+                &keys(false),
+                &unreachable(),
+                None,
+                None,
+            )
         });
         assert!(s.contains("F7 next"));
         assert!(s.contains("reconnects by itself"));
@@ -266,6 +280,7 @@ mod tests {
         let s = draw(80, 1, |f| {
             render(
                 f,
+                &Theme::dark(),
                 f.area(),
                 &keys(true),
                 &ok,
@@ -278,6 +293,7 @@ mod tests {
         let s = draw(80, 1, |f| {
             render(
                 f,
+                &Theme::dark(),
                 f.area(),
                 &keys(true),
                 &ok,
@@ -290,6 +306,7 @@ mod tests {
         let s = draw(30, 1, |f| {
             render(
                 f,
+                &Theme::dark(),
                 f.area(),
                 &keys(true),
                 &ok,

@@ -6,9 +6,9 @@ use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{theme, MIN_HEIGHT, MIN_WIDTH};
+use super::{Theme, MIN_HEIGHT, MIN_WIDTH};
 
-pub fn render(f: &mut Frame, area: Rect) {
+pub fn render(f: &mut Frame, t: &Theme, area: Rect) {
     let text = super::text::trf(
         super::text::T::TooSmall,
         &[
@@ -25,7 +25,7 @@ pub fn render(f: &mut Frame, area: Rect) {
     out.push(Line::from(""));
     out.push(Line::styled(
         super::text::tr(super::text::T::TooSmallQuit),
-        Style::default().fg(theme::DIM),
+        Style::default().fg(t.dim_color()),
     ));
     f.render_widget(
         Paragraph::new(out).centered().wrap(Wrap { trim: true }),
@@ -44,7 +44,7 @@ mod tests {
 
     #[test]
     fn too_small_says_what_is_needed() {
-        let s = draw(50, 10, |f| render(f, f.area()));
+        let s = draw(50, 10, |f| render(f, &Theme::dark(), f.area()));
         assert!(s.contains("make the window larger"), "{s}");
         assert!(s.contains("have 50x10"), "{s}");
         insta::assert_snapshot!(s);
@@ -53,10 +53,10 @@ mod tests {
     #[test]
     fn tiny_windows_do_not_panic() {
         for (w, h) in [(1, 1), (3, 2), (10, 1), (1, 10), (0, 0), (0, 5)] {
-            let b = crate::ui::testing::buffer(w, h, |f| render(f, f.area()));
+            let b = crate::ui::testing::buffer(w, h, |f| render(f, &Theme::dark(), f.area()));
             assert_eq!(b.area.width, w);
         }
-        let s = draw(12, 3, |f| render(f, f.area()));
+        let s = draw(12, 3, |f| render(f, &Theme::dark(), f.area()));
         assert!(s.contains("make the"), "{s}");
     }
 }
