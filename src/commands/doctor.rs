@@ -346,6 +346,53 @@ pub async fn run(ctx: &Ctx, json: bool) -> anyhow::Result<i32> {
                 "pack".into(),
                 json!({"loaded": true, "title": pack.manifest.title, "lessons": pack.lessons.len(), "error": null}),
             );
+            // The language: asked where, which translation answered, and the interface's.
+            let asked_by = if ctx.global.lang.is_some() {
+                "--lang (or DOCKDOJO_LANG)"
+            } else if ctx.settings.lang.is_some() {
+                "config.toml"
+            } else {
+                "the default"
+            };
+            let t = &pack.translation;
+            let lessons_in = match &t.applied {
+                Some(tag) => format!(
+                    "lessons in {} ({} of {} translated, the others in {})",
+                    clean_line(tag),
+                    t.lessons.len(),
+                    pack.lessons.len(),
+                    clean_line(&pack.manifest.lang)
+                ),
+                None => format!("lessons in {}", clean_line(&pack.manifest.lang)),
+            };
+            lines.push(format!(
+                "Language   {}, from {asked_by}: {lessons_in}; interface in {}{}",
+                clean_line(ctx.settings.lang.as_deref().unwrap_or(&pack.manifest.lang)),
+                crate::ui::text::lang(),
+                if t.available.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "; translations here: {}",
+                        clean_line(&t.available.join(", "))
+                    )
+                }
+            ));
+            if let Some(note) = &t.note {
+                lines.push(format!("           {}", clean_line(note)));
+            }
+            doc.insert(
+                "language".into(),
+                json!({
+                    "asked": ctx.settings.lang,
+                    "decided_by": asked_by,
+                    "lessons": pack.lang(),
+                    "translated_lessons": t.lessons,
+                    "translations": t.available,
+                    "interface": crate::ui::text::lang(),
+                    "note": t.note,
+                }),
+            );
             let needed = needed_images(&pack);
             let mut imgs = Vec::new();
             let mut missing = 0usize;
