@@ -427,8 +427,7 @@ mod tests {
         assert_eq!(stored(home.path()), Some(changed.clone()));
         // An old record is refreshed even when the outcome is the same.
         let mut p = load(home.path());
-        p.lessons.get_mut("a").expect("a").last_checked_at =
-            Some("2020-01-01T00:00:00Z".into());
+        p.lessons.get_mut("a").expect("a").last_checked_at = Some("2020-01-01T00:00:00Z".into());
         save(home.path(), &p).expect("save");
         let mut later = changed.clone();
         later.checks[0].duration_ms = 7;
