@@ -43,3 +43,23 @@ pub mod cleanup;
 pub mod engine_lock;
 pub mod proxy;
 pub mod pty;
+
+/// Wait (at most 10 s) until the file at `path` exists and its text meets
+/// `cond`; panics naming `what` and the last text read. For files another
+/// process writes in the background (progress.json after a check run).
+pub fn wait_for_file(path: &std::path::Path, what: &str, cond: impl Fn(&str) -> bool) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        if cond(&text) {
+            return text;
+        }
+        if std::time::Instant::now() > deadline {
+            panic!(
+                "timed out waiting for {what} in {}; it holds:\n{text}",
+                path.display()
+            );
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
