@@ -183,18 +183,20 @@ impl<'a> Gatherer<'a> {
             ScanContainer::create(self.engine, &info.id, self.lesson),
             async {
                 if todo > PIN_MOUNT_FROM {
-                    Some(crate::engine::kind::kind_or_cautious(self.engine).await)
+                    crate::engine::kind::kind(self.engine).await
                 } else {
                     None
                 }
             }
         );
         let scan = scan?;
-        let pin_safe = kind.is_some_and(|k| k.keeps_mounts_safely());
-        let pin = pin_safe.then(|| {
+        // An engine that could not be told keeps the cautious ways: no pin,
+        // every "missing" asked twice.
+        if kind.is_some_and(|k| k.trusts_missing()) {
             scan.trust_missing();
-            scan.pin_mount()
-        });
+        }
+        let pin_safe = kind.is_some_and(|k| k.keeps_mounts_safely());
+        let pin = pin_safe.then(|| scan.pin_mount());
         let r = scan_paths(&scan, reqs, &mut out).await;
         if let Some(pin) = pin {
             pin.release().await;

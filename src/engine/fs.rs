@@ -276,10 +276,8 @@ impl ScanContainer {
         Ok(r.is_some())
     }
 
-    /// Take a stat's "missing" at its word (no second ask). For engines
-    /// whose mounts are reference-counted and stable while stats run:
-    /// Docker's classic store. The second ask stays where a wrong 404 was
-    /// seen (the containerd store) or could not be ruled out (Podman).
+    /// Take a stat's "missing" at its word (no second ask), on engines where
+    /// that is safe (`EngineKind::trusts_missing`).
     pub fn trust_missing(&self) {
         self.confirm_missing
             .store(false, std::sync::atomic::Ordering::Relaxed);

@@ -79,6 +79,16 @@ impl EngineKind {
         self == EngineKind::DockerClassic
     }
 
+    /// Can a stat's "no such file" be taken at its word, without asking
+    /// again? Docker's classic store (its mount pinned) and Podman: no wrong
+    /// 404 was seen on them, and asking again cost Podman a third of a scan
+    /// (2.8 s against 1.8 s, the same answers in 12 runs). The containerd
+    /// store answered a 404 for a file that exists (while an export was open),
+    /// and asking again cost it nothing measurable, so it still asks twice.
+    pub fn trusts_missing(self) -> bool {
+        matches!(self, EngineKind::DockerClassic | EngineKind::Podman)
+    }
+
     /// The capabilities a container gets when `docker run` asks for none:
     /// moby's `oci/caps` defaults, and Podman's `default_capabilities` of
     /// containers.conf(5). `HostConfig.CapAdd`/`CapDrop` are changes to
