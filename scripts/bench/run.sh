@@ -37,7 +37,7 @@ TMUX_SOCKET="ddt-perf-bench-$$"
 export DOCKDOJO_HOME="$OUT/home"
 export DOCKDOJO_WORKSPACE="$OUT/workspace"
 # `script` is not a terminal emulator and answers no query, so `--theme auto` would wait
-# its whole OSC 11 timeout (150 ms) there; a terminal answers in about 1 ms (tmux: 0-1 ms).
+# its whole OSC 11 timeout (1 s) there; a terminal answers in about 1 ms (tmux: 0-1 ms).
 # The start-up figures are of dockdojo itself: the theme is named.
 export DOCKDOJO_THEME=dark
 rm -rf "$DOCKDOJO_HOME" "$DOCKDOJO_WORKSPACE"

@@ -17,8 +17,11 @@ use std::time::{Duration, Instant};
 use super::{Kind, Rgb};
 
 /// How long the terminal has to answer. Local terminals answer in well
-/// under a millisecond; this leaves room for SSH.
-pub const TIMEOUT: Duration = Duration::from_millis(150);
+/// under a millisecond, and one that does not know OSC 11 says so at once
+/// (its DA1 answer), so only a terminal that answers nothing at all waits
+/// this long. It is long because an answer that comes after it (a slow SSH
+/// link) would reach the TUI as keys typed into the console.
+pub const TIMEOUT: Duration = Duration::from_secs(1);
 
 /// What decided the palette.
 #[derive(Debug, Clone, PartialEq, Eq)]
