@@ -293,9 +293,9 @@ pub fn render(
     let mut lines: Vec<Line<'static>> = Vec::new();
     if !reachable {
         let text = if view.is_some() {
-            "✘ engine unreachable · last known state:"
+            tr(T::EnginePaneLastKnown)
         } else {
-            "✘ engine unreachable · waiting for it to come back"
+            tr(T::EnginePaneWaiting)
         };
         lines.push(Line::from(Span::styled(
             truncate(text, width),

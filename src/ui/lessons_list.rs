@@ -6,6 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
+use super::text::{tr, trf, T};
 use super::{centered, truncate, Theme};
 
 pub use crate::progress::LessonStatus;
@@ -25,16 +26,9 @@ pub fn render(f: &mut Frame, t: &Theme, area: Rect, rows: &[Row], selected: usiz
         .borders(Borders::ALL)
         .border_type(BorderType::Double)
         .border_style(Style::default().fg(t.accent()))
-        .title(Span::styled(
-            format!(" {} ", super::text::tr(super::text::T::PaneLessons)),
-            t.bold(),
-        ))
+        .title(Span::styled(format!(" {} ", tr(T::PaneLessons)), t.bold()))
         .title_bottom(
-            Line::from(Span::styled(
-                format!(" {} ", super::text::tr(super::text::T::LessonsKeys)),
-                t.dim(),
-            ))
-            .right_aligned(),
+            Line::from(Span::styled(format!(" {} ", tr(T::LessonsKeys)), t.dim())).right_aligned(),
         );
     let inner = block.inner(r);
     f.render_widget(block, r);
@@ -46,7 +40,13 @@ pub fn render(f: &mut Frame, t: &Theme, area: Rect, rows: &[Row], selected: usiz
         .filter(|r| r.status == LessonStatus::Passed)
         .count();
     let mut lines = vec![Line::from(Span::styled(
-        format!("{done} of {} done", rows.len()),
+        trf(
+            T::LessonsDone,
+            &[
+                ("done", &done.to_string()),
+                ("total", &rows.len().to_string()),
+            ],
+        ),
         t.dim(),
     ))];
     let dir_w = rows

@@ -38,6 +38,9 @@ keys! {
     EngineUnreachable,
     /// `{endpoint}`, `{reason}`, `{advice}`.
     EngineUnreachableWhy,
+    // The engine pane, while the engine cannot be reached.
+    EnginePaneLastKnown,
+    EnginePaneWaiting,
     ClassConnecting,
     ClassConnected,
     ClassOffline,
@@ -114,6 +117,8 @@ keys! {
     AnatomyNoImages,
     // The lesson list, the solution, a window too small.
     LessonsKeys,
+    /// `{done}`, `{total}`.
+    LessonsDone,
     LessonDone,
     LessonInProgress,
     LessonNotStarted,
@@ -241,6 +246,14 @@ const EN: Table = Table {
             T::EngineUnreachableWhy,
             "engine unreachable: {endpoint}: {reason}. {advice}",
         ),
+        (
+            T::EnginePaneLastKnown,
+            "✘ engine unreachable · last known state:",
+        ),
+        (
+            T::EnginePaneWaiting,
+            "✘ engine unreachable · waiting for it to come back",
+        ),
         (T::ClassConnecting, "class: connecting…"),
         (T::ClassConnected, "class: connected"),
         (T::ClassOffline, "class: offline (queued)"),
@@ -305,6 +318,7 @@ const EN: Table = Table {
         (T::AnatomyNone, "none"),
         (T::AnatomyNoImages, "This lesson names no images."),
         (T::LessonsKeys, "↑↓ choose · Enter open · Esc close"),
+        (T::LessonsDone, "{done} of {total} done"),
         (T::LessonDone, "done"),
         (T::LessonInProgress, "in progress"),
         (T::LessonNotStarted, "not started"),
@@ -460,6 +474,14 @@ const DE: Table = Table {
             T::EngineUnreachableWhy,
             "Engine nicht erreichbar: {endpoint}: {reason}. {advice}",
         ),
+        (
+            T::EnginePaneLastKnown,
+            "✘ Engine nicht erreichbar · zuletzt bekannter Stand:",
+        ),
+        (
+            T::EnginePaneWaiting,
+            "✘ Engine nicht erreichbar · warte, bis sie wieder da ist",
+        ),
         (T::ClassConnecting, "Klasse: verbinde…"),
         (T::ClassConnected, "Klasse: verbunden"),
         (T::ClassOffline, "Klasse: offline (gepuffert)"),
@@ -527,6 +549,7 @@ const DE: Table = Table {
         (T::AnatomyNone, "keine"),
         (T::AnatomyNoImages, "Diese Lektion nennt keine Images."),
         (T::LessonsKeys, "↑↓ wählen · Enter öffnen · Esc schließen"),
+        (T::LessonsDone, "{done} von {total} geschafft"),
         (T::LessonDone, "geschafft"),
         (T::LessonInProgress, "in Arbeit"),
         (T::LessonNotStarted, "offen"),
