@@ -25,9 +25,14 @@ fn app() -> App {
         .expect("the benchmark pack has the tui lesson");
     // Colour the code as the TUI does once the grammars are loaded.
     dockdojo::markdown::warm_up();
-    let mut app = App::new(Arc::new(pack), idx, Default::default(), (200, 50), |_| {
-        "~/dockdojo/04-tui".to_string()
-    });
+    let mut app = App::new(
+        Arc::new(pack),
+        idx,
+        Default::default(),
+        (200, 50),
+        Default::default(),
+        |_| "~/dockdojo/04-tui".to_string(),
+    );
     let lesson = app.lesson().clone();
     app.engine_status = EngineStatus::Ok {
         version: "20.10.24".into(),

@@ -129,12 +129,13 @@ impl App {
         lesson_idx: usize,
         progress: Progress,
         size: (u16, u16),
+        theme: Theme,
         home_short: impl Fn(&Lesson) -> String,
     ) -> App {
         let mut app = App {
             pack,
             lesson_idx: 0,
-            doc: Document::parse_unhighlighted("", &Theme::default()),
+            doc: Document::parse_unhighlighted("", &theme),
             doc_unhighlighted: true,
             sendable: Vec::new(),
             text: LessonText::default(),
@@ -166,7 +167,7 @@ impl App {
             console_folder: String::new(),
             progress,
             flash: None,
-            theme: Theme::default(),
+            theme,
             dirty: true,
             quit: false,
         };

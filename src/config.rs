@@ -98,7 +98,7 @@ pub fn parse(path: &Path, text: &str) -> Loaded {
                 )),
             },
             "lang" => match item.as_str() {
-                Some(l) if is_language_tag(l) => out.config.lang = Some(l.to_string()),
+                Some(l) if crate::lang::is_language_tag(l) => out.config.lang = Some(l.to_string()),
                 _ => out.problems.push(at(
                     value_at,
                     "`lang` is a language tag such as \"de\" or \"pt-BR\"".to_string(),
@@ -115,8 +115,6 @@ pub fn parse(path: &Path, text: &str) -> Loaded {
     }
     out
 }
-
-pub use crate::lang::is_language_tag;
 
 #[cfg(test)]
 mod tests {

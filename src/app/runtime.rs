@@ -106,7 +106,7 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
     let size = tui.size();
     let home = crate::paths::home_dir();
     let ws = ctx.workspace.clone();
-    let mut app = App::new(pack.clone(), idx, progress, size, |l| {
+    let mut app = App::new(pack.clone(), idx, progress, size, theme, |l| {
         crate::ui::console::short_path(&ws.lesson_dir(l), &home)
     });
     tracing::info!(
@@ -116,7 +116,6 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
         size.1,
         started.elapsed().as_millis()
     );
-    app.set_theme(theme);
     // stderr is hidden under the alternate screen: what was wrong with the
     // settings file goes to the status bar too, and a language that could
     // not be used (said once).

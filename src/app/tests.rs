@@ -85,9 +85,14 @@ pub fn pack() -> Arc<Pack> {
 
 /// An app whose engine feed has answered (checks run at once).
 pub fn app() -> App {
-    let mut a = App::new(pack(), 0, Progress::default(), (120, 40), |l| {
-        format!("~/dockdojo/{}", l.dir_name)
-    });
+    let mut a = App::new(
+        pack(),
+        0,
+        Progress::default(),
+        (120, 40),
+        Theme::default(),
+        |l| format!("~/dockdojo/{}", l.dir_name),
+    );
     a.engine_status = EngineStatus::Ok {
         version: "20.10".into(),
     };
@@ -546,9 +551,14 @@ fn names_come_from_creates_and_checks() {
 fn unmet_requirements_show_above_the_lesson() {
     let mut p = (*pack()).clone();
     p.lessons[0].requires = vec!["linux-host-network".into()];
-    let mut a = App::new(Arc::new(p), 0, Progress::default(), (120, 40), |_| {
-        String::new()
-    });
+    let mut a = App::new(
+        Arc::new(p),
+        0,
+        Progress::default(),
+        (120, 40),
+        Theme::default(),
+        |_| String::new(),
+    );
     assert!(a.notes.is_empty(), "unknown until the engine answers");
     let platform = crate::engine::platform::Platform {
         desktop: true,
@@ -586,7 +596,14 @@ fn events_of_dockdojo_helpers_never_trigger_checks() {
 
 #[test]
 fn the_first_check_run_waits_for_the_engine_feed() {
-    let mut a = App::new(pack(), 0, Progress::default(), (120, 40), |_| String::new());
+    let mut a = App::new(
+        pack(),
+        0,
+        Progress::default(),
+        (120, 40),
+        Theme::default(),
+        |_| String::new(),
+    );
     assert!(a.checking, "shown as … from the start");
     let cmds = a.update(key(KeyCode::F(5)));
     assert!(cmds.is_empty(), "no run before the feed answers: {cmds:?}");
@@ -636,6 +653,7 @@ fn builtin_lesson_text_fits_its_pane() {
             1,
             Progress::default(),
             (w, h),
+            Theme::default(),
             |_| String::new(),
         );
         a.update(Msg::Term(Event::Resize(w, h)));

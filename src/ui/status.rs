@@ -72,24 +72,13 @@ pub enum ClassStatus {
 
 impl ClassStatus {
     fn span(self, t: &Theme) -> Span<'static> {
-        match self {
-            ClassStatus::Connecting => Span::styled(
-                format!(" {} ", tr(T::ClassConnecting)),
-                Style::default().fg(t.warn()),
-            ),
-            ClassStatus::Connected => Span::styled(
-                format!(" {} ", tr(T::ClassConnected)),
-                Style::default().fg(t.pass()),
-            ),
-            ClassStatus::Offline => Span::styled(
-                format!(" {} ", tr(T::ClassOffline)),
-                Style::default().fg(t.warn()),
-            ),
-            ClassStatus::Refused => Span::styled(
-                format!(" {} ", tr(T::ClassRefused)),
-                Style::default().fg(t.fail()),
-            ),
-        }
+        let (text, colour) = match self {
+            ClassStatus::Connecting => (T::ClassConnecting, t.warn()),
+            ClassStatus::Connected => (T::ClassConnected, t.pass()),
+            ClassStatus::Offline => (T::ClassOffline, t.warn()),
+            ClassStatus::Refused => (T::ClassRefused, t.fail()),
+        };
+        Span::styled(format!(" {} ", tr(text)), Style::default().fg(colour))
     }
 }
 
