@@ -184,6 +184,9 @@ pub struct ReportArgs {
     pub output: Option<PathBuf>,
 }
 
+/// Lessons `dev verify` runs at once unless `--jobs` says otherwise.
+pub const DEFAULT_VERIFY_JOBS: u16 = 2;
+
 #[derive(Debug, Subcommand)]
 pub enum DevCommand {
     /// Author QA: at the start the checks do not all pass, after solve.sh they do, reset cleans up.
@@ -191,6 +194,11 @@ pub enum DevCommand {
         /// Lessons to verify (ids or folder names); default: every lesson.
         #[arg(id = "lesson_ids", value_name = "LESSON")]
         lessons: Vec<String>,
+        /// Lessons verified at once, where they share no engine state (lessons
+        /// that build only their own images run beside the others); 1: one at a time.
+        #[arg(short = 'j', long, value_name = "N", default_value_t = DEFAULT_VERIFY_JOBS,
+              value_parser = clap::value_parser!(u16).range(1..=16))]
+        jobs: u16,
     },
     /// Scaffold a new lesson folder that passes `lint`.
     New {

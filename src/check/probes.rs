@@ -4,25 +4,35 @@
 
 use crate::check::facts::ReachAttempt;
 
-/// `$1` = port, then the addresses. One TCP connect per address, bounded to 2 s.
-/// With a full busybox `nc`: `-z` (connect only). With the small one: connect,
-/// then run `true` on the socket, so the exit status is 0 only on connect.
+/// `$1` = port, then the addresses. One TCP connect per address, bounded to 2 s,
+/// all addresses at once: a network that drops the packets (Docker's isolation
+/// rules do) costs each try its whole bound, and a container on two networks
+/// has two addresses. With a full busybox `nc`: `-z` (connect only). With the
+/// small one: connect, then run `true` on the socket, so the exit status is 0
+/// only on connect. Each answer is one short line (one write, never mixed
+/// with another's); [`parse_reach`] puts them back in address order.
 pub const TCP_SCRIPT: &str = r#"port="$1"; shift
 if nc --help 2>&1 | grep -q -- '-z'; then z=1; else z=0; fi
 for ip in "$@"; do
-  if [ "$z" = 1 ]; then
-    nc -z -w 2 "$ip" "$port" </dev/null >/dev/null 2>&1 && r=ok || r=no
-  else
-    nc -w 2 "$ip" "$port" -e true </dev/null >/dev/null 2>&1 && r=ok || r=no
-  fi
-  echo "dockdojo-reach $ip $r"
-done"#;
+  (
+    if [ "$z" = 1 ]; then
+      nc -z -w 2 "$ip" "$port" </dev/null >/dev/null 2>&1 && r=ok || r=no
+    else
+      nc -w 2 "$ip" "$port" -e true </dev/null >/dev/null 2>&1 && r=ok || r=no
+    fi
+    echo "dockdojo-reach $ip $r"
+  ) &
+done
+wait"#;
 
-/// The addresses. One ping per address, bounded to 2 s.
+/// The addresses. One ping per address, bounded to 2 s, all at once.
 pub const ICMP_SCRIPT: &str = r#"for ip in "$@"; do
-  if ping -c 1 -W 2 "$ip" >/dev/null 2>&1; then r=ok; else r=no; fi
-  echo "dockdojo-reach $ip $r"
-done"#;
+  (
+    if ping -c 1 -W 2 "$ip" >/dev/null 2>&1; then r=ok; else r=no; fi
+    echo "dockdojo-reach $ip $r"
+  ) &
+done
+wait"#;
 
 /// `$1` = the name. Docker's DNS answers through the container's resolver.
 pub const RESOLVE_SCRIPT: &str = r#"if command -v getent >/dev/null 2>&1; then
@@ -32,9 +42,10 @@ else
 fi
 echo "dockdojo-done""#;
 
-/// Parse the lines of [`TCP_SCRIPT`] / [`ICMP_SCRIPT`].
+/// Parse the lines of [`TCP_SCRIPT`] / [`ICMP_SCRIPT`], in address order
+/// (the tries run at once and answer in any order).
 pub fn parse_reach(stdout: &str, method: &str) -> Vec<ReachAttempt> {
-    stdout
+    let mut attempts: Vec<ReachAttempt> = stdout
         .lines()
         .filter_map(|l| {
             let mut w = l.split_whitespace();
@@ -49,7 +60,9 @@ pub fn parse_reach(stdout: &str, method: &str) -> Vec<ReachAttempt> {
                 ok,
             })
         })
-        .collect()
+        .collect();
+    attempts.sort_by(|a, b| a.address.cmp(&b.address));
+    attempts
 }
 
 /// Addresses from `getent hosts` (prefixed lines) or busybox `nslookup`
@@ -99,8 +112,9 @@ mod tests {
             "tcp/80",
         );
         assert_eq!(a.len(), 2);
-        assert!(a[0].ok && a[0].address == "172.18.0.2" && a[0].method == "tcp/80");
-        assert!(!a[1].ok);
+        // in address order, whatever order the tries answered in
+        assert!(!a[0].ok && a[0].address == "10.0.0.3");
+        assert!(a[1].ok && a[1].address == "172.18.0.2" && a[1].method == "tcp/80");
         assert!(parse_reach("", "icmp").is_empty());
     }
 

@@ -124,17 +124,26 @@ pub fn target_for(ctx: &Ctx, lessons: &[&Lesson], scope: ManagedScope) -> Target
 }
 
 /// Print removal results; true when everything planned is gone.
-pub fn print_outcome(out: &cleanup::Outcome) -> bool {
-    for p in &out.removed {
-        outln!("  removed {} {}", p.kind.as_str(), clean_line(&p.name));
-    }
-    for (p, why) in &out.failed {
-        outln!(
+/// One line per object the reset removed or could not remove.
+pub fn outcome_lines(out: &cleanup::Outcome) -> Vec<String> {
+    let removed = out
+        .removed
+        .iter()
+        .map(|p| format!("  removed {} {}", p.kind.as_str(), clean_line(&p.name)));
+    let failed = out.failed.iter().map(|(p, why)| {
+        format!(
             "  could NOT remove {} {}: {}",
             p.kind.as_str(),
             clean_line(&p.name),
             clean_line(why)
-        );
+        )
+    });
+    removed.chain(failed).collect()
+}
+
+pub fn print_outcome(out: &cleanup::Outcome) -> bool {
+    for l in outcome_lines(out) {
+        outln!("{l}");
     }
     out.failed.is_empty()
 }

@@ -668,25 +668,30 @@ pub struct Outcome {
     pub failed: Vec<(Planned, String)>,
 }
 
-/// Remove the planned objects: containers (stopped first, then force-removed),
-/// images (by the tag named, never forced: a tag shared with the learner's
-/// other names only loses that name), networks, volumes.
+/// How long a running container gets to exit on SIGTERM before a reset kills
+/// it. A lesson's server or `sleep` that runs as PID 1 ignores SIGTERM and
+/// always waits this out, so it is short, and every container waits at once.
+pub const STOP_GRACE_SECS: i32 = 1;
+
+/// Remove the planned objects: containers (all running ones stopped at once,
+/// with [`STOP_GRACE_SECS`], then force-removed), images (by the tag named,
+/// never forced: a tag shared with the learner's other names only loses that
+/// name), networks, volumes.
 pub async fn execute(engine: &Engine, plan: &Plan) -> Outcome {
     let d = &engine.docker;
     let mut out = Outcome::default();
     let mut deferred = Vec::new();
+    futures_util::future::join_all(plan.containers.iter().filter(|c| c.running).map(|c| {
+        d.stop_container(
+            &c.target,
+            Some(StopContainerOptions {
+                t: Some(STOP_GRACE_SECS),
+                ..Default::default()
+            }),
+        )
+    }))
+    .await;
     for c in &plan.containers {
-        if c.running {
-            let _ = d
-                .stop_container(
-                    &c.target,
-                    Some(StopContainerOptions {
-                        t: Some(5),
-                        ..Default::default()
-                    }),
-                )
-                .await;
-        }
         let r = remove_container(engine, &c.target).await;
         if has_dependents(&r) {
             deferred.push(c);
