@@ -12,10 +12,13 @@
 # Needs: docker (engine reachable), hyperfine, /usr/bin/time, script, tmux,
 # python3, and the stand-in images of pack.toml's `go` (golang:1.25-trixie) and busybox:1.36.
 # It creates only ddt-perf-* images and dockdojo's own labelled scan
-# containers, and removes the containers it creates.
+# containers, and removes the containers it creates. Last, it times
+# `dockdojo dev verify` of the built-in pack (two lessons at once, then one at
+# a time), which runs each lesson's solve.sh and then resets that lesson's
+# objects: the names in the lessons' `creates` (SKIP_VERIFY=1 leaves it out).
 #
 # Environment: RUNS (hyperfine runs, default 30), IDLE_SECONDS (default 40),
-# EVENTS (default 50), SKIP_CRITERION=1, SKIP_TUI=1, CLASS=1 (a class server
+# EVENTS (default 50), SKIP_CRITERION=1, SKIP_TUI=1, SKIP_VERIFY=1, CLASS=1 (a class server
 # runs on loopback and the benchmark home has joined it: the TUI figures with a
 # class joined).
 set -euo pipefail
@@ -52,7 +55,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-for tool in docker hyperfine /usr/bin/time script tmux python3; do
+for tool in docker hyperfine /usr/bin/time script tmux python3 bc; do
     command -v "$tool" >/dev/null || { echo "missing: $tool" >&2; exit 2; }
 done
 
@@ -316,6 +319,23 @@ PY
     tmux -L "$TMUX_SOCKET" kill-session -t events 2>/dev/null || true
     grep -o 'event_to_frame_us=[0-9]* frame_unix_us=[0-9]*' "$DOCKDOJO_HOME/dockdojo.log" \
         | sed 's/[a-z_]*=//g' >"$OUT/event-frames.txt" || true
+fi
+
+if [ "${SKIP_VERIFY:-}" != 1 ]; then
+    say "dev verify of the built-in pack (--jobs 2, then --jobs 1)"
+    for jobs in 2 1; do
+        v_home=$(mktemp -d) v_ws=$(mktemp -d)
+        start=$(date +%s%N)
+        rc=0
+        DOCKDOJO_HOME="$v_home" DOCKDOJO_WORKSPACE="$v_ws" "$BIN" dev verify --jobs "$jobs" \
+            >"$OUT/verify-jobs$jobs.log" 2>&1 || rc=$?
+        end=$(date +%s%N)
+        rm -rf "$v_home" "$v_ws"
+        summary=$(grep -E '^Summary' "$OUT/verify-jobs$jobs.log" | sed 's/Summary: //')
+        printf '{"jobs": %d, "seconds": %.3f, "exit": %d, "summary": "%s"}\n' \
+            "$jobs" "$(echo "($end - $start) / 1000000000" | bc -l)" "$rc" "$summary" \
+            >"$OUT/verify-jobs$jobs.json"
+    done
 fi
 
 say "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
