@@ -612,3 +612,57 @@ async fn the_tui_follows_swarm_init_and_leave() {
     let status = s.finish();
     assert!(status.success(), "exit status {status:?}");
 }
+
+/// Docker's containerd image store can answer an image list with a 404 while
+/// another client deletes an image's content (`dev verify` running two lessons
+/// at once met it). `engine::images::list`, which reset and the engine pane use,
+/// asks again then: a list made while images are removed never fails, on any
+/// engine. (Whether the engine's race is met depends on timing; when it is not,
+/// this still checks every list made during the removals.)
+#[tokio::test]
+async fn an_image_list_never_fails_while_images_are_removed() {
+    let test = "an_image_list_never_fails_while_images_are_removed";
+    let Some(engine) = common::engine(test).await else {
+        return;
+    };
+    let mut clean = Cleanup::default();
+    let pid = std::process::id();
+    let tags: Vec<String> = (0..6)
+        .map(|i| format!("ddt-matrix-gone-{pid}-{i}"))
+        .collect();
+    for (i, tag) in tags.iter().enumerate() {
+        build(
+            &mut clean,
+            tag,
+            &format!("FROM busybox:1.36\nRUN echo {pid}-{i} > /distinct\n"),
+        );
+    }
+    let remover = {
+        let tags = tags.clone();
+        std::thread::spawn(move || {
+            for t in &tags {
+                let (ok, text) = docker(&["rmi", t]);
+                assert!(ok, "docker rmi {t}: {text}");
+            }
+        })
+    };
+    let mut lists = 0;
+    while !remover.is_finished() {
+        let listed = dockdojo::engine::images::list(&engine).await;
+        assert!(
+            listed.is_ok(),
+            "an image list made while images were removed failed: {listed:?}"
+        );
+        lists += 1;
+    }
+    remover.join().expect("the removals");
+    assert!(lists > 0, "no list was made while the images were removed");
+    let left: Vec<String> = dockdojo::engine::images::list(&engine)
+        .await
+        .expect("the image list after the removals")
+        .into_iter()
+        .flat_map(|i| i.repo_tags)
+        .filter(|t| t.contains(&format!("ddt-matrix-gone-{pid}-")))
+        .collect();
+    assert!(left.is_empty(), "removed images still listed: {left:?}");
+}

@@ -19,8 +19,8 @@ use std::io::{Read, Write};
 use std::path::Path;
 
 use bollard::query_parameters::{
-    ListContainersOptions, ListImagesOptions, ListNetworksOptions, ListVolumesOptions,
-    RemoveContainerOptions, RemoveImageOptions, RemoveVolumeOptions, StopContainerOptions,
+    ListContainersOptions, ListNetworksOptions, ListVolumesOptions, RemoveContainerOptions,
+    RemoveImageOptions, RemoveVolumeOptions, StopContainerOptions,
 };
 
 use super::labels::{INSTALL, LESSON, MANAGED};
@@ -604,13 +604,7 @@ pub async fn objects(engine: &Engine) -> Result<Objects, EngineError> {
             image_labels,
         });
     }
-    let images = d
-        .list_images(Some(ListImagesOptions {
-            all: false,
-            ..Default::default()
-        }))
-        .await
-        .map_err(|e| err(engine, e))?;
+    let images = super::images::list(engine).await?;
     inv.images = images
         .into_iter()
         .map(|i| LabelledImage {

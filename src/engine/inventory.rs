@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use bollard::query_parameters::{ListContainersOptions, ListImagesOptions, ListNetworksOptions};
+use bollard::query_parameters::{ListContainersOptions, ListNetworksOptions};
 use serde::Serialize;
 
 use super::{Engine, EngineError};
@@ -169,14 +169,7 @@ pub fn is_any(ip: &str) -> bool {
 pub async fn gather(engine: &Engine) -> Result<Inventory, EngineError> {
     let d = &engine.docker;
     let (images, containers, networks) = tokio::try_join!(
-        async {
-            d.list_images(Some(ListImagesOptions {
-                all: false,
-                ..Default::default()
-            }))
-            .await
-            .map_err(|e| engine.err(e))
-        },
+        super::images::list(engine),
         async {
             d.list_containers(Some(ListContainersOptions {
                 all: true,
