@@ -19,26 +19,11 @@ pub fn lesson_names(lesson: &Lesson) -> Named {
         }
     }
     for c in &lesson.checks {
+        for image in c.kind.images() {
+            add(&mut n.images, image);
+        }
         match &c.kind {
-            CheckKind::ImageExists { image }
-            | CheckKind::ImageSize { image, .. }
-            | CheckKind::ImageLacks { image, .. }
-            | CheckKind::ImageHas { image, .. }
-            | CheckKind::ImageUser { image, .. }
-            | CheckKind::ImageLayers { image, .. }
-            | CheckKind::ImagePackages { image, .. }
-            | CheckKind::ImageHistory { image, .. }
-            | CheckKind::ImageRun { image, .. } => add(&mut n.images, image),
-            CheckKind::ImageSizeRatio { image, of, .. } => {
-                add(&mut n.images, of);
-                add(&mut n.images, image);
-            }
-            CheckKind::ContainerRunning { container, image } => {
-                add(&mut n.containers, container);
-                if let Some(i) = image {
-                    add(&mut n.images, i);
-                }
-            }
+            CheckKind::ContainerRunning { container, .. } => add(&mut n.containers, container),
             CheckKind::ContainerNetworkMode { container, .. }
             | CheckKind::ContainerPort { container, .. }
             | CheckKind::ContainerSecurity { container, .. } => add(&mut n.containers, container),
@@ -67,7 +52,18 @@ pub fn lesson_names(lesson: &Lesson) -> Named {
                 add(&mut n.networks, from_network);
                 add(&mut n.containers, to);
             }
-            CheckKind::DockerfileStages { .. }
+            // their images are added above
+            CheckKind::ImageExists { .. }
+            | CheckKind::ImageSize { .. }
+            | CheckKind::ImageSizeRatio { .. }
+            | CheckKind::ImageLacks { .. }
+            | CheckKind::ImageHas { .. }
+            | CheckKind::ImageUser { .. }
+            | CheckKind::ImageLayers { .. }
+            | CheckKind::ImagePackages { .. }
+            | CheckKind::ImageHistory { .. }
+            | CheckKind::ImageRun { .. }
+            | CheckKind::DockerfileStages { .. }
             | CheckKind::DockerfileFinalBase { .. }
             | CheckKind::SwarmActive => {}
         }
@@ -255,6 +251,34 @@ mod tests {
             names: names.iter().map(|n| n.to_string()).collect(),
             helper: false,
         }
+    }
+
+    #[test]
+    fn the_images_a_check_inspects_are_the_lessons_names() {
+        let ratio = lesson(CheckKind::ImageSizeRatio {
+            image: "calc-small".into(),
+            of: "calc-large".into(),
+            max: 0.5,
+        });
+        assert_eq!(lesson_names(&ratio).images, ["calc-large", "calc-small"]);
+        let running = lesson(CheckKind::ContainerRunning {
+            container: "web".into(),
+            image: Some("web-img".into()),
+        });
+        let n = lesson_names(&running);
+        assert_eq!(
+            (n.images, n.containers),
+            (vec!["web-img".to_string()], vec!["web".to_string()])
+        );
+        let any = lesson(CheckKind::ContainerRunning {
+            container: "web".into(),
+            image: None,
+        });
+        assert!(lesson_names(&any).images.is_empty());
+        assert!(lesson(CheckKind::SwarmActive).checks[0]
+            .kind
+            .images()
+            .is_empty());
     }
 
     #[test]

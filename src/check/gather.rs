@@ -165,6 +165,25 @@ impl<'a> Gatherer<'a> {
         f
     }
 
+    /// Inspect these images at once (those not asked yet), so that a check
+    /// run waits for one round trip, not one per image.
+    pub async fn prefetch_images(&mut self, names: &[&str]) {
+        let mut todo: Vec<String> = names
+            .iter()
+            .map(|n| normalize_image(n))
+            .filter(|r| !self.images.contains_key(r))
+            .collect();
+        todo.sort();
+        todo.dedup();
+        if todo.len() < 2 {
+            return;
+        }
+        let engine = self.engine;
+        let facts =
+            futures_util::future::join_all(todo.iter().map(|r| inspect_image(engine, r))).await;
+        self.images.extend(todo.into_iter().zip(facts));
+    }
+
     /// Which of the requested paths / patterns exist in the image.
     pub async fn paths(
         &mut self,

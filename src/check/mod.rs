@@ -51,15 +51,30 @@ pub async fn run_lesson(env: &CheckEnv<'_>) -> LessonResult {
         .map(|e| Gatherer::new(e, &env.lesson.id, &env.pack.manifest.probe_image));
     // What the engine can do matters only to checks that say what they need.
     // A lesson's `requires` hold for each of its checks.
-    let platform = match env.engine {
-        Ok(e)
-            if !env.lesson.requires.is_empty()
-                || env.lesson.checks.iter().any(|c| !c.requires.is_empty()) =>
-        {
-            crate::engine::platform::detect(e).await.ok()
+    let platform = async {
+        match env.engine {
+            Ok(e)
+                if !env.lesson.requires.is_empty()
+                    || env.lesson.checks.iter().any(|c| !c.requires.is_empty()) =>
+            {
+                crate::engine::platform::detect(e).await.ok()
+            }
+            _ => None,
         }
-        _ => None,
     };
+    // Every image the checks inspect is asked for at once, beside the platform.
+    let images: Vec<&str> = env
+        .lesson
+        .checks
+        .iter()
+        .flat_map(|c| c.kind.images())
+        .collect();
+    let prefetch = async {
+        if let Some(g) = gatherer.as_mut() {
+            g.prefetch_images(&images).await;
+        }
+    };
+    let (platform, ()) = tokio::join!(platform, prefetch);
     for idx in order {
         let spec = &env.lesson.checks[idx];
         let started = Instant::now();

@@ -373,6 +373,26 @@ pub enum CheckKind {
 }
 
 impl CheckKind {
+    /// The images the check inspects, by the names the lesson gives them.
+    pub fn images(&self) -> Vec<&str> {
+        match self {
+            CheckKind::ImageExists { image }
+            | CheckKind::ImageSize { image, .. }
+            | CheckKind::ImageLacks { image, .. }
+            | CheckKind::ImageHas { image, .. }
+            | CheckKind::ImageUser { image, .. }
+            | CheckKind::ImageLayers { image, .. }
+            | CheckKind::ImagePackages { image, .. }
+            | CheckKind::ImageHistory { image, .. }
+            | CheckKind::ImageRun { image, .. } => vec![image],
+            CheckKind::ImageSizeRatio { image, of, .. } => vec![of, image],
+            CheckKind::ContainerRunning {
+                image: Some(image), ..
+            } => vec![image],
+            _ => vec![],
+        }
+    }
+
     /// The `kind = "..."` spelling.
     pub fn name(&self) -> &'static str {
         match self {
