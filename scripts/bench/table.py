@@ -166,7 +166,7 @@ print("targets: idle CPU ≤ 0.1 %, RSS with console ≤ 30 MB")
 d = load("tour.json")
 if d:
     print("\ndockdojo after opening all %d built-in lessons in turn (F7): VmRSS %.1f MB, VmHWM %.1f MB "
-          "(anonymous %.1f MB, file-backed %.1f MB)" % (
+          "(anonymous %.1f MB, file-backed %.1f MB; target ≤ 15 MB)" % (
               d["lessons"], d["vmrss_kb_main"] / 1024, d["vmhwm_kb_main"] / 1024,
               d["rss_anon_kb_main"] / 1024, d["rss_file_kb_main"] / 1024))
 

@@ -12,8 +12,6 @@ use super::{load_pack_or_report, Ctx, EXIT_CANNOT, EXIT_OK};
 use crate::cli::DevCommand;
 use crate::sanitize::clean_line;
 
-pub use verify::DEFAULT_SOLVE_TIMEOUT;
-
 mod verify;
 
 pub async fn run(ctx: &Ctx, cmd: DevCommand) -> anyhow::Result<i32> {

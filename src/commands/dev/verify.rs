@@ -27,7 +27,7 @@ use crate::sanitize::clean_line;
 use crate::workspace::{safe_join, write_pack_file, Workspace};
 
 /// Default bound on one `solve.sh` run; `DOCKDOJO_SOLVE_TIMEOUT` (seconds) overrides.
-pub const DEFAULT_SOLVE_TIMEOUT: Duration = Duration::from_secs(600);
+const DEFAULT_SOLVE_TIMEOUT: Duration = Duration::from_secs(600);
 
 /// The process groups of the running `solve.sh` scripts, for Ctrl-C.
 static SOLVE_GROUPS: Mutex<Vec<i32>> = Mutex::new(Vec::new());
@@ -85,12 +85,6 @@ fn images_only(l: &Lesson) -> bool {
         && l.creates.volumes.is_empty()
 }
 
-/// An image name as the engine resolves it for a conflict: `app` and
-/// `app:latest` are one image.
-fn image_key(name: &str) -> &str {
-    name.strip_suffix(":latest").unwrap_or(name)
-}
-
 /// May these two lessons be verified at the same time? Lessons that touch
 /// shared engine state run one after the other among themselves; a lesson
 /// that builds only its own images runs beside any lesson that names none of
@@ -99,11 +93,12 @@ pub fn may_run_together(a: &Lesson, b: &Lesson) -> bool {
     if !images_only(a) && !images_only(b) {
         return false;
     }
-    let names: BTreeSet<&str> = a.creates.images.iter().map(|n| image_key(n)).collect();
-    !b.creates
-        .images
-        .iter()
-        .any(|n| names.contains(image_key(n)))
+    !a.creates.images.iter().any(|x| {
+        b.creates
+            .images
+            .iter()
+            .any(|y| crate::engine::image_ref::same(x, y))
+    })
 }
 
 /// The next lesson to start: the first waiting one (in pack order) that may
@@ -141,12 +136,9 @@ impl Output {
     }
 
     fn line(&mut self, lesson: usize, text: String) {
-        match self.queue.iter_mut().position(|q| q.0 == lesson) {
-            Some(0) => {
-                let _ = writeln!(self.sink, "{text}");
-            }
-            Some(i) => self.queue[i].1.push(text),
-            None => {
+        match self.queue.iter().position(|q| q.0 == lesson) {
+            Some(i) if i > 0 => self.queue[i].1.push(text),
+            _ => {
                 let _ = writeln!(self.sink, "{text}");
             }
         }
@@ -517,13 +509,13 @@ async fn verify_lesson(
 
     // 2. At the start the checks must not all pass.
     logln!(log, "-- checks at the start (they must not all pass)");
-    let start = crate::check::run_lesson(&CheckEnv {
+    let env = CheckEnv {
         engine: Ok(engine),
         pack,
         lesson,
         lesson_dir: &lesson_dir,
-    })
-    .await;
+    };
+    let start = crate::check::run_lesson(&env).await;
     log_results(log, &start);
     if start.passed || start.checks.iter().all(|c| c.status == Status::Pass) {
         problems.push(
@@ -550,13 +542,7 @@ async fn verify_lesson(
 
     // 4. After solve.sh every check must pass.
     logln!(log, "-- checks after solve.sh (they must all pass)");
-    let after = crate::check::run_lesson(&CheckEnv {
-        engine: Ok(engine),
-        pack,
-        lesson,
-        lesson_dir: &lesson_dir,
-    })
-    .await;
+    let after = crate::check::run_lesson(&env).await;
     log_results(log, &after);
     let unsupported: Vec<String> = after
         .checks
