@@ -19,8 +19,8 @@ use std::io::{Read, Write};
 use std::path::Path;
 
 use bollard::query_parameters::{
-    ListContainersOptions, ListNetworksOptions, ListVolumesOptions, RemoveContainerOptions,
-    RemoveImageOptions, RemoveVolumeOptions, StopContainerOptions,
+    ListNetworksOptions, ListVolumesOptions, RemoveContainerOptions, RemoveImageOptions,
+    RemoveVolumeOptions, StopContainerOptions,
 };
 
 use super::labels::{INSTALL, LESSON, MANAGED};
@@ -495,15 +495,7 @@ pub async fn remove_leftovers(engine: &Engine, install: &str) -> Result<Vec<Stri
         "label".to_string(),
         vec![format!("{MANAGED}=true"), format!("{INSTALL}={install}")],
     );
-    let list = engine
-        .docker
-        .list_containers(Some(ListContainersOptions {
-            all: true,
-            filters: Some(filters),
-            ..Default::default()
-        }))
-        .await
-        .map_err(|e| err(engine, e))?;
+    let list = super::inventory::list_containers(engine, Some(filters)).await?;
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
@@ -563,13 +555,7 @@ fn err(engine: &Engine, e: bollard::errors::Error) -> EngineError {
 /// Read what the engine has.
 pub async fn objects(engine: &Engine) -> Result<Objects, EngineError> {
     let d = &engine.docker;
-    let containers = d
-        .list_containers(Some(ListContainersOptions {
-            all: true,
-            ..Default::default()
-        }))
-        .await
-        .map_err(|e| err(engine, e))?;
+    let containers = super::inventory::list_containers(engine, None).await?;
     let mut inv = Objects::default();
     for c in containers {
         let labels = c.labels.unwrap_or_default();
