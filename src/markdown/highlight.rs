@@ -12,7 +12,6 @@ use std::sync::OnceLock;
 use ratatui::style::{Color, Modifier, Style};
 use syntect::easy::HighlightLines;
 use syntect::highlighting::{Color as SyntectColor, FontStyle, Theme as SyntaxTheme};
-use syntect::parsing::{SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 use two_face::theme::EmbeddedThemeName;
 
@@ -22,8 +21,10 @@ pub(crate) type StyledLine = Vec<(Style, String)>;
 pub use crate::theme::{rgb_to_xterm256, ColorMode};
 use crate::theme::{Kind, Rgb, Theme};
 
+use super::grammars::{self, Grammar};
+
+/// The code themes; the grammars are [`grammars`]'.
 struct Highlighter {
-    syntaxes: SyntaxSet,
     dark: SyntaxTheme,
     light: SyntaxTheme,
 }
@@ -48,8 +49,8 @@ static HIGHLIGHTER: OnceLock<Highlighter> = OnceLock::new();
 fn highlighter() -> &'static Highlighter {
     HIGHLIGHTER.get_or_init(|| {
         let themes = two_face::theme::extra();
+        grammars::load();
         Highlighter {
-            syntaxes: two_face::syntax::extra_newlines(),
             dark: readable(themes.get(DARK_SYNTAX).clone()).0,
             light: readable(themes.get(LIGHT_SYNTAX).clone()).0,
         }
@@ -154,8 +155,8 @@ pub(crate) fn mode_for(lang: &str) -> Mode<'_> {
     }
 }
 
-fn find_syntax(token: &str) -> Option<&'static SyntaxReference> {
-    highlighter().syntaxes.find_syntax_by_token(token)
+fn find_syntax(token: &str) -> Option<Grammar> {
+    grammars::find(token)
 }
 
 /// Whether the grammar for a fence language exists (for tests and diagnostics).
@@ -191,20 +192,22 @@ fn code_foreground(t: &Theme) -> Style {
 
 /// Highlight sanitized code (control characters already made visible).
 pub(crate) fn highlight(code: &str, lang: &str, t: &Theme) -> Vec<StyledLine> {
-    let hl = highlighter();
     match mode_for(lang) {
         Mode::Plain => plain(code, t),
         Mode::Syntax(token) => match find_syntax(token) {
-            Some(syntax) => {
-                let mut h = HighlightLines::new(syntax, hl.theme(t));
-                LinesWithEndings::from(code)
-                    .map(|line| highlight_line(&mut h, line, t))
-                    .collect()
-            }
+            Some(grammar) => highlight_with(grammar, code, t),
             None => plain(code, t),
         },
         Mode::Console => console(code, t),
     }
+}
+
+/// Highlight code with one grammar.
+pub(crate) fn highlight_with(grammar: Grammar, code: &str, t: &Theme) -> Vec<StyledLine> {
+    let mut h = HighlightLines::new(grammar.syntax, highlighter().theme(t));
+    LinesWithEndings::from(code)
+        .map(|line| highlight_line(&mut h, grammar, line, t))
+        .collect()
 }
 
 fn plain(code: &str, t: &Theme) -> Vec<StyledLine> {
@@ -233,13 +236,13 @@ fn console(code: &str, t: &Theme) -> Vec<StyledLine> {
         };
         match command {
             Some((p, cmd)) => {
-                let mut h = HighlightLines::new(bash, hl.theme(t));
+                let mut h = HighlightLines::new(bash.syntax, hl.theme(t));
                 let mut styled = Vec::new();
                 if !p.is_empty() {
                     styled.push((prompt, p.to_string()));
                 }
                 let with_newline = format!("{cmd}\n");
-                for (style, text) in highlight_line(&mut h, &with_newline, t) {
+                for (style, text) in highlight_line(&mut h, bash, &with_newline, t) {
                     styled.push((style, text));
                 }
                 continuing = cmd.trim_end().ends_with('\\');
@@ -278,9 +281,13 @@ pub(crate) fn split_prompt(line: &str) -> Option<(&str, &str)> {
     }
 }
 
-fn highlight_line(h: &mut HighlightLines<'_>, line: &str, t: &Theme) -> StyledLine {
-    let hl = highlighter();
-    let ranges = match h.highlight_line(line, &hl.syntaxes) {
+fn highlight_line(
+    h: &mut HighlightLines<'_>,
+    grammar: Grammar,
+    line: &str,
+    t: &Theme,
+) -> StyledLine {
+    let ranges = match h.highlight_line(line, grammar.set) {
         Ok(r) => r,
         // A grammar error must not lose the text: show it plain.
         Err(_) => {

@@ -5,6 +5,7 @@
 //! sanitizing, highlighting); [`Document::layout`] wraps for a width and is
 //! cheap enough to redo on every resize. Nothing here runs per frame.
 
+mod grammars;
 mod highlight;
 mod layout;
 mod parse;
