@@ -9,7 +9,9 @@
 # SCAN_ONLY=1: instead, on the host engine and on each engine, `dockdojo check lacks-go` of
 # benches/packs (image.lacks, shell + compilers, on golang:1.25-trixie) SCAN_RUNS times (default
 # 100), the image's facts forgotten by the fact cache before each run (an image never seen, the
-# cache file in place): median, spread, and runs that gave an `error`. BIN=... picks the binary
+# cache file in place): median, spread, the ratio to the host (the engines take turns, one scan
+# each per round, and the ratio is the median of each round's), and runs that gave an `error`.
+# BIN=... picks the binary
 # (default the debug build; the BENCHMARKS.md figures use target/release/dockdojo).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -21,38 +23,52 @@ engines=("$@")
 if [[ ${SCAN_ONLY:-0} == 1 ]]; then
     SCAN_RUNS=${SCAN_RUNS:-100}
     GO=golang:1.25-trixie
-    printf '| engine | check lacks-go, never seen: median (IQR; min-max) of %s | runs with an error |\n|---|---|---|\n' "$SCAN_RUNS"
-    for e in host "${engines[@]}"; do
-        work=$(mktemp -d /tmp/dockdojo-bench-scan.XXXXXX)
-        mkdir -p "$work/home" "$work/ws"
+    # The engines take turns, one scan each per round, so a change in the machine's load
+    # (it is shared) falls on all of them alike and the ratios stay comparable.
+    all=(host "${engines[@]}")
+    declare -A work sock id
+    for e in "${all[@]}"; do
+        work[$e]=$(mktemp -d /tmp/dockdojo-bench-scan.XXXXXX)
+        mkdir -p "${work[$e]}/home" "${work[$e]}/ws"
         # From the host, through the engine's socket (a scan needs no port of the namespace).
-        if [[ $e == host ]]; then host=unix:///var/run/docker.sock; else host=unix://$(scripts/engines.sh sock "$e"); fi
-        export DOCKER_HOST=$host DOCKDOJO_HOME=$work/home
-        "$BIN" --lessons "$PWD/benches/packs" --workspace "$work/ws" check lacks-go >/dev/null 2>&1 || true
-        id=$(docker image inspect -f '{{.Id}}' "$GO")
-        for i in $(seq "$SCAN_RUNS"); do
-            python3 scripts/bench/forget.py "$work/home/cache/image-facts.sqlite" "$id"
+        if [[ $e == host ]]; then sock[$e]=unix:///var/run/docker.sock; else sock[$e]=unix://$(scripts/engines.sh sock "$e"); fi
+        DOCKER_HOST=${sock[$e]} DOCKDOJO_HOME=${work[$e]}/home \
+            "$BIN" --lessons "$PWD/benches/packs" --workspace "${work[$e]}/ws" check lacks-go >/dev/null 2>&1 || true
+        # The image's id on that engine (the containerd store's is its manifest's digest).
+        id[$e]=$(DOCKER_HOST=${sock[$e]} docker image inspect -f '{{.Id}}' "$GO")
+    done
+    for i in $(seq "$SCAN_RUNS"); do
+        for e in "${all[@]}"; do
+            w=${work[$e]}
+            python3 scripts/bench/forget.py "$w/home/cache/image-facts.sqlite" "${id[$e]}"
             t0=$(date +%s%N)
-            "$BIN" --lessons "$PWD/benches/packs" --workspace "$work/ws" check lacks-go --json >"$work/out.$i" 2>&1 || true
-            echo $(( ($(date +%s%N) - t0) / 100000 ))
-        done >"$work/times"
-        unset DOCKER_HOST DOCKDOJO_HOME
+            DOCKER_HOST=${sock[$e]} DOCKDOJO_HOME=$w/home \
+                "$BIN" --lessons "$PWD/benches/packs" --workspace "$w/ws" check lacks-go --json >"$w/out.$i" 2>&1 || true
+            echo $(( ($(date +%s%N) - t0) / 100000 )) >>"$w/times"
+        done
+    done
+    printf '| engine | check lacks-go, never seen: median (IQR; min-max) of %s | ratio to the host, run by run (median) | runs with an error |\n|---|---|---|---|\n' "$SCAN_RUNS"
+    for e in "${all[@]}"; do
+        w=${work[$e]}
         errors=0
         for i in $(seq "$SCAN_RUNS"); do
-            if grep -q '"status": *"error"' "$work/out.$i" || ! grep -q '"status": *"fail"' "$work/out.$i"; then
+            if grep -q '"status": *"error"' "$w/out.$i" || ! grep -q '"status": *"fail"' "$w/out.$i"; then
                 errors=$((errors + 1))
             fi
         done
-        python3 - "$e" "$errors" "$work/times" <<'PY'
+        python3 - "$e" "$errors" "$w/times" "${work[host]}/times" <<'PY'
 import statistics, sys
-name, errors, path = sys.argv[1], sys.argv[2], sys.argv[3]
-xs = sorted(int(x) / 10.0 for x in open(path).read().split())
+name, errors, path, host = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+runs = [int(x) / 10.0 for x in open(path).read().split()]
+hosts = [int(x) / 10.0 for x in open(host).read().split()]
+xs = sorted(runs)
 q = lambda p: xs[min(len(xs) - 1, int(p * (len(xs) - 1) + 0.5))]
-print("| %s | %.1f ms (IQR %.1f-%.1f; %.1f-%.1f) | %s |" % (
-    name, statistics.median(xs), q(0.25), q(0.75), xs[0], xs[-1], errors))
+ratio = statistics.median(r / h for r, h in zip(runs, hosts))
+print("| %s | %.1f ms (IQR %.1f-%.1f; %.1f-%.1f) | %.2f | %s |" % (
+    name, statistics.median(xs), q(0.25), q(0.75), xs[0], xs[-1], ratio, errors))
 PY
-        rm -rf "$work"
     done
+    for e in "${all[@]}"; do rm -rf "${work[$e]}"; done
     exit 0
 fi
 printf '| engine | dev verify | check multi-stage, median (min-max) of %s | runs with an error |\n|---|---|---|---|\n' "$RUNS"
