@@ -254,7 +254,9 @@ impl<'a> Gatherer<'a> {
 
     /// `container inspect`; `Ok(None)` when there is no such container.
     pub async fn container(&mut self, name: &str) -> Fact<Option<ContainerFacts>> {
-        let Some(c) = self.found(self.engine.docker.inspect_container(name, None).await)? else {
+        let Some(c) =
+            self.found(crate::engine::inventory::inspect_container(self.engine, name).await)?
+        else {
             return Ok(None);
         };
         let state = c.state.clone().unwrap_or_default();

@@ -35,43 +35,22 @@ pub struct Step {
 }
 
 /// The engine's tagged and dangling images (`GET /images/json`, not `all`).
-///
-/// Docker's containerd image store answers the list with a 404 ("content
-/// digest …: not found") when an image's content is deleted while the list
-/// adds up its size: a list made while another client removes an image. That
-/// answer says nothing about the list, so it is asked again, at most
-/// [`LIST_TRIES`] times in all (waiting 100, 200, 400 and 800 ms between), then
-/// the error stands.
+/// The containerd store's passing 404 is asked again ([`super::passing`]).
 pub async fn list(engine: &Engine) -> Result<Vec<bollard::models::ImageSummary>, EngineError> {
-    let mut tries = 0;
-    let mut pause = std::time::Duration::from_millis(100);
-    loop {
-        tries += 1;
-        let r = engine
-            .docker
-            .list_images(Some(bollard::query_parameters::ListImagesOptions {
-                all: false,
-                ..Default::default()
-            }))
-            .await;
-        match r {
-            Err(e) if tries < LIST_TRIES && content_gone_while_listing(&e) => {
-                tracing::debug!("image list raced a removal (try {tries}): {e}");
-                tokio::time::sleep(pause).await;
-                pause *= 2;
-            }
-            r => return r.map_err(|e| engine.err(e)),
-        }
-    }
-}
-
-/// Tries of [`list`] when the engine says an image's content vanished.
-pub const LIST_TRIES: u32 = 5;
-
-/// An image list can only 404 because content went away under it.
-fn content_gone_while_listing(e: &bollard::errors::Error) -> bool {
-    matches!(e, bollard::errors::Error::DockerResponseServerError { status_code: 404, message }
-        if message.contains("not found"))
+    super::passing::ask(
+        "image list",
+        super::passing::content_gone_while_listing,
+        || {
+            engine
+                .docker
+                .list_images(Some(bollard::query_parameters::ListImagesOptions {
+                    all: false,
+                    ..Default::default()
+                }))
+        },
+    )
+    .await
+    .map_err(|e| engine.err(e))
 }
 
 /// The image's build steps, oldest first (`GET /images/{id}/history`,
@@ -149,24 +128,6 @@ mod tests {
             created_by: String::new(),
             size,
         }
-    }
-
-    #[test]
-    fn an_image_list_404_is_a_race_and_other_errors_are_not() {
-        let e = |status_code, message: &str| bollard::errors::Error::DockerResponseServerError {
-            status_code,
-            message: message.into(),
-        };
-        assert!(content_gone_while_listing(&e(
-            404,
-            "content digest sha256:1446e085: not found"
-        )));
-        assert!(content_gone_while_listing(&e(
-            404,
-            "failed to calculate size of image docker.io/library/x:latest: content digest sha256:c271: not found"
-        )));
-        assert!(!content_gone_while_listing(&e(500, "not found")));
-        assert!(!content_gone_while_listing(&e(403, "forbidden")));
     }
 
     #[test]

@@ -166,48 +166,40 @@ pub fn is_any(ip: &str) -> bool {
 }
 
 /// The engine's containers, in every state (`all`), those with these
-/// `filters` only.
-///
-/// Podman lists a container that has been stopped but not yet cleaned up
-/// (a `run --rm` one on its way out) in the state `stopped`, which the
-/// Docker API does not have, so the answer cannot be read. The state lasts
-/// milliseconds: the list is asked again, at most [`LIST_TRIES`] times in all
-/// (waiting 100, 200, 400 and 800 ms between), then the error stands.
+/// `filters` only. Podman's passing `stopped` state is asked again
+/// ([`super::passing`]).
 pub async fn list_containers(
     engine: &Engine,
     filters: Option<std::collections::HashMap<String, Vec<String>>>,
 ) -> Result<Vec<bollard::models::ContainerSummary>, EngineError> {
-    let mut tries = 0;
-    let mut pause = std::time::Duration::from_millis(100);
-    loop {
-        tries += 1;
-        let r = engine
-            .docker
-            .list_containers(Some(ListContainersOptions {
+    super::passing::ask(
+        "container list",
+        super::passing::podmans_stopped_state,
+        || {
+            engine.docker.list_containers(Some(ListContainersOptions {
                 all: true,
                 filters: filters.clone(),
                 ..Default::default()
             }))
-            .await;
-        match r {
-            Err(e) if tries < LIST_TRIES && in_a_passing_state(&e) => {
-                tracing::debug!("container list met a passing state (try {tries}): {e}");
-                tokio::time::sleep(pause).await;
-                pause *= 2;
-            }
-            r => return r.map_err(|e| engine.err(e)),
-        }
-    }
+        },
+    )
+    .await
+    .map_err(|e| engine.err(e))
 }
 
-/// Tries of [`list_containers`] when a container is in a passing state the
-/// Docker API does not name.
-pub const LIST_TRIES: u32 = 5;
-
-/// Podman's `stopped` state, which the Docker API's container states lack.
-fn in_a_passing_state(e: &bollard::errors::Error) -> bool {
-    matches!(e, bollard::errors::Error::JsonDataError { message, .. }
-        if message.contains("unknown variant `stopped`"))
+/// `container inspect`; Podman's passing `stopped` state is asked again
+/// ([`super::passing`]). The bollard error is kept, so the caller can tell a
+/// missing container.
+pub async fn inspect_container(
+    engine: &Engine,
+    name: &str,
+) -> Result<bollard::models::ContainerInspectResponse, bollard::errors::Error> {
+    super::passing::ask(
+        "container inspect",
+        super::passing::podmans_stopped_state,
+        || engine.docker.inspect_container(name, None),
+    )
+    .await
 }
 
 /// List images, containers (all states) and networks.
@@ -352,24 +344,6 @@ mod tests {
             public_port: public,
             typ: Some(PortSummaryTypeEnum::TCP),
         }
-    }
-
-    #[test]
-    fn podmans_stopped_state_is_passing_and_other_read_errors_are_not() {
-        let read = |message: &str| bollard::errors::Error::JsonDataError {
-            message: message.into(),
-            column: 452,
-        };
-        assert!(in_a_passing_state(&read(
-            "unknown variant `stopped`, expected one of ``, `created`, `running`"
-        )));
-        assert!(!in_a_passing_state(&read("missing field `Id`")));
-        assert!(!in_a_passing_state(
-            &bollard::errors::Error::DockerResponseServerError {
-                status_code: 500,
-                message: "unknown variant `stopped`".into(),
-            }
-        ));
     }
 
     #[test]
