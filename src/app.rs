@@ -629,6 +629,11 @@ impl App {
         self.check_again
     }
 
+    /// A check run is in flight.
+    pub fn checks_running(&self) -> bool {
+        self.check_running
+    }
+
     /// The one place state changes.
     pub fn update(&mut self, msg: Msg) -> Vec<Cmd> {
         let mut cmds = Vec::new();

@@ -15,7 +15,7 @@ use super::{first_unfinished, App, FRAME};
 use crate::check::{self, CheckEnv};
 use crate::console::{Console, ConsoleEvent};
 use crate::context::Ctx;
-use crate::engine::events::EngineMsg;
+use crate::engine::events::{EngineMsg, Settle};
 use crate::event::{Cmd, EngineUpdate, Msg};
 use crate::lesson::Pack;
 use crate::tui::Tui;
@@ -38,6 +38,9 @@ struct Runtime {
     /// shell is back at its prompt ([`COMMAND_POLL`]).
     command_poll_at: Option<Instant>,
     bench: BenchProbe,
+    /// The engine feed's [`Settle`]s held while a check run is in flight:
+    /// dropped when it ends, they let the feed list the engine for the pane.
+    settles: Vec<Settle>,
 }
 
 /// While a command entered in the console runs, how often the loop asks
@@ -146,6 +149,7 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
             enabled: env_flag("DOCKDOJO_BENCH"),
             ..Default::default()
         },
+        settles: Vec::new(),
     };
     let exit_after_first_frame = env_flag("DOCKDOJO_EXIT_AFTER_FIRST_FRAME");
 
@@ -241,6 +245,14 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
             },
             Some(em) = engine_rx.recv() => {
                 let received = std::time::Instant::now();
+                if let EngineMsg::Settle(settle) = em {
+                    // The check run these events started asks the engine first;
+                    // the engine pane's lists wait for it.
+                    if app.checks_running() {
+                        rt.settles.push(settle);
+                    }
+                    continue;
+                }
                 match rt.on_engine(em) {
                     Some(m) => {
                         if matches!(m, Msg::Engine(EngineUpdate::Change(_))) {
@@ -276,6 +288,9 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
         let checks_done = matches!(msg, Msg::ChecksDone { .. });
         urgent |= checks_done || matches!(msg, Msg::Term(crossterm::event::Event::Key(_)));
         let cmds = app.update(msg);
+        if checks_done && !app.checks_running() {
+            rt.settles.clear();
+        }
         if rt.bench.enabled {
             if checks_done {
                 if let Some(ev) = rt.bench.in_flight.take() {
@@ -500,6 +515,8 @@ impl Runtime {
                 update
             }
             EngineMsg::Inventory(inv) => EngineUpdate::Inventory(inv),
+            // Taken by the main loop; dropped here it lets the feed go on.
+            EngineMsg::Settle(_) => return None,
             EngineMsg::Event {
                 kind,
                 action,

@@ -324,6 +324,8 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
                     run_now = !started;
                 }
                 Input::Engine(EngineMsg::Inventory(inv)) => view = Some(inv),
+                // Dropped at once: watch's checks need not go first.
+                Input::Engine(EngineMsg::Settle(_)) => {}
                 Input::Engine(EngineMsg::Event {
                     kind,
                     action,

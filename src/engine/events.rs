@@ -69,7 +69,7 @@ pub struct Connected {
 }
 
 /// One message from the engine feed.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum EngineMsg {
     Connected(Box<Connected>),
     /// The engine cannot be reached (or was lost); the feed keeps trying.
@@ -86,7 +86,22 @@ pub enum EngineMsg {
         id: String,
         attributes: HashMap<String, String>,
     },
+    /// Sent after a burst of events that changed what the engine holds, before
+    /// the feed lists it all again for the [`Inventory`]. The receiver drops it
+    /// once the work those events started is done (a check run), so that work's
+    /// requests reach the engine before the three lists; dropped at once, the
+    /// lists follow at once. The feed waits at most [`SETTLE_BOUND`].
+    Settle(Settle),
 }
+
+/// See [`EngineMsg::Settle`]: dropping it lets the feed list the engine (the
+/// sender is held only to be dropped).
+#[derive(Debug)]
+pub struct Settle(#[allow(dead_code)] tokio::sync::oneshot::Sender<()>);
+
+/// How long the feed waits for a [`Settle`] to be dropped before it lists the
+/// engine anyway: a slow check run must not hold back the engine pane.
+pub const SETTLE_BOUND: Duration = Duration::from_secs(1);
 
 /// Exponential backoff: `start`, doubling, at most `max`.
 #[derive(Debug, Clone)]
@@ -339,6 +354,12 @@ async fn session(
             }
         }
         if changed {
+            let (settle, settled) = tokio::sync::oneshot::channel::<()>();
+            if tx.send(EngineMsg::Settle(Settle(settle))).await.is_err() {
+                return None;
+            }
+            // Dropped (or answered) means go; the bound means go anyway.
+            let _ = tokio::time::timeout(SETTLE_BOUND, settled).await;
             match inventory::gather(engine).await {
                 Ok(inv) => {
                     if tx.send(EngineMsg::Inventory(inv)).await.is_err() {

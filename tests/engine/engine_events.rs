@@ -144,6 +144,70 @@ async fn feed_sends_inventory_and_network_events() {
 }
 
 #[tokio::test]
+async fn the_feed_lists_the_engine_once_its_settle_is_dropped_or_its_bound_passes() {
+    let Some(eng) =
+        common::engine("the_feed_lists_the_engine_once_its_settle_is_dropped_or_its_bound_passes")
+            .await
+    else {
+        return;
+    };
+    let (tx, mut rx) = mpsc::channel(256);
+    let _feed = events::spawn(Target::Fixed(eng.endpoint.clone()), tx);
+    wait_for(&mut rx, "first Inventory", |m| {
+        matches!(m, EngineMsg::Inventory(_))
+    })
+    .await;
+    let has = |net: &str, m: &EngineMsg| matches!(m, EngineMsg::Inventory(inv) if inv.network(net).is_some());
+
+    let create = |net: String| {
+        let docker = eng.docker.clone();
+        async move {
+            docker
+                .create_network(NetworkCreateRequest {
+                    name: net,
+                    ..Default::default()
+                })
+                .await
+                .expect("create test network");
+        }
+    };
+
+    // Dropped: the lists follow. Until then the feed sends nothing more (half
+    // the bound is the window looked at).
+    let first = unique("settle");
+    create(first.clone()).await;
+    let created = try_wait_for(&mut rx, |m| is_network_event(m, "create", &first)).await;
+    let settle = try_wait_for(&mut rx, |m| matches!(m, EngineMsg::Settle(_))).await;
+    let settled = settle.is_some();
+    let while_held = tokio::time::timeout(events::SETTLE_BOUND / 2, rx.recv()).await;
+    drop(settle);
+    let listed = try_wait_for(&mut rx, |m| has(&first, m)).await;
+
+    // Held past the bound: the lists follow anyway.
+    let second = unique("settle-bound");
+    create(second.clone()).await;
+    let _ = try_wait_for(&mut rx, |m| is_network_event(m, "create", &second)).await;
+    let held = try_wait_for(&mut rx, |m| matches!(m, EngineMsg::Settle(_))).await;
+    let listed_anyway = try_wait_for(&mut rx, |m| has(&second, m)).await;
+    drop(held);
+
+    for net in [&first, &second] {
+        eng.docker
+            .remove_network(net)
+            .await
+            .expect("remove test network");
+    }
+    created.expect("the create event arrives");
+    assert!(settled, "a Settle follows the burst");
+    assert!(
+        while_held.is_err(),
+        "the feed sent {while_held:?} while its Settle was held"
+    );
+    listed.expect("the inventory with the network follows the dropped Settle");
+    listed_anyway.expect("the inventory follows a Settle held past the bound");
+}
+
+#[tokio::test]
 async fn inventory_shows_images_sizes_and_network_members() {
     let Some(eng) = common::engine("inventory_shows_images_sizes_and_network_members").await else {
         return;
