@@ -288,7 +288,8 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
         let checks_done = matches!(msg, Msg::ChecksDone { .. });
         urgent |= checks_done || matches!(msg, Msg::Term(crossterm::event::Event::Key(_)));
         let cmds = app.update(msg);
-        if checks_done && !app.checks_running() {
+        // No run in flight (it ended, or a lesson change dropped it): the feed may list.
+        if !app.checks_running() {
             rt.settles.clear();
         }
         if rt.bench.enabled {
