@@ -94,10 +94,12 @@ pub enum EngineMsg {
     Settle(Settle),
 }
 
-/// See [`EngineMsg::Settle`]: dropping it lets the feed list the engine (the
-/// sender is held only to be dropped).
+/// See [`EngineMsg::Settle`]: dropping it lets the feed list the engine.
 #[derive(Debug)]
-pub struct Settle(#[allow(dead_code)] tokio::sync::oneshot::Sender<()>);
+pub struct Settle {
+    /// Never sent on: the feed waits for it to close.
+    _release: tokio::sync::oneshot::Sender<()>,
+}
 
 /// How long the feed waits for a [`Settle`] to be dropped before it lists the
 /// engine anyway: a slow check run must not hold back the engine pane.
@@ -355,7 +357,11 @@ async fn session(
         }
         if changed {
             let (settle, settled) = tokio::sync::oneshot::channel::<()>();
-            if tx.send(EngineMsg::Settle(Settle(settle))).await.is_err() {
+            if tx
+                .send(EngineMsg::Settle(Settle { _release: settle }))
+                .await
+                .is_err()
+            {
                 return None;
             }
             // Dropped (or answered) means go; the bound means go anyway.

@@ -15,7 +15,7 @@ use std::future::Future;
 use std::time::Duration;
 
 /// Tries in all before a passing answer stands as the error.
-pub const TRIES: u32 = 5;
+const TRIES: u32 = 5;
 
 /// The wait before the second try; it doubles before each later one.
 const FIRST_PAUSE: Duration = Duration::from_millis(100);

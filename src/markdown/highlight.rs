@@ -155,15 +155,11 @@ pub(crate) fn mode_for(lang: &str) -> Mode<'_> {
     }
 }
 
-fn find_syntax(token: &str) -> Option<Grammar> {
-    grammars::find(token)
-}
-
 /// Whether the grammar for a fence language exists (for tests and diagnostics).
 pub fn has_grammar(lang: &str) -> bool {
     match mode_for(lang) {
-        Mode::Console => find_syntax("bash").is_some(),
-        Mode::Syntax(token) => find_syntax(token).is_some(),
+        Mode::Console => grammars::find("bash").is_some(),
+        Mode::Syntax(token) => grammars::find(token).is_some(),
         Mode::Plain => false,
     }
 }
@@ -194,7 +190,7 @@ fn code_foreground(t: &Theme) -> Style {
 pub(crate) fn highlight(code: &str, lang: &str, t: &Theme) -> Vec<StyledLine> {
     match mode_for(lang) {
         Mode::Plain => plain(code, t),
-        Mode::Syntax(token) => match find_syntax(token) {
+        Mode::Syntax(token) => match grammars::find(token) {
             Some(grammar) => highlight_with(grammar, code, t),
             None => plain(code, t),
         },
@@ -221,7 +217,7 @@ fn plain(code: &str, t: &Theme) -> Vec<StyledLine> {
 /// of a command too), everything else as program output.
 fn console(code: &str, t: &Theme) -> Vec<StyledLine> {
     let hl = highlighter();
-    let Some(bash) = find_syntax("bash") else {
+    let Some(bash) = grammars::find("bash") else {
         return plain(code, t);
     };
     let output = muted(t);
