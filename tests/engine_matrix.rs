@@ -666,3 +666,157 @@ async fn an_image_list_never_fails_while_images_are_removed() {
         .collect();
     assert!(left.is_empty(), "removed images still listed: {left:?}");
 }
+
+/// An image's layers read on this machine (`engine::layers`) answer every
+/// path as the engine's own archive stat does: whiteouts, opaque directories,
+/// a file replacing a directory and the other way round, a directory merged
+/// from three layers, links (relative, absolute, through `..` past the root,
+/// dangling, into a whited-out file, a loop). Where the engine names no
+/// overlay layers (the containerd store) nothing is read here.
+#[tokio::test]
+async fn layers_read_here_answer_as_the_engine_does() {
+    use dockdojo::engine::fs::ScanContainer;
+    use dockdojo::engine::layers::LayerFs;
+    use std::os::unix::fs::MetadataExt;
+    let test = "layers_read_here_answer_as_the_engine_does";
+    let Some(engine) = common::engine(test).await else {
+        return;
+    };
+    let kind = dockdojo::engine::kind::kind(&engine).await;
+    let mut clean = Cleanup::default();
+    let tag = format!("ddt-matrix-layers-{}", std::process::id());
+    build(
+        &mut clean,
+        &tag,
+        "FROM busybox:1.36\n\
+         RUN mkdir -p /t/a/b /t/op/sub /t/d1 /t/usr/bin /t/usr/lib \
+          && touch /t/a/f /t/a/b/g /t/op/x /t/op/sub/y /t/file /t/d1/x /t/usr/bin/dash /t/usr/lib/z /t/keep \
+          && ln -s a /t/lnk && ln -s ../a/b /t/a/rel && ln -s usr/bin /t/bin && ln -s dash /t/usr/bin/sh \
+          && ln -s /t/usr/lib /t/lib && ln -s /nowhere /t/dangling && ln -s loop2 /t/loop1 \
+          && ln -s loop1 /t/loop2 && ln -s ../../../../../t/a /t/usr/bin/up && ln -s /t/a/f /t/tof\n\
+         RUN rm /t/a/f && rm -rf /t/op && mkdir -p /t/op && touch /t/op/new \
+          && rm /t/file && mkdir /t/file && touch /t/file/inner && rm -rf /t/d1 && touch /t/d1 \
+          && rm /t/bin && mkdir /t/bin && touch /t/bin/own && rm /t/lnk && ln -s a/b /t/lnk\n\
+         RUN touch /t/a/f2 && mkdir /t/a/b/c\n",
+    );
+    let facts = dockdojo::check::gather::inspect_image(&engine, &format!("{tag}:latest"))
+        .await
+        .expect("inspect")
+        .expect("the image just built");
+    if kind == Some(EngineKind::DockerContainerd) {
+        assert!(
+            facts.layer_dirs.0.is_empty(),
+            "the containerd store names no layer directories: {:?}",
+            facts.layer_dirs
+        );
+        eprintln!("{}: layers are not read here", kind_name(kind));
+        return;
+    }
+    let root = std::fs::metadata("/proc/self").expect("/proc/self").uid() == 0;
+    let layers = LayerFs::open(&engine, &facts.layer_dirs).await;
+    let Some(layers) = layers else {
+        // only root may read a rootful engine's layers (and their trusted.* attributes)
+        assert!(
+            !root,
+            "{}: root could not open {:?}",
+            kind_name(kind),
+            facts.layer_dirs
+        );
+        eprintln!("{test}: not root, so the layers are not read here");
+        return;
+    };
+    let scan = ScanContainer::create(&engine, &facts.id, "matrix")
+        .await
+        .expect("scan container");
+    let paths = [
+        "/",
+        "/t",
+        "/t/a",
+        "/t/a/f",
+        "/t/a/f2",
+        "/t/a/b/g",
+        "/t/a/b/c",
+        "/t/a/rel",
+        "/t/a/rel/g",
+        "/t/op",
+        "/t/op/x",
+        "/t/op/sub",
+        "/t/op/sub/y",
+        "/t/op/new",
+        "/t/file",
+        "/t/file/inner",
+        "/t/d1",
+        "/t/d1/x",
+        "/t/bin",
+        "/t/bin/own",
+        "/t/bin/dash",
+        "/t/bin/sh",
+        "/t/usr/bin/sh",
+        "/t/usr/bin/up/b/g",
+        "/t/usr/bin/up/f",
+        "/t/lib/z",
+        "/t/lib",
+        "/t/lnk",
+        "/t/lnk/g",
+        "/t/lnk/f",
+        "/t/dangling",
+        "/t/tof",
+        "/t/keep",
+        "/t/keep/x",
+        "/t/nope",
+        "/t/nope/deeper",
+        "/t/a/../a/b/g",
+        "/t/./a//b/g",
+        "/bin/sh",
+        "/bin/busybox",
+        "/usr/bin/env",
+        "/t/loop1",
+        "/.dockerenv",
+        "/etc/hosts",
+        "/etc",
+    ];
+    // Left to the engine (an error here sends the check to it): a loop, a file
+    // where a directory should be (Docker fails there, HTTP 500), and what the
+    // engine adds to every container.
+    let left_to_engine = [
+        "/t/loop1",
+        "/t/d1/x",
+        "/t/keep/x",
+        "/.dockerenv",
+        "/etc/hosts",
+        "/etc",
+    ];
+    let mut compared = 0;
+    let mut mismatches = Vec::new();
+    for p in paths {
+        let engine_says = (scan.exists(p).await, scan.resolve(p).await);
+        let here = (layers.exists(p), layers.resolve(p));
+        match (engine_says, here) {
+            ((Ok(e), Ok(er)), (Ok(h), Ok(hr))) => {
+                compared += 1;
+                // Podman spells some answers its own way (`/.` for `/`, the
+                // path unresolved, a dangling link as missing); the check
+                // asks it only for folders that exist, spelled plainly.
+                let plain = p == dockdojo::engine::fs::normalize_path(p)
+                    && p != "/"
+                    && !p.split('/').any(|c| c == "..");
+                let same_resolve = er == hr || (kind == Some(EngineKind::Podman) && !(e && plain));
+                if e != h || !same_resolve {
+                    mismatches.push(format!("{p}: engine {e} {er:?}, layers {h} {hr:?}"));
+                }
+            }
+            (_, (Err(_), Err(_))) if left_to_engine.contains(&p) => {}
+            (e, h) => mismatches.push(format!("{p}: engine {e:?}, layers {h:?}")),
+        }
+    }
+    scan.remove().await;
+    assert!(
+        mismatches.is_empty(),
+        "{}: the layers and the engine disagree:\n{}",
+        kind_name(kind),
+        mismatches.join("\n")
+    );
+    assert_eq!(compared, paths.len() - left_to_engine.len());
+    assert!(layers.exists("/t/op/new").unwrap() && !layers.exists("/t/op/x").unwrap());
+    eprintln!("{}: {compared} paths answered alike", kind_name(kind));
+}

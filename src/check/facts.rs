@@ -43,6 +43,10 @@ pub struct ImageFacts {
     pub env: Vec<String>,
     /// `Config.Labels`.
     pub labels: BTreeMap<String, String>,
+    /// Where the engine keeps the image's layers, when it names overlay
+    /// directories (empty otherwise): literal paths are then looked up there
+    /// ([`crate::engine::layers`]).
+    pub layer_dirs: crate::engine::layers::LayerDirs,
 }
 
 /// One requested path or pattern and what matched it in the image.

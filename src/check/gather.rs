@@ -13,6 +13,7 @@ use crate::check::eval::normalize_image;
 use crate::check::facts::*;
 use crate::check::{glob, packages, probes};
 use crate::engine::fs::ScanContainer;
+use crate::engine::layers::{LayerDirs, LayerFs};
 use crate::engine::{probe, Engine, EngineError};
 use crate::lesson::PathSet;
 
@@ -194,6 +195,10 @@ impl<'a> Gatherer<'a> {
         if out.iter().all(|m| m.is_some()) {
             return Ok(out.into_iter().flatten().collect());
         }
+        if let Some(found) = self.paths_from_layers(info, reqs, &out).await {
+            store_paths(&info.id, &found);
+            return Ok(found);
+        }
         // Many stats ahead: keep the filesystem mounted meanwhile (each stat
         // would otherwise mount and unmount it), where that is safe: which
         // engine this is is asked while the container is created.
@@ -225,6 +230,34 @@ impl<'a> Gatherer<'a> {
         let found: Vec<PathMatch> = out.into_iter().flatten().collect();
         store_paths(&info.id, &found);
         Ok(found)
+    }
+
+    /// The paths still unknown in `known`, looked up in the image's layers
+    /// on this machine ([`LayerFs`]) when they are all literal and the engine
+    /// lets its layers be read. `None`: ask the engine.
+    async fn paths_from_layers(
+        &self,
+        info: &ImageFacts,
+        reqs: &[(String, Option<PathSet>)],
+        known: &[Option<PathMatch>],
+    ) -> Option<Vec<PathMatch>> {
+        let literal = reqs
+            .iter()
+            .zip(known)
+            .all(|(r, k)| k.is_some() || !glob::is_glob(&r.0));
+        if !literal {
+            return None;
+        }
+        let layers = LayerFs::open(self.engine, &info.layer_dirs).await?;
+        let mut out = known.to_vec();
+        match scan_literal(&Source::Layers(&layers), reqs, &mut out).await {
+            Ok(()) if layers.intact() => out.into_iter().collect(),
+            Ok(()) => None,
+            Err(e) => {
+                tracing::debug!("reading {}'s layers: {e}; asking the engine", info.id);
+                None
+            }
+        }
     }
 
     /// The OS package count of the image.
@@ -636,6 +669,15 @@ pub async fn inspect_image(engine: &Engine, reference: &str) -> Fact<Option<Imag
                 }
             };
             let config = i.config.unwrap_or_default();
+            let layers = i
+                .root_fs
+                .and_then(|r| r.layers)
+                .map(|l| l.len())
+                .unwrap_or(0);
+            let layer_dirs = i
+                .graph_driver
+                .and_then(|g| LayerDirs::from_inspect(&g.name, &g.data, layers))
+                .unwrap_or_default();
             Ok(Some(ImageFacts {
                 reference: reference.to_string(),
                 id,
@@ -643,11 +685,8 @@ pub async fn inspect_image(engine: &Engine, reference: &str) -> Fact<Option<Imag
                 user: config.user.unwrap_or_default(),
                 env: config.env.unwrap_or_default(),
                 labels: config.labels.unwrap_or_default().into_iter().collect(),
-                layers: i
-                    .root_fs
-                    .and_then(|r| r.layers)
-                    .map(|l| l.len())
-                    .unwrap_or(0),
+                layers,
+                layer_dirs,
             }))
         }
         Err(e) => {
@@ -666,6 +705,52 @@ async fn scan_paths(
     reqs: &[(String, Option<PathSet>)],
     out: &mut [Option<PathMatch>],
 ) -> Result<(), EngineError> {
+    scan_literal(&Source::Container(scan), reqs, out)
+        .await
+        .map_err(|e| match e {
+            SourceError::Engine(e) => e,
+            SourceError::Layers(e) => EngineError::Config(e.to_string()),
+        })?;
+    scan_patterns(scan, reqs, out).await
+}
+
+/// Where literal paths are looked up: a scan container, or the image's
+/// layers on this machine. Both answer alike (the engine tests compare them).
+enum Source<'a> {
+    Container(&'a ScanContainer),
+    Layers(&'a LayerFs),
+}
+
+#[derive(Debug, thiserror::Error)]
+enum SourceError {
+    #[error(transparent)]
+    Engine(EngineError),
+    #[error("{0}")]
+    Layers(std::io::Error),
+}
+
+impl Source<'_> {
+    async fn resolve(&self, path: &str) -> Result<Option<String>, SourceError> {
+        match self {
+            Source::Container(s) => s.resolve(path).await.map_err(SourceError::Engine),
+            Source::Layers(l) => l.resolve(path).map_err(SourceError::Layers),
+        }
+    }
+
+    async fn exists(&self, path: &str) -> Result<bool, SourceError> {
+        match self {
+            Source::Container(s) => s.exists(path).await.map_err(SourceError::Engine),
+            Source::Layers(l) => l.exists(path).map_err(SourceError::Layers),
+        }
+    }
+}
+
+/// Answer the literal paths of `reqs` still unknown in `out`.
+async fn scan_literal(
+    scan: &Source<'_>,
+    reqs: &[(String, Option<PathSet>)],
+    out: &mut [Option<PathMatch>],
+) -> Result<(), SourceError> {
     // literal paths: one stat each, a few at a time; first the distinct
     // parent directories, so that paths under a missing directory cost nothing
     // (a scratch or distroless image has few of the usual bin directories)
@@ -725,7 +810,15 @@ async fn scan_paths(
             canonical,
         });
     }
-    // patterns: walk what lies under their literal prefix
+    Ok(())
+}
+
+/// Answer the patterns of `reqs`: walk what lies under their literal prefix.
+async fn scan_patterns(
+    scan: &ScanContainer,
+    reqs: &[(String, Option<PathSet>)],
+    out: &mut [Option<PathMatch>],
+) -> Result<(), EngineError> {
     for i in 0..reqs.len() {
         if out[i].is_some() {
             continue;
@@ -760,14 +853,14 @@ async fn scan_paths(
 
 /// One question per path to the scan container, 8 in flight (the engine
 /// serialises stats on one container; more in flight measured no faster).
-async fn ask_each<T, Fut>(
+async fn ask_each<T, E, Fut>(
     paths: Vec<String>,
     ask: impl Fn(String) -> Fut,
-) -> Result<HashMap<String, T>, EngineError>
+) -> Result<HashMap<String, T>, E>
 where
-    Fut: std::future::Future<Output = Result<T, EngineError>>,
+    Fut: std::future::Future<Output = Result<T, E>>,
 {
-    let answers: Vec<(String, Result<T, EngineError>)> = futures_util::stream::iter(paths)
+    let answers: Vec<(String, Result<T, E>)> = futures_util::stream::iter(paths)
         .map(|p| {
             let answer = ask(p.clone());
             async move { (p, answer.await) }

@@ -12,6 +12,7 @@ pub mod images;
 pub mod inventory;
 pub mod kind;
 pub mod labels;
+pub mod layers;
 pub mod passing;
 pub mod platform;
 pub mod probe;
