@@ -469,8 +469,15 @@ mod tests {
                 "/opt/.wh..wh..opq",
                 "/opt/new",
             ],
-            &["/etc/a", "/usr/bin/gcc", "/usr/bin/go", "/opt/old", "/srv"],
-            &["/srv/inner"],
+            &[
+                "/etc/a",
+                "/usr/bin/gcc",
+                "/usr/bin/go",
+                "/opt/old",
+                "/srv",
+                "/var/x/",
+            ],
+            &["/srv/inner", "/var"],
         ]);
         let fs = &f.fs;
         assert!(fs.exists("/etc/a").unwrap(), "a lower file shows through");
@@ -484,9 +491,14 @@ mod tests {
         );
         assert!(fs.exists("/srv").unwrap());
         assert!(
-            !fs.exists("/srv/inner").unwrap(),
-            "a file in a higher layer hides the directory below"
+            fs.exists("/srv/inner").is_err(),
+            "a file in a higher layer hides the directory below (Docker fails there, so the engine is asked)"
         );
+        assert!(
+            fs.exists("/var/x").unwrap(),
+            "a directory over a file merges no further"
+        );
+        assert!(!fs.exists("/var/y").unwrap());
         assert!(!fs.exists("/nope").unwrap());
         assert!(
             fs.exists("/etc/a/x").is_err(),
