@@ -343,9 +343,9 @@ fn join(done: &[String], name: &str, todo: &VecDeque<String>) -> String {
     format!("/{}", parts.join("/"))
 }
 
-/// Not there, or not a directory where one was needed.
+/// Not there.
 fn gone(e: &io::Error) -> bool {
-    e.kind() == io::ErrorKind::NotFound || e.kind() == io::ErrorKind::NotADirectory
+    e.kind() == io::ErrorKind::NotFound
 }
 
 /// An overlay whiteout: a character device with device number 0.
@@ -436,27 +436,30 @@ mod tests {
     /// `layers`: top first; each entry `path` (a directory when it ends in
     /// `/`), `path -> target` (a symbolic link) or a file.
     fn fixture(layers: &[&[&str]]) -> Fixture {
-        let tmp = tempfile::tempdir().unwrap();
+        let tmp = tempfile::tempdir().expect("test fixture");
         let mut dirs = Vec::new();
         for (i, entries) in layers.iter().enumerate() {
             let d = tmp.path().join(format!("l{i}/diff"));
-            std::fs::create_dir_all(&d).unwrap();
+            std::fs::create_dir_all(&d).expect("test fixture");
             for e in entries.iter() {
                 if let Some((p, target)) = e.split_once(" -> ") {
                     let p = d.join(p.trim_start_matches('/'));
-                    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-                    std::os::unix::fs::symlink(target, p).unwrap();
+                    std::fs::create_dir_all(p.parent().expect("test fixture"))
+                        .expect("test fixture");
+                    std::os::unix::fs::symlink(target, p).expect("test fixture");
                 } else if e.ends_with('/') {
-                    std::fs::create_dir_all(d.join(e.trim_start_matches('/'))).unwrap();
+                    std::fs::create_dir_all(d.join(e.trim_start_matches('/')))
+                        .expect("test fixture");
                 } else {
                     let p = d.join(e.trim_start_matches('/'));
-                    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-                    std::fs::write(p, b"x").unwrap();
+                    std::fs::create_dir_all(p.parent().expect("test fixture"))
+                        .expect("test fixture");
+                    std::fs::write(p, b"x").expect("test fixture");
                 }
             }
             dirs.push(d.to_string_lossy().to_string());
         }
-        let fs = LayerFs::under(Path::new("/"), &LayerDirs(dirs)).unwrap();
+        let fs = LayerFs::under(Path::new("/"), &LayerDirs(dirs)).expect("test fixture");
         Fixture { _tmp: tmp, fs }
     }
 
@@ -480,26 +483,32 @@ mod tests {
             &["/srv/inner", "/var"],
         ]);
         let fs = &f.fs;
-        assert!(fs.exists("/etc/a").unwrap(), "a lower file shows through");
-        assert!(fs.exists("/etc/b").unwrap());
-        assert!(!fs.exists("/usr/bin/gcc").unwrap(), "a whiteout hides it");
-        assert!(fs.exists("/usr/bin/go").unwrap());
-        assert!(fs.exists("/opt/new").unwrap());
         assert!(
-            !fs.exists("/opt/old").unwrap(),
+            fs.exists("/etc/a").expect("test fixture"),
+            "a lower file shows through"
+        );
+        assert!(fs.exists("/etc/b").expect("test fixture"));
+        assert!(
+            !fs.exists("/usr/bin/gcc").expect("test fixture"),
+            "a whiteout hides it"
+        );
+        assert!(fs.exists("/usr/bin/go").expect("test fixture"));
+        assert!(fs.exists("/opt/new").expect("test fixture"));
+        assert!(
+            !fs.exists("/opt/old").expect("test fixture"),
             "an opaque directory hides what is below"
         );
-        assert!(fs.exists("/srv").unwrap());
+        assert!(fs.exists("/srv").expect("test fixture"));
         assert!(
             fs.exists("/srv/inner").is_err(),
             "a file in a higher layer hides the directory below (Docker fails there, so the engine is asked)"
         );
         assert!(
-            fs.exists("/var/x").unwrap(),
+            fs.exists("/var/x").expect("test fixture"),
             "a directory over a file merges no further"
         );
-        assert!(!fs.exists("/var/y").unwrap());
-        assert!(!fs.exists("/nope").unwrap());
+        assert!(!fs.exists("/var/y").expect("test fixture"));
+        assert!(!fs.exists("/nope").expect("test fixture"));
         assert!(
             fs.exists("/etc/a/x").is_err(),
             "a file is not a directory: the engine says"
@@ -521,35 +530,38 @@ mod tests {
         ]);
         let fs = &f.fs;
         assert!(
-            fs.exists("/bin/sh").unwrap(),
+            fs.exists("/bin/sh").expect("test fixture"),
             "through a directory link, then a file link"
         );
-        assert_eq!(fs.resolve("/bin").unwrap().as_deref(), Some("/usr/bin"));
         assert_eq!(
-            fs.resolve("/bin/sh").unwrap().as_deref(),
+            fs.resolve("/bin").expect("an answer").as_deref(),
+            Some("/usr/bin")
+        );
+        assert_eq!(
+            fs.resolve("/bin/sh").expect("an answer").as_deref(),
             Some("/usr/bin/dash")
         );
         assert_eq!(
-            fs.resolve("/usr/bin/dash").unwrap().as_deref(),
+            fs.resolve("/usr/bin/dash").expect("an answer").as_deref(),
             Some("/usr/bin/dash")
         );
         assert!(
-            fs.exists("/bin/up/x").unwrap(),
+            fs.exists("/bin/up/x").expect("test fixture"),
             "`..` stops at the image's root"
         );
         assert!(
-            fs.exists("/lib/x").unwrap(),
+            fs.exists("/lib/x").expect("test fixture"),
             "an absolute target starts at the image's root"
         );
         assert!(
-            !fs.exists("/bin/dangling").unwrap(),
+            !fs.exists("/bin/dangling").expect("test fixture"),
             "a dangling link does not exist"
         );
         assert_eq!(
-            fs.resolve("/bin/dangling").unwrap().as_deref(),
+            fs.resolve("/bin/dangling").expect("an answer").as_deref(),
             Some("/nowhere")
         );
-        assert_eq!(fs.resolve("/bin/nope").unwrap(), None);
+        assert_eq!(fs.resolve("/bin/nope").expect("test fixture"), None);
         assert!(
             fs.exists("/loop").is_err(),
             "a loop is an error, not an answer"
@@ -569,7 +581,7 @@ mod tests {
         .into_iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
-        let dirs = LayerDirs::from_inspect("overlay2", &data, 3).unwrap();
+        let dirs = LayerDirs::from_inspect("overlay2", &data, 3).expect("test fixture");
         assert_eq!(dirs.0[0], "/var/lib/docker/overlay2/a/diff");
         assert_eq!(dirs.0[2], "/var/lib/docker/overlay2/c/diff");
         assert_eq!(LayerDirs::from_inspect("overlay2", &data, 4), None);
@@ -583,7 +595,7 @@ mod tests {
     #[test]
     fn what_the_engine_adds_to_every_container_is_left_to_it() {
         let f = fixture(&[&["/etc/passwd", "/etc/hosts", "/mtab -> /etc/mtab"]]);
-        assert!(f.fs.exists("/etc/passwd").unwrap());
+        assert!(f.fs.exists("/etc/passwd").expect("test fixture"));
         assert!(f.fs.exists("/etc/hosts").is_err());
         assert!(f.fs.exists("/etc").is_err());
         assert!(f.fs.exists("/proc/self").is_err());
@@ -594,7 +606,7 @@ mod tests {
     fn a_removed_layer_is_noticed() {
         let f = fixture(&[&["/a"], &["/b"]]);
         assert!(f.fs.intact());
-        std::fs::remove_dir_all(&f.fs.dirs[1]).unwrap();
+        std::fs::remove_dir_all(&f.fs.dirs[1]).expect("test fixture");
         assert!(!f.fs.intact());
     }
 }
