@@ -175,6 +175,9 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
     // result, the answer to a key) is drawn at once; the frame limit holds
     // back only the frames of a stream (console output, engine chatter).
     let mut urgent = false;
+    // What a check result sets off (saving it, a queued run), held until the
+    // frame that shows the result is drawn: on two cores it would compete with it.
+    let mut after_frame: Vec<Cmd> = Vec::new();
     loop {
         if app.dirty {
             let now = Instant::now();
@@ -215,6 +218,14 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
                     urgent = false;
                 }
             }
+        }
+        for cmd in std::mem::take(&mut after_frame) {
+            rt.exec(cmd, &mut app);
+        }
+        // No run in flight (it ended, or a lesson change dropped it): the
+        // feed may list, now that the frame with the run's result is out.
+        if !app.checks_running() {
+            rt.settles.clear();
         }
         if app.quit {
             break;
@@ -288,10 +299,6 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
         let checks_done = matches!(msg, Msg::ChecksDone { .. });
         urgent |= checks_done || matches!(msg, Msg::Term(crossterm::event::Event::Key(_)));
         let cmds = app.update(msg);
-        // No run in flight (it ended, or a lesson change dropped it): the feed may list.
-        if !app.checks_running() {
-            rt.settles.clear();
-        }
         if rt.bench.enabled {
             if checks_done {
                 if let Some(ev) = rt.bench.in_flight.take() {
@@ -304,6 +311,10 @@ pub async fn run(ctx: &Ctx, lesson: Option<String>) -> anyhow::Result<i32> {
                     rt.bench.event.get_or_insert(at);
                 }
             }
+        }
+        if checks_done {
+            after_frame = cmds;
+            continue;
         }
         for cmd in cmds {
             rt.exec(cmd, &mut app);
@@ -547,7 +558,14 @@ impl Runtime {
                     lesson,
                     lesson_dir: &dir,
                 };
-                check::run_lesson(&env).await
+                let started = Instant::now();
+                let r = check::run_lesson(&env).await;
+                tracing::debug!(
+                    target: "dockdojo::bench",
+                    "check run took {} us",
+                    started.elapsed().as_micros()
+                );
+                r
             }
         });
         // A run that fails outright still ends: its checks say why, and the
