@@ -713,7 +713,7 @@ async fn layers_read_here_answer_as_the_engine_does() {
         return;
     }
     let root = std::fs::metadata("/proc/self").expect("/proc/self").uid() == 0;
-    let layers = LayerFs::open(&engine, &facts.layer_dirs).await;
+    let layers = LayerFs::open(&engine, &facts.layer_dirs).await.ok();
     let Some(layers) = layers else {
         // only root may read a rootful engine's layers (and their trusted.* attributes)
         assert!(

@@ -248,7 +248,7 @@ impl<'a> Gatherer<'a> {
         if !literal {
             return None;
         }
-        let layers = LayerFs::open(self.engine, &info.layer_dirs).await?;
+        let layers = LayerFs::open(self.engine, &info.layer_dirs).await.ok()?;
         let mut out = known.to_vec();
         match scan_literal(&Source::Layers(&layers), reqs, &mut out).await {
             Ok(()) if layers.intact() => out.into_iter().collect(),

@@ -199,6 +199,30 @@ fn platform_json(p: &Platform) -> Value {
     v
 }
 
+/// Whether `image`'s files would be read from the engine's layers on this
+/// machine (`engine::layers`): the doctor's line and its JSON.
+async fn image_files(eng: &Engine, image: &str) -> (String, Value) {
+    let facts = match crate::check::gather::inspect_image(eng, image).await {
+        Ok(Some(f)) => f,
+        _ => {
+            return (
+                format!("unknown until {image} is there to look at (`dockdojo prepare`)"),
+                json!({"read_here": null, "why_not": null}),
+            )
+        }
+    };
+    match engine::layers::LayerFs::open(eng, &facts.layer_dirs).await {
+        Ok(_) => (
+            "read from the engine's layers on this machine: an image is scanned without a container".to_string(),
+            json!({"read_here": true, "why_not": null}),
+        ),
+        Err(why) => (
+            format!("asked of the engine through a scan container, one request per path: {why}"),
+            json!({"read_here": false, "why_not": why.to_string()}),
+        ),
+    }
+}
+
 pub async fn run(ctx: &Ctx, json: bool) -> anyhow::Result<i32> {
     let mut doc = serde_json::Map::new();
     let mut lines: Vec<String> = Vec::new();
@@ -321,6 +345,13 @@ pub async fn run(ctx: &Ctx, json: bool) -> anyhow::Result<i32> {
                 ));
                 doc.insert("platform".into(), Value::Null);
             }
+        }
+        // How an image's files are read: from the engine's layers here, or
+        // through a scan container (one request per path), and why.
+        if let Ok(pack) = ctx.pack() {
+            let (line, value) = image_files(eng, &pack.manifest.probe_image).await;
+            lines.push(format!("Files      {}", clean_line(&line)));
+            doc.insert("image_files".into(), value);
         }
     }
 

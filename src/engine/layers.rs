@@ -94,22 +94,43 @@ pub struct LayerFs {
     seen: std::sync::Mutex<std::collections::HashMap<String, Node>>,
 }
 
+/// Why an image's layers are not read on this machine (its files are then
+/// asked of the engine, one request per path).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NotHere {
+    #[error("the engine names no overlay layer directories for its images (the containerd image store, or another storage driver)")]
+    NoLayerDirs,
+    #[error("dockdojo is not running as root (a rootful engine's layers and their trusted.* attributes need root)")]
+    NotRoot,
+    #[error("the engine is not reached through a local socket")]
+    NotLocal,
+    #[error("the engine's layer directories cannot be read from here")]
+    Unreadable,
+}
+
 impl LayerFs {
     /// Open the image's layers, if the engine at the other end of `engine`'s
     /// socket is on this machine and they can be read. Only root reads
     /// `trusted.*` attributes, which mark opaque directories in a rootful
-    /// engine's layers, so other users get `None`.
-    pub async fn open(engine: &Engine, dirs: &LayerDirs) -> Option<LayerFs> {
-        if dirs.0.is_empty() || !cfg!(target_os = "linux") || !is_root() {
-            return None;
+    /// engine's layers, so other users are told [`NotHere::NotRoot`].
+    pub async fn open(engine: &Engine, dirs: &LayerDirs) -> Result<LayerFs, NotHere> {
+        if dirs.0.is_empty() {
+            return Err(NotHere::NoLayerDirs);
         }
-        let socket = engine.endpoint.unix_path()?;
+        if !cfg!(target_os = "linux") || !is_root() {
+            return Err(NotHere::NotRoot);
+        }
+        let socket = engine.endpoint.unix_path().ok_or(NotHere::NotLocal)?;
         let stream = tokio::time::timeout(PEER_TIMEOUT, tokio::net::UnixStream::connect(socket))
             .await
-            .ok()?
-            .ok()?;
-        let pid = stream.peer_cred().ok()?.pid()?;
-        LayerFs::under(Path::new(&format!("/proc/{pid}/root")), dirs)
+            .map_err(|_| NotHere::NotLocal)?
+            .map_err(|_| NotHere::NotLocal)?;
+        let pid = stream
+            .peer_cred()
+            .ok()
+            .and_then(|c| c.pid())
+            .ok_or(NotHere::NotLocal)?;
+        LayerFs::under(Path::new(&format!("/proc/{pid}/root")), dirs).ok_or(NotHere::Unreadable)
     }
 
     /// The layers `dirs`, as seen under `root` (`/` for this process's own

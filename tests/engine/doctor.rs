@@ -138,6 +138,29 @@ async fn doctor_reports_engine_platform_and_each_image() {
         "{stdout}"
     );
     assert!(stdout.contains("Platform   Linux"), "{stdout}");
+    // How image files are read: from the layers when root on the engine's
+    // machine with an overlay store, else through a scan container, with why.
+    let files = &v["image_files"];
+    let kind = dockdojo::engine::kind::kind(&eng).await;
+    let root = std::fs::metadata("/proc/self")
+        .map(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0)
+        .unwrap_or(false);
+    if root && kind == Some(dockdojo::engine::kind::EngineKind::DockerClassic) {
+        assert_eq!(files["read_here"], true, "{files}");
+        assert!(
+            stdout.contains("Files      read from the engine's layers on this machine"),
+            "{stdout}"
+        );
+    } else if files["read_here"] == false {
+        assert!(
+            files["why_not"].as_str().is_some_and(|w| !w.is_empty()),
+            "{files}"
+        );
+        assert!(
+            stdout.contains("Files      asked of the engine"),
+            "{stdout}"
+        );
+    }
 }
 
 #[tokio::test]
