@@ -671,8 +671,9 @@ async fn an_image_list_never_fails_while_images_are_removed() {
 /// path as the engine's own archive stat does: whiteouts, opaque directories,
 /// a file replacing a directory and the other way round, a directory merged
 /// from three layers, links (relative, absolute, through `..` past the root,
-/// dangling, into a whited-out file, a loop). Where the engine names no
-/// overlay layers (the containerd store) nothing is read here.
+/// dangling, into a whited-out file, a loop); and files read, from merged
+/// folders and from the three kinds of package database. Where the engine
+/// names no overlay layers (the containerd store) nothing is read here.
 #[tokio::test]
 async fn layers_read_here_answer_as_the_engine_does() {
     use dockdojo::engine::fs::ScanContainer;
@@ -787,6 +788,7 @@ async fn layers_read_here_answer_as_the_engine_does() {
         "/etc",
     ];
     let mut compared = 0;
+    let mut compared_files = 0;
     let mut mismatches = Vec::new();
     for p in paths {
         let engine_says = (scan.exists(p).await, scan.resolve(p).await);
@@ -809,7 +811,55 @@ async fn layers_read_here_answer_as_the_engine_does() {
             (e, h) => mismatches.push(format!("{p}: engine {e:?}, layers {h:?}")),
         }
     }
+    // Files read (a package database, a merged folder): the same names and bytes.
+    let sorted = |v: Option<Vec<(String, Vec<u8>)>>| {
+        v.map(|mut v| {
+            v.sort();
+            v
+        })
+    };
+    for p in [
+        "/t", "/t/a", "/t/lnk", "/t/bin", "/t/op", "/t/tof", "/t/nope", "/bin/sh",
+    ] {
+        let e = scan.read_files(p, 1 << 20).await.map(sorted);
+        let h = layers.read_files(p, 1 << 20).map(sorted);
+        match (e, h) {
+            (Ok(e), Ok(h)) if e == h => compared_files += 1,
+            (e, h) => mismatches.push(format!("read {p}: engine {e:?}, layers {h:?}")),
+        }
+    }
     scan.remove().await;
+    // the package databases of the stand-ins, each kind once
+    for (image, db) in [
+        ("debian:bookworm-slim", "/var/lib/dpkg/status"),
+        (
+            "gcr.io/distroless/static-debian13:nonroot",
+            "/var/lib/dpkg/status.d",
+        ),
+        ("cgr.dev/chainguard/static:latest", "/lib/apk/db/installed"),
+    ] {
+        let f = dockdojo::check::gather::inspect_image(&engine, image)
+            .await
+            .expect("inspect")
+            .unwrap_or_else(|| panic!("the stand-in {image}"));
+        let l = LayerFs::open(&engine, &f.layer_dirs)
+            .await
+            .unwrap_or_else(|why| panic!("{image}'s layers: {why}"));
+        let sc = ScanContainer::create(&engine, &f.id, "matrix")
+            .await
+            .expect("scan container");
+        let e = sc.read_files(db, 64 << 20).await.map(sorted);
+        sc.remove().await;
+        let h = l.read_files(db, 64 << 20).map(sorted);
+        match (e, h) {
+            (Ok(Some(e)), Ok(Some(h))) if e == h && !e.is_empty() => compared_files += 1,
+            (e, h) => mismatches.push(format!(
+                "{image} {db}: engine {:?}, layers {:?}",
+                e.map(|v| v.map(|v| v.len())),
+                h.map(|v| v.map(|v| v.len()))
+            )),
+        }
+    }
     assert!(
         mismatches.is_empty(),
         "{}: the layers and the engine disagree:\n{}",
@@ -817,6 +867,7 @@ async fn layers_read_here_answer_as_the_engine_does() {
         mismatches.join("\n")
     );
     assert_eq!(compared, paths.len() - left_to_engine.len());
+    assert_eq!(compared_files, 11);
     assert_eq!(
         (
             layers.exists("/t/op/new").ok(),
@@ -825,5 +876,8 @@ async fn layers_read_here_answer_as_the_engine_does() {
         (Some(true), Some(false)),
         "an opaque directory read here"
     );
-    eprintln!("{}: {compared} paths answered alike", kind_name(kind));
+    eprintln!(
+        "{}: {compared} paths and {compared_files} file reads answered alike",
+        kind_name(kind)
+    );
 }

@@ -272,10 +272,26 @@ impl<'a> Gatherer<'a> {
             }
             return Ok(p);
         }
-        let scan = ScanContainer::create(self.engine, &info.id, self.lesson).await?;
-        let r = count_packages(&scan).await;
-        scan.remove().await;
-        let p = r?;
+        let here = match LayerFs::open(self.engine, &info.layer_dirs).await {
+            Ok(layers) => match count_packages(&Source::Layers(&layers)).await {
+                Ok(p) if layers.intact() => Some(p),
+                Ok(_) => None,
+                Err(e) => {
+                    tracing::debug!("reading {}'s layers: {e}; asking the engine", info.id);
+                    None
+                }
+            },
+            Err(_) => None,
+        };
+        let p = match here {
+            Some(p) => p,
+            None => {
+                let scan = ScanContainer::create(self.engine, &info.id, self.lesson).await?;
+                let r = count_packages(&Source::Container(&scan)).await;
+                scan.remove().await;
+                r.map_err(SourceError::into_engine)?
+            }
+        };
         if let Some(c) = cache {
             c.store_packages(&info.id, &p);
         }
@@ -707,15 +723,13 @@ async fn scan_paths(
 ) -> Result<(), EngineError> {
     scan_literal(&Source::Container(scan), reqs, out)
         .await
-        .map_err(|e| match e {
-            SourceError::Engine(e) => e,
-            SourceError::Layers(e) => EngineError::Config(e.to_string()),
-        })?;
+        .map_err(SourceError::into_engine)?;
     scan_patterns(scan, reqs, out).await
 }
 
-/// Where literal paths are looked up: a scan container, or the image's
-/// layers on this machine. Both answer alike (the engine tests compare them).
+/// Where an image's files are read (literal paths, package databases): a
+/// scan container, or the image's layers on this machine. Both answer alike
+/// (the engine tests compare them).
 enum Source<'a> {
     Container(&'a ScanContainer),
     Layers(&'a LayerFs),
@@ -729,7 +743,28 @@ enum SourceError {
     Layers(std::io::Error),
 }
 
+impl SourceError {
+    /// The error of a scan container (whose errors are all the engine's).
+    fn into_engine(self) -> EngineError {
+        match self {
+            SourceError::Engine(e) => e,
+            SourceError::Layers(e) => EngineError::Config(e.to_string()),
+        }
+    }
+}
+
 impl Source<'_> {
+    async fn read_files(
+        &self,
+        path: &str,
+        limit: u64,
+    ) -> Result<Option<crate::engine::fs::ImageFiles>, SourceError> {
+        match self {
+            Source::Container(s) => s.read_files(path, limit).await.map_err(SourceError::Engine),
+            Source::Layers(l) => l.read_files(path, limit).map_err(SourceError::Layers),
+        }
+    }
+
     async fn resolve(&self, path: &str) -> Result<Option<String>, SourceError> {
         match self {
             Source::Container(s) => s.resolve(path).await.map_err(SourceError::Engine),
@@ -882,7 +917,7 @@ fn parent_dir(path: &str) -> String {
     }
 }
 
-async fn count_packages(scan: &ScanContainer) -> Result<PackageCount, EngineError> {
+async fn count_packages(scan: &Source<'_>) -> Result<PackageCount, SourceError> {
     let mut p = PackageCount::default();
     if let Some(files) = scan
         .read_files("/var/lib/dpkg/status", PACKAGE_DB_LIMIT)

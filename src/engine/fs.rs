@@ -22,6 +22,10 @@ pub const STREAM_IDLE: std::time::Duration = std::time::Duration::from_secs(30);
 /// Tries of a request that the engine answered with a transient error.
 const TRIES: u32 = 3;
 
+/// Regular files read from an image: each one's absolute path in the image
+/// and its bytes.
+pub type ImageFiles = Vec<(String, Vec<u8>)>;
+
 /// A path's stat, as the archive endpoint reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PathStat {
@@ -199,7 +203,7 @@ impl ScanContainer {
         &self,
         path: &str,
         limit: u64,
-    ) -> Result<Option<Vec<(String, Vec<u8>)>>, EngineError> {
+    ) -> Result<Option<ImageFiles>, EngineError> {
         let Some(real) = self.resolve(path).await? else {
             return Ok(None);
         };

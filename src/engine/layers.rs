@@ -4,8 +4,9 @@
 //!
 //! A path look-up here costs a few `lstat` calls; through the engine it costs
 //! a scan container (create and remove) and one archive stat per path, each
-//! serialised by the engine. Only whether paths exist, and where symbolic
-//! links lead, is read here; everything else goes through the engine
+//! serialised by the engine. Whether paths exist, where symbolic links lead
+//! and the regular files under a path (package databases) are read here;
+//! patterns and everything else go through the engine
 //! ([`super::fs::ScanContainer`]).
 //!
 //! How the directories are found: `image inspect` names them (`GraphDriver`:
@@ -31,6 +32,7 @@ use std::ffi::OsStr;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use super::fs::ImageFiles;
 use super::Engine;
 
 /// Symbolic links followed in one look-up before it is called a loop (the
@@ -185,6 +187,89 @@ impl LayerFs {
             Node::Leaf { symlink: true, .. } => Ok(Some(self.walk(path, true)?.0)),
             _ => Ok(Some(path.to_string())),
         }
+    }
+
+    /// The regular files at `path` (a file, or every file under a
+    /// directory), links followed to get there as the engine's archive does,
+    /// up to `limit` bytes in all; `None` when it does not exist. Names are
+    /// absolute image paths, spelled from `path`, in name order.
+    pub fn read_files(&self, path: &str, limit: u64) -> io::Result<Option<ImageFiles>> {
+        let (real, node) = self.walk(path, true)?;
+        let base = path.trim_end_matches('/').to_string();
+        let mut out = Vec::new();
+        let mut total = 0u64;
+        match node {
+            Node::Missing => return Ok(None),
+            Node::Leaf { layer, symlink } => {
+                if !symlink {
+                    let data = self.read_capped(layer, &real, limit)?;
+                    out.push((base, data));
+                }
+            }
+            Node::Dir(stack) => {
+                let rel = real.trim_start_matches('/').to_string();
+                self.read_dir_files(&rel, &stack, &base, limit, &mut total, &mut out)?;
+            }
+        }
+        Ok(Some(out))
+    }
+
+    /// Every regular file under the merged directory `rel`, depth first in
+    /// name order, named under `shown`.
+    fn read_dir_files(
+        &self,
+        rel: &str,
+        stack: &[usize],
+        shown: &str,
+        limit: u64,
+        total: &mut u64,
+        out: &mut ImageFiles,
+    ) -> io::Result<()> {
+        let mut names = std::collections::BTreeSet::new();
+        for &layer in stack {
+            for entry in std::fs::read_dir(self.dirs[layer].join(rel))? {
+                let name = entry?.file_name().to_string_lossy().to_string();
+                if !name.starts_with(".wh.") {
+                    names.insert(name);
+                }
+            }
+        }
+        for name in names {
+            if *total >= limit {
+                break;
+            }
+            let shown_child = format!("{shown}/{name}");
+            let rel_child = if rel.is_empty() {
+                name.clone()
+            } else {
+                format!("{rel}/{name}")
+            };
+            match self.child(rel, stack, OsStr::new(&name))? {
+                Node::Missing | Node::Leaf { symlink: true, .. } => {}
+                Node::Dir(s) => {
+                    self.read_dir_files(&rel_child, &s, &shown_child, limit, total, out)?
+                }
+                Node::Leaf { layer, .. } => {
+                    let path = self.dirs[layer].join(&rel_child);
+                    if path.symlink_metadata()?.file_type().is_file() {
+                        let data =
+                            self.read_capped(layer, &format!("/{rel_child}"), limit - *total)?;
+                        *total += data.len() as u64;
+                        out.push((shown_child, data));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Up to `limit` bytes of the file at image path `path` in `layer`.
+    fn read_capped(&self, layer: usize, path: &str, limit: u64) -> io::Result<Vec<u8>> {
+        use std::io::Read;
+        let file = std::fs::File::open(self.dirs[layer].join(path.trim_start_matches('/')))?;
+        let mut data = Vec::new();
+        file.take(limit).read_to_end(&mut data)?;
+        Ok(data)
     }
 
     /// Look `path` up in the merged view, following links in its
@@ -621,6 +706,35 @@ mod tests {
         assert!(f.fs.exists("/etc").is_err());
         assert!(f.fs.exists("/proc/self").is_err());
         assert!(f.fs.exists("/mtab").is_err(), "also through a link");
+    }
+
+    #[test]
+    fn a_merged_directory_reads_as_one() {
+        let f = fixture(&[
+            &["/db/b", "/db/.wh.c", "/db/sub/e", "/dblink -> db"],
+            &["/db/a", "/db/c", "/db/d -> a", "/db/sub/f"],
+        ]);
+        let files =
+            f.fs.read_files("/dblink", 1024)
+                .expect("an answer")
+                .expect("there");
+        let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            ["/dblink/a", "/dblink/b", "/dblink/sub/e", "/dblink/sub/f"]
+        );
+        assert_eq!(files[0].1, b"x");
+        let one =
+            f.fs.read_files("/db/a", 1024)
+                .expect("an answer")
+                .expect("there");
+        assert_eq!(one, vec![("/db/a".to_string(), b"x".to_vec())]);
+        assert_eq!(f.fs.read_files("/db/c", 1024).expect("an answer"), None);
+        let capped =
+            f.fs.read_files("/db", 2)
+                .expect("an answer")
+                .expect("there");
+        assert_eq!(capped.len(), 2, "stops at the limit");
     }
 
     #[test]
