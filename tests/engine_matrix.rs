@@ -671,8 +671,9 @@ async fn an_image_list_never_fails_while_images_are_removed() {
 /// path as the engine's own archive stat does: whiteouts, opaque directories,
 /// a file replacing a directory and the other way round, a directory merged
 /// from three layers, links (relative, absolute, through `..` past the root,
-/// dangling, into a whited-out file, a loop); and files read, from merged
-/// folders and from the three kinds of package database. Where the engine
+/// dangling, into a whited-out file, a loop); files read, from merged
+/// folders and from the three kinds of package database; and the walks that
+/// patterns read. Where the engine
 /// names no overlay layers (the containerd store) nothing is read here.
 #[tokio::test]
 async fn layers_read_here_answer_as_the_engine_does() {
@@ -828,6 +829,39 @@ async fn layers_read_here_answer_as_the_engine_does() {
             (e, h) => mismatches.push(format!("read {p}: engine {e:?}, layers {h:?}")),
         }
     }
+    // Walks (what a pattern such as `/usr/lib/jvm/*/bin/javac` reads): the same entries.
+    for dir in [
+        "/t",
+        "/t/a",
+        "/t/lnk",
+        "/t/op",
+        "/t/usr/bin",
+        "/t/keep",
+        "/t/nope",
+    ] {
+        let sink = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+        let s2 = sink.clone();
+        let e = scan
+            .walk(dir, move |p| {
+                s2.lock().expect("lock").push(p.to_string());
+                true
+            })
+            .await;
+        let mut engine_seen = sink.lock().expect("lock").clone();
+        let mut here_seen = Vec::new();
+        let h = layers.walk_entries(dir, |p| {
+            here_seen.push(p.to_string());
+            true
+        });
+        engine_seen.sort();
+        here_seen.sort();
+        match (e, h) {
+            (Ok(e), Ok(h)) if e == h && engine_seen == here_seen => compared_files += 1,
+            (e, h) => mismatches.push(format!(
+                "walk {dir}: engine {e:?} {engine_seen:?}, layers {h:?} {here_seen:?}"
+            )),
+        }
+    }
     scan.remove().await;
     // the package databases of the stand-ins, each kind once
     for (image, db) in [
@@ -867,7 +901,7 @@ async fn layers_read_here_answer_as_the_engine_does() {
         mismatches.join("\n")
     );
     assert_eq!(compared, paths.len() - left_to_engine.len());
-    assert_eq!(compared_files, 11);
+    assert_eq!(compared_files, 18);
     assert_eq!(
         (
             layers.exists("/t/op/new").ok(),
@@ -877,7 +911,7 @@ async fn layers_read_here_answer_as_the_engine_does() {
         "an opaque directory read here"
     );
     eprintln!(
-        "{}: {compared} paths and {compared_files} file reads answered alike",
+        "{}: {compared} paths and {compared_files} file reads and walks answered alike",
         kind_name(kind)
     );
 }

@@ -232,25 +232,23 @@ impl<'a> Gatherer<'a> {
         Ok(found)
     }
 
-    /// The paths still unknown in `known`, looked up in the image's layers
-    /// on this machine ([`LayerFs`]) when they are all literal and the engine
-    /// lets its layers be read. `None`: ask the engine.
+    /// The paths and patterns still unknown in `known`, looked up in the
+    /// image's layers on this machine ([`LayerFs`]) when the engine lets its
+    /// layers be read. `None`: ask the engine.
     async fn paths_from_layers(
         &self,
         info: &ImageFacts,
         reqs: &[(String, Option<PathSet>)],
         known: &[Option<PathMatch>],
     ) -> Option<Vec<PathMatch>> {
-        let literal = reqs
-            .iter()
-            .zip(known)
-            .all(|(r, k)| k.is_some() || !glob::is_glob(&r.0));
-        if !literal {
-            return None;
-        }
         let layers = LayerFs::open(self.engine, &info.layer_dirs).await.ok()?;
+        let source = Source::Layers(&layers);
         let mut out = known.to_vec();
-        match scan_literal(&Source::Layers(&layers), reqs, &mut out).await {
+        let read = match scan_literal(&source, reqs, &mut out).await {
+            Ok(()) => scan_patterns(&source, reqs, &mut out).await,
+            Err(e) => Err(e),
+        };
+        match read {
             Ok(()) if layers.intact() => out.into_iter().collect(),
             Ok(()) => None,
             Err(e) => {
@@ -721,10 +719,13 @@ async fn scan_paths(
     reqs: &[(String, Option<PathSet>)],
     out: &mut [Option<PathMatch>],
 ) -> Result<(), EngineError> {
-    scan_literal(&Source::Container(scan), reqs, out)
+    let source = Source::Container(scan);
+    scan_literal(&source, reqs, out)
         .await
         .map_err(SourceError::into_engine)?;
-    scan_patterns(scan, reqs, out).await
+    scan_patterns(&source, reqs, out)
+        .await
+        .map_err(SourceError::into_engine)
 }
 
 /// Where an image's files are read (literal paths, package databases): a
@@ -754,6 +755,17 @@ impl SourceError {
 }
 
 impl Source<'_> {
+    /// Walk `dir` and what lies under it (see `ScanContainer::walk`).
+    async fn walk<F>(&self, dir: &str, visit: F) -> Result<bool, SourceError>
+    where
+        F: FnMut(&str) -> bool + Send + 'static,
+    {
+        match self {
+            Source::Container(s) => s.walk(dir, visit).await.map_err(SourceError::Engine),
+            Source::Layers(l) => l.walk_entries(dir, visit).map_err(SourceError::Layers),
+        }
+    }
+
     async fn read_files(
         &self,
         path: &str,
@@ -850,10 +862,10 @@ async fn scan_literal(
 
 /// Answer the patterns of `reqs`: walk what lies under their literal prefix.
 async fn scan_patterns(
-    scan: &ScanContainer,
+    scan: &Source<'_>,
     reqs: &[(String, Option<PathSet>)],
     out: &mut [Option<PathMatch>],
-) -> Result<(), EngineError> {
+) -> Result<(), SourceError> {
     for i in 0..reqs.len() {
         if out[i].is_some() {
             continue;

@@ -225,16 +225,7 @@ impl LayerFs {
         total: &mut u64,
         out: &mut ImageFiles,
     ) -> io::Result<()> {
-        let mut names = std::collections::BTreeSet::new();
-        for &layer in stack {
-            for entry in std::fs::read_dir(self.dirs[layer].join(rel))? {
-                let name = entry?.file_name().to_string_lossy().to_string();
-                if !name.starts_with(".wh.") {
-                    names.insert(name);
-                }
-            }
-        }
-        for name in names {
+        for name in self.names(rel, stack)? {
             if *total >= limit {
                 break;
             }
@@ -261,6 +252,89 @@ impl LayerFs {
             }
         }
         Ok(())
+    }
+
+    /// Visit `dir` and every entry under it (links not followed below it),
+    /// depth first in name order, as absolute paths spelled from `dir`, as
+    /// the engine's archive of `dir` lists them; `visit` returns false to
+    /// stop. Returns false when `dir` does not exist. The whole image (`/`)
+    /// is left to the engine.
+    pub fn walk_entries<F>(&self, dir: &str, mut visit: F) -> io::Result<bool>
+    where
+        F: FnMut(&str) -> bool,
+    {
+        let norm = format!("/{}", components(dir).collect::<Vec<_>>().join("/"));
+        if norm == "/" {
+            return Err(io::Error::other("the whole image is walked by the engine"));
+        }
+        let (real, node) = self.walk(&norm, true)?;
+        match node {
+            Node::Missing => Ok(false),
+            Node::Leaf { .. } => {
+                visit(&norm);
+                Ok(true)
+            }
+            Node::Dir(stack) => {
+                if visit(&norm) {
+                    let rel = real.trim_start_matches('/').to_string();
+                    self.visit_dir(&rel, &stack, &norm, &mut visit)?;
+                }
+                Ok(true)
+            }
+        }
+    }
+
+    /// [`Self::walk_entries`] below the merged directory `rel`; false once
+    /// `visit` asked to stop.
+    fn visit_dir<F>(
+        &self,
+        rel: &str,
+        stack: &[usize],
+        shown: &str,
+        visit: &mut F,
+    ) -> io::Result<bool>
+    where
+        F: FnMut(&str) -> bool,
+    {
+        for name in self.names(rel, stack)? {
+            let shown_child = format!("{shown}/{name}");
+            let rel_child = if rel.is_empty() {
+                name.clone()
+            } else {
+                format!("{rel}/{name}")
+            };
+            match self.child(rel, stack, OsStr::new(&name))? {
+                Node::Missing => {}
+                Node::Leaf { .. } => {
+                    if !visit(&shown_child) {
+                        return Ok(false);
+                    }
+                }
+                Node::Dir(s) => {
+                    if !visit(&shown_child)
+                        || !self.visit_dir(&rel_child, &s, &shown_child, visit)?
+                    {
+                        return Ok(false);
+                    }
+                }
+            }
+        }
+        Ok(true)
+    }
+
+    /// The names in the merged directory `rel` (whited-out ones among them:
+    /// [`Self::child`] tells), in name order.
+    fn names(&self, rel: &str, stack: &[usize]) -> io::Result<std::collections::BTreeSet<String>> {
+        let mut names = std::collections::BTreeSet::new();
+        for &layer in stack {
+            for entry in std::fs::read_dir(self.dirs[layer].join(rel))? {
+                let name = entry?.file_name().to_string_lossy().to_string();
+                if !name.starts_with(".wh.") {
+                    names.insert(name);
+                }
+            }
+        }
+        Ok(names)
     }
 
     /// Up to `limit` bytes of the file at image path `path` in `layer`.
@@ -735,6 +809,51 @@ mod tests {
                 .expect("an answer")
                 .expect("there");
         assert_eq!(capped.len(), 2, "stops at the limit");
+    }
+
+    #[test]
+    fn a_walk_lists_the_merged_tree_in_name_order() {
+        let f = fixture(&[
+            &[
+                "/usr/lib/jvm/b/bin/javac",
+                "/usr/lib/jvm/.wh.c",
+                "/usr/lib/jvm/l -> b",
+            ],
+            &["/usr/lib/jvm/a/bin/java", "/usr/lib/jvm/c/bin/javac"],
+        ]);
+        let mut seen = Vec::new();
+        let found =
+            f.fs.walk_entries("/usr/lib/jvm", |p| {
+                seen.push(p.to_string());
+                true
+            })
+            .expect("an answer");
+        assert!(found);
+        assert_eq!(
+            seen,
+            [
+                "/usr/lib/jvm",
+                "/usr/lib/jvm/a",
+                "/usr/lib/jvm/a/bin",
+                "/usr/lib/jvm/a/bin/java",
+                "/usr/lib/jvm/b",
+                "/usr/lib/jvm/b/bin",
+                "/usr/lib/jvm/b/bin/javac",
+                "/usr/lib/jvm/l",
+            ]
+        );
+        let mut n = 0;
+        f.fs.walk_entries("/usr/lib/jvm", |_| {
+            n += 1;
+            n < 3
+        })
+        .expect("an answer");
+        assert_eq!(n, 3, "stops when asked");
+        assert!(!f.fs.walk_entries("/opt", |_| true).expect("an answer"));
+        assert!(
+            f.fs.walk_entries("/", |_| true).is_err(),
+            "the engine walks the whole image"
+        );
     }
 
     #[test]
