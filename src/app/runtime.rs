@@ -39,7 +39,8 @@ struct Runtime {
     command_poll_at: Option<Instant>,
     bench: BenchProbe,
     /// The engine feed's [`Settle`]s held while a check run is in flight:
-    /// dropped when it ends, they let the feed list the engine for the pane.
+    /// dropped once the frame with its result is out, they let the feed list
+    /// the engine for the pane.
     settles: Vec<Settle>,
 }
 

@@ -124,6 +124,9 @@ pub struct Gatherer<'a> {
     pub lesson: &'a str,
     pub probe_image: &'a str,
     images: HashMap<String, Fact<Option<ImageFacts>>>,
+    /// Each image's layers as opened for this run, by id (`None`: read
+    /// through a scan container).
+    layers: HashMap<String, Option<Arc<LayerFs>>>,
 }
 
 impl<'a> Gatherer<'a> {
@@ -133,6 +136,7 @@ impl<'a> Gatherer<'a> {
             lesson,
             probe_image,
             images: HashMap::new(),
+            layers: HashMap::new(),
         }
     }
 
@@ -236,26 +240,34 @@ impl<'a> Gatherer<'a> {
     /// image's layers on this machine ([`LayerFs`]) when the engine lets its
     /// layers be read. `None`: ask the engine.
     async fn paths_from_layers(
-        &self,
+        &mut self,
         info: &ImageFacts,
         reqs: &[(String, Option<PathSet>)],
         known: &[Option<PathMatch>],
     ) -> Option<Vec<PathMatch>> {
-        let layers = LayerFs::open(self.engine, &info.layer_dirs).await.ok()?;
+        let layers = self.layers(info).await?;
         let source = Source::Layers(&layers);
         let mut out = known.to_vec();
         let read = match scan_literal(&source, reqs, &mut out).await {
             Ok(()) => scan_patterns(&source, reqs, &mut out).await,
             Err(e) => Err(e),
         };
-        match read {
-            Ok(()) if layers.intact() => out.into_iter().collect(),
-            Ok(()) => None,
-            Err(e) => {
-                tracing::debug!("reading {}'s layers: {e}; asking the engine", info.id);
-                None
-            }
+        answer_from_layers(&layers, &info.id, read)?;
+        out.into_iter().collect()
+    }
+
+    /// The image's layers on this machine, opened once per run
+    /// ([`LayerFs::open`]); `None` when they cannot be read here.
+    async fn layers(&mut self, info: &ImageFacts) -> Option<Arc<LayerFs>> {
+        if let Some(l) = self.layers.get(&info.id) {
+            return l.clone();
         }
+        let l = LayerFs::open(self.engine, &info.layer_dirs)
+            .await
+            .ok()
+            .map(Arc::new);
+        self.layers.insert(info.id.clone(), l.clone());
+        l
     }
 
     /// The OS package count of the image.
@@ -270,16 +282,12 @@ impl<'a> Gatherer<'a> {
             }
             return Ok(p);
         }
-        let here = match LayerFs::open(self.engine, &info.layer_dirs).await {
-            Ok(layers) => match count_packages(&Source::Layers(&layers)).await {
-                Ok(p) if layers.intact() => Some(p),
-                Ok(_) => None,
-                Err(e) => {
-                    tracing::debug!("reading {}'s layers: {e}; asking the engine", info.id);
-                    None
-                }
-            },
-            Err(_) => None,
+        let here = match self.layers(info).await {
+            Some(layers) => {
+                let r = count_packages(&Source::Layers(&layers)).await;
+                answer_from_layers(&layers, &info.id, r)
+            }
+            None => None,
         };
         let p = match here {
             Some(p) => p,
@@ -662,6 +670,7 @@ fn security_facts(
 pub async fn inspect_image(engine: &Engine, reference: &str) -> Fact<Option<ImageFacts>> {
     match engine.docker.inspect_image(reference).await {
         Ok(i) => {
+            let layer_dirs = LayerDirs::of(&i);
             let id = i.id.unwrap_or_default();
             let inspect_size = i.size.unwrap_or(0).max(0) as u64;
             let cache = super::cache::installed();
@@ -688,10 +697,6 @@ pub async fn inspect_image(engine: &Engine, reference: &str) -> Fact<Option<Imag
                 .and_then(|r| r.layers)
                 .map(|l| l.len())
                 .unwrap_or(0);
-            let layer_dirs = i
-                .graph_driver
-                .and_then(|g| LayerDirs::from_inspect(&g.name, &g.data, layers))
-                .unwrap_or_default();
             Ok(Some(ImageFacts {
                 reference: reference.to_string(),
                 id,
@@ -728,7 +733,7 @@ async fn scan_paths(
         .map_err(SourceError::into_engine)
 }
 
-/// Where an image's files are read (literal paths, package databases): a
+/// Where an image's files are read (paths, patterns, package databases): a
 /// scan container, or the image's layers on this machine. Both answer alike
 /// (the engine tests compare them).
 enum Source<'a> {
@@ -742,6 +747,20 @@ enum SourceError {
     Engine(EngineError),
     #[error("{0}")]
     Layers(std::io::Error),
+}
+
+/// What the layers answered, if it stands: read without error and the layers
+/// still there afterwards (an image removed meanwhile leaves no answer).
+/// `None`: ask the engine.
+fn answer_from_layers<T>(layers: &LayerFs, image: &str, r: Result<T, SourceError>) -> Option<T> {
+    match r {
+        Ok(v) if layers.intact() => Some(v),
+        Ok(_) => None,
+        Err(e) => {
+            tracing::debug!("reading {image}'s layers: {e}; asking the engine");
+            None
+        }
+    }
 }
 
 impl SourceError {
@@ -898,8 +917,8 @@ async fn scan_patterns(
     Ok(())
 }
 
-/// One question per path to the scan container, 8 in flight (the engine
-/// serialises stats on one container; more in flight measured no faster).
+/// One question per path, 8 in flight (the engine serialises stats on one
+/// scan container; more in flight measured no faster).
 async fn ask_each<T, E, Fut>(
     paths: Vec<String>,
     ask: impl Fn(String) -> Fut,

@@ -202,16 +202,14 @@ fn platform_json(p: &Platform) -> Value {
 /// Whether `image`'s files would be read from the engine's layers on this
 /// machine (`engine::layers`): the doctor's line and its JSON.
 async fn image_files(eng: &Engine, image: &str) -> (String, Value) {
-    let facts = match crate::check::gather::inspect_image(eng, image).await {
-        Ok(Some(f)) => f,
-        _ => {
-            return (
-                format!("unknown until {image} is there to look at (`dockdojo prepare`)"),
-                json!({"read_here": null, "why_not": null}),
-            )
-        }
+    let Ok(inspect) = eng.docker.inspect_image(image).await else {
+        return (
+            format!("unknown until {image} is there to look at (`dockdojo prepare`)"),
+            json!({"read_here": null, "why_not": null}),
+        );
     };
-    match engine::layers::LayerFs::open(eng, &facts.layer_dirs).await {
+    let dirs = engine::layers::LayerDirs::of(&inspect);
+    match engine::layers::LayerFs::open(eng, &dirs).await {
         Ok(_) => (
             "read from the engine's layers on this machine: an image is scanned without a container".to_string(),
             json!({"read_here": true, "why_not": null}),

@@ -47,10 +47,23 @@ const PEER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(1);
 pub struct LayerDirs(pub Vec<String>);
 
 impl LayerDirs {
-    /// From `image inspect`'s `GraphDriver` (its driver name and data) and
-    /// the number of layers in `RootFS`. `None` unless the driver keeps
-    /// overlay layers and names one directory per layer.
-    pub fn from_inspect(
+    /// From `image inspect`: its `GraphDriver` and the number of layers in
+    /// its `RootFS`. Empty unless the driver keeps overlay layers and names
+    /// one directory per layer.
+    pub fn of(image: &bollard::models::ImageInspect) -> LayerDirs {
+        let layers = image
+            .root_fs
+            .as_ref()
+            .and_then(|r| r.layers.as_ref())
+            .map_or(0, Vec::len);
+        image
+            .graph_driver
+            .as_ref()
+            .and_then(|g| LayerDirs::named(&g.name, &g.data, layers))
+            .unwrap_or_default()
+    }
+
+    fn named(
         driver: &str,
         data: &std::collections::HashMap<String, String>,
         layers: usize,
@@ -196,62 +209,31 @@ impl LayerFs {
     pub fn read_files(&self, path: &str, limit: u64) -> io::Result<Option<ImageFiles>> {
         let (real, node) = self.walk(path, true)?;
         let base = path.trim_end_matches('/').to_string();
+        let rel = real.trim_start_matches('/').to_string();
         let mut out = Vec::new();
         let mut total = 0u64;
-        match node {
-            Node::Missing => return Ok(None),
-            Node::Leaf { layer, symlink } => {
-                if !symlink {
-                    let data = self.read_capped(layer, &real, limit)?;
-                    out.push((base, data));
+        let mut take = |shown: &str, rel: &str, node: &Node| -> io::Result<bool> {
+            if total >= limit {
+                return Ok(false);
+            }
+            if let Node::Leaf { layer, .. } = *node {
+                if let Some(data) = self.read_regular(layer, rel, limit - total)? {
+                    total += data.len() as u64;
+                    out.push((shown.to_string(), data));
                 }
             }
+            Ok(true)
+        };
+        match &node {
+            Node::Missing => return Ok(None),
+            Node::Leaf { .. } => {
+                take(&base, &rel, &node)?;
+            }
             Node::Dir(stack) => {
-                let rel = real.trim_start_matches('/').to_string();
-                self.read_dir_files(&rel, &stack, &base, limit, &mut total, &mut out)?;
+                self.below(&rel, stack, &base, &mut take)?;
             }
         }
         Ok(Some(out))
-    }
-
-    /// Every regular file under the merged directory `rel`, depth first in
-    /// name order, named under `shown`.
-    fn read_dir_files(
-        &self,
-        rel: &str,
-        stack: &[usize],
-        shown: &str,
-        limit: u64,
-        total: &mut u64,
-        out: &mut ImageFiles,
-    ) -> io::Result<()> {
-        for name in self.names(rel, stack)? {
-            if *total >= limit {
-                break;
-            }
-            let shown_child = format!("{shown}/{name}");
-            let rel_child = if rel.is_empty() {
-                name.clone()
-            } else {
-                format!("{rel}/{name}")
-            };
-            match self.child(rel, stack, OsStr::new(&name))? {
-                Node::Missing | Node::Leaf { symlink: true, .. } => {}
-                Node::Dir(s) => {
-                    self.read_dir_files(&rel_child, &s, &shown_child, limit, total, out)?
-                }
-                Node::Leaf { layer, .. } => {
-                    let path = self.dirs[layer].join(&rel_child);
-                    if path.symlink_metadata()?.file_type().is_file() {
-                        let data =
-                            self.read_capped(layer, &format!("/{rel_child}"), limit - *total)?;
-                        *total += data.len() as u64;
-                        out.push((shown_child, data));
-                    }
-                }
-            }
-        }
-        Ok(())
     }
 
     /// Visit `dir` and every entry under it (links not followed below it),
@@ -263,7 +245,7 @@ impl LayerFs {
     where
         F: FnMut(&str) -> bool,
     {
-        let norm = format!("/{}", components(dir).collect::<Vec<_>>().join("/"));
+        let norm = super::fs::normalize_path(dir);
         if norm == "/" {
             return Err(io::Error::other("the whole image is walked by the engine"));
         }
@@ -276,25 +258,21 @@ impl LayerFs {
             }
             Node::Dir(stack) => {
                 if visit(&norm) {
-                    let rel = real.trim_start_matches('/').to_string();
-                    self.visit_dir(&rel, &stack, &norm, &mut visit)?;
+                    let rel = real.trim_start_matches('/');
+                    self.below(rel, &stack, &norm, &mut |shown, _, _| Ok(visit(shown)))?;
                 }
                 Ok(true)
             }
         }
     }
 
-    /// [`Self::walk_entries`] below the merged directory `rel`; false once
-    /// `visit` asked to stop.
-    fn visit_dir<F>(
-        &self,
-        rel: &str,
-        stack: &[usize],
-        shown: &str,
-        visit: &mut F,
-    ) -> io::Result<bool>
+    /// Every entry under the merged directory `rel`, depth first in name
+    /// order: `f` gets its path spelled under `shown`, its path relative to a
+    /// layer's root and what it is, and returns false to stop everything
+    /// (then so does this). Links are not followed.
+    fn below<F>(&self, rel: &str, stack: &[usize], shown: &str, f: &mut F) -> io::Result<bool>
     where
-        F: FnMut(&str) -> bool,
+        F: FnMut(&str, &str, &Node) -> io::Result<bool>,
     {
         for name in self.names(rel, stack)? {
             let shown_child = format!("{shown}/{name}");
@@ -303,19 +281,16 @@ impl LayerFs {
             } else {
                 format!("{rel}/{name}")
             };
-            match self.child(rel, stack, OsStr::new(&name))? {
-                Node::Missing => {}
-                Node::Leaf { .. } => {
-                    if !visit(&shown_child) {
-                        return Ok(false);
-                    }
-                }
-                Node::Dir(s) => {
-                    if !visit(&shown_child)
-                        || !self.visit_dir(&rel_child, &s, &shown_child, visit)?
-                    {
-                        return Ok(false);
-                    }
+            let node = self.child(rel, stack, OsStr::new(&name))?;
+            if matches!(node, Node::Missing) {
+                continue;
+            }
+            if !f(&shown_child, &rel_child, &node)? {
+                return Ok(false);
+            }
+            if let Node::Dir(s) = &node {
+                if !self.below(&rel_child, s, &shown_child, f)? {
+                    return Ok(false);
                 }
             }
         }
@@ -337,13 +312,19 @@ impl LayerFs {
         Ok(names)
     }
 
-    /// Up to `limit` bytes of the file at image path `path` in `layer`.
-    fn read_capped(&self, layer: usize, path: &str, limit: u64) -> io::Result<Vec<u8>> {
+    /// Up to `limit` bytes of `rel` (relative to a layer's root) in `layer`,
+    /// when it is a regular file there (a link, a device: `None`).
+    fn read_regular(&self, layer: usize, rel: &str, limit: u64) -> io::Result<Option<Vec<u8>>> {
         use std::io::Read;
-        let file = std::fs::File::open(self.dirs[layer].join(path.trim_start_matches('/')))?;
+        let path = self.dirs[layer].join(rel);
+        if !path.symlink_metadata()?.file_type().is_file() {
+            return Ok(None);
+        }
         let mut data = Vec::new();
-        file.take(limit).read_to_end(&mut data)?;
-        Ok(data)
+        std::fs::File::open(path)?
+            .take(limit)
+            .read_to_end(&mut data)?;
+        Ok(Some(data))
     }
 
     /// Look `path` up in the merged view, following links in its
@@ -761,15 +742,12 @@ mod tests {
         .into_iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
-        let dirs = LayerDirs::from_inspect("overlay2", &data, 3).expect("test fixture");
+        let dirs = LayerDirs::named("overlay2", &data, 3).expect("test fixture");
         assert_eq!(dirs.0[0], "/var/lib/docker/overlay2/a/diff");
         assert_eq!(dirs.0[2], "/var/lib/docker/overlay2/c/diff");
-        assert_eq!(LayerDirs::from_inspect("overlay2", &data, 4), None);
-        assert_eq!(LayerDirs::from_inspect("overlayfs", &data, 3), None);
-        assert_eq!(
-            LayerDirs::from_inspect("overlay", &Default::default(), 1),
-            None
-        );
+        assert_eq!(LayerDirs::named("overlay2", &data, 4), None);
+        assert_eq!(LayerDirs::named("overlayfs", &data, 3), None);
+        assert_eq!(LayerDirs::named("overlay", &Default::default(), 1), None);
     }
 
     #[test]
