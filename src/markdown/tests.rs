@@ -592,6 +592,22 @@ fn tiny_widths_do_not_panic_and_fit() {
 }
 
 #[test]
+fn a_cluster_wider_than_the_line_is_cut_so_that_lines_fit() {
+    // a wide character with a spacing mark: one cluster, three columns
+    let md = "\u{30000}\u{1122C}";
+    for w in 2..=3u16 {
+        let r = doc(md).layout(w);
+        assert_fits(&r, w.into());
+        let text: String = r
+            .lines
+            .iter()
+            .flat_map(|l| l.spans.iter().map(|s| s.content.to_string()))
+            .collect();
+        assert_eq!(text, md, "every character kept at width {w}");
+    }
+}
+
+#[test]
 fn empty_document() {
     let r = doc("").layout(40);
     assert!(r.lines.is_empty());

@@ -26,6 +26,22 @@ pub(crate) fn str_width(s: &str) -> usize {
     s.graphemes(true).map(grapheme_width).sum()
 }
 
+/// The grapheme clusters of `text` as they go on lines `width` columns wide:
+/// a cluster wider than a whole line (a wide character with a spacing mark,
+/// at a width of 2) is cut into its characters, so that every line fits.
+fn fitting_graphemes(text: &str, width: usize) -> impl Iterator<Item = &str> {
+    text.graphemes(true).flat_map(move |g| {
+        let parts: Vec<&str> = if grapheme_width(g) > width {
+            g.char_indices()
+                .map(|(i, c)| &g[i..i + c.len_utf8()])
+                .collect()
+        } else {
+            vec![g]
+        };
+        parts
+    })
+}
+
 pub(crate) fn runs_width(runs: &[(Style, String)]) -> usize {
     runs.iter().map(|(_, t)| str_width(t)).sum()
 }
@@ -146,7 +162,7 @@ impl Wrapper {
         }
         // Longer than a line: break between characters.
         for (style, text) in &word {
-            for g in text.graphemes(true) {
+            for g in fitting_graphemes(text, self.width) {
                 let cw = grapheme_width(g);
                 if self.cur_w + cw > self.width && self.cur_w > 0 {
                     self.end_line();
@@ -166,7 +182,7 @@ pub(crate) fn hard_wrap(runs: &[(Style, String)], width: usize) -> Vec<Runs> {
     let mut cur: Runs = Vec::new();
     let mut cur_w = 0;
     for (style, text) in runs {
-        for g in text.graphemes(true) {
+        for g in fitting_graphemes(text, width) {
             let cw = grapheme_width(g);
             if cur_w + cw > width && cur_w > 0 {
                 lines.push(std::mem::take(&mut cur));
